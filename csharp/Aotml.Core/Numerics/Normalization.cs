@@ -1,0 +1,205 @@
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Aotml.Numerics;
+
+/// <summary>
+/// Normalization kernels over a C-contiguous array viewed as [Outer, Length, Inner] (see <see cref="AxisLayout"/>).
+/// Span in, destination span out; y may be x itself (in place). Each kernel follows the numpy reference formula
+/// named in its summary, including how NaN and infinity propagate.
+/// </summary>
+public static class Normalization
+{
+    /// <summary>x / max(‖x‖₂, eps) along the axis.</summary>
+    public static void L2<T>(ReadOnlySpan<T> x, Span<T> y, AxisLayout l, T eps) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        l.CheckSpan(x.Length, y.Length);
+        if (l.Inner == 1)
+        {
+            for (int o = 0; o < l.Outer; o++)
+            {
+                var row = x.Slice(o * l.Length, l.Length);
+                T norm = TensorPrimitives.Norm(row);
+                TensorPrimitives.Divide(row, T.Max(norm, eps), y.Slice(o * l.Length, l.Length));
+            }
+            return;
+        }
+        using var acc = new Scratch<T>(l.Inner);
+        ForEachSlab(x, y, l, (xs, ys) =>
+        {
+            var s = acc.Span; s.Clear();
+            for (int r = 0; r < l.Length; r++) { var row = xs.Slice(r * l.Inner, l.Inner); TensorPrimitives.MultiplyAdd(row, row, s, s); }
+            TensorPrimitives.Sqrt(s, s);
+            TensorPrimitives.Max(s, eps, s);
+            for (int r = 0; r < l.Length; r++) TensorPrimitives.Divide(xs.Slice(r * l.Inner, l.Inner), s, ys.Slice(r * l.Inner, l.Inner));
+        });
+    }
+
+    /// <summary>(x - min) / (max - min) * (hi - lo) + lo along the axis; a constant slice maps to lo (as scikit-learn).</summary>
+    public static void MinMax<T>(ReadOnlySpan<T> x, Span<T> y, AxisLayout l, T lo, T hi) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        l.CheckSpan(x.Length, y.Length);
+        if (l.Inner == 1)
+        {
+            for (int o = 0; o < l.Outer; o++)
+            {
+                var row = x.Slice(o * l.Length, l.Length);
+                var (min, max) = FusedMinMax.Compute(row);
+                FusedMinMax.Affine(row, y.Slice(o * l.Length, l.Length), min, RangeScale(min, max, lo, hi), lo);
+            }
+            return;
+        }
+        using var mins = new Scratch<T>(l.Inner);
+        using var scale = new Scratch<T>(l.Inner);
+        ForEachSlab(x, y, l, (xs, ys) =>
+        {
+            Span<T> mn = mins.Span, sc = scale.Span;
+            xs.Slice(0, l.Inner).CopyTo(mn);
+            xs.Slice(0, l.Inner).CopyTo(sc);
+            for (int r = 1; r < l.Length; r++)
+            {
+                var row = xs.Slice(r * l.Inner, l.Inner);
+                TensorPrimitives.Min(mn, row, mn);
+                TensorPrimitives.Max(sc, row, sc);
+            }
+            for (int j = 0; j < l.Inner; j++) sc[j] = RangeScale(mn[j], sc[j], lo, hi);
+            for (int r = 0; r < l.Length; r++)
+            {
+                var yr = ys.Slice(r * l.Inner, l.Inner);
+                TensorPrimitives.Subtract(xs.Slice(r * l.Inner, l.Inner), mn, yr);
+                TensorPrimitives.MultiplyAdd(yr, sc, lo, yr);
+            }
+        });
+    }
+
+    private static T RangeScale<T>(T min, T max, T lo, T hi) where T : IFloatingPointIeee754<T>
+    {
+        T range = max - min;
+        // scikit-learn's rule: a zero range scales by 1, so the constant slice lands on lo instead of NaN.
+        return range == T.Zero ? T.One : (hi - lo) / range;
+    }
+
+    /// <summary>(x - mean) / max(std, eps) along the axis, std with <paramref name="ddof"/> delta degrees of freedom.</summary>
+    public static void Standardize<T>(ReadOnlySpan<T> x, Span<T> y, AxisLayout l, T eps, int ddof) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        l.CheckSpan(x.Length, y.Length);
+        if (ddof < 0) throw new ArgumentOutOfRangeException(nameof(ddof), $"ddof must be >= 0, got {ddof}");
+        T denom = T.CreateTruncating(l.Length - ddof);
+        if (l.Inner == 1)
+        {
+            for (int o = 0; o < l.Outer; o++)
+            {
+                var row = x.Slice(o * l.Length, l.Length);
+                var yr = y.Slice(o * l.Length, l.Length);
+                T mean = TensorPrimitives.Sum(row) / T.CreateTruncating(l.Length);
+                TensorPrimitives.Subtract(row, mean, yr);
+                T std = T.Sqrt(TensorPrimitives.SumOfSquares(yr) / denom);
+                TensorPrimitives.Divide(yr, T.Max(std, eps), yr);
+            }
+            return;
+        }
+        using var stats = new ColumnStats<T>(l.Inner);
+        ForEachSlab(x, y, l, (xs, ys) =>
+        {
+            stats.Accumulate(xs, l.Length);
+            stats.MeanAndStd(denom, out var mean, out var std);
+            TensorPrimitives.Max(std, eps, std);
+            for (int r = 0; r < l.Length; r++)
+            {
+                var yr = ys.Slice(r * l.Inner, l.Inner);
+                TensorPrimitives.Subtract(xs.Slice(r * l.Inner, l.Inner), mean, yr);
+                TensorPrimitives.Divide(yr, std, yr);
+            }
+        });
+    }
+
+    /// <summary>exp(x - max) / Σ exp(x - max) along the axis; with <paramref name="log"/>, (x - max) - log Σ exp(x - max).</summary>
+    public static void Softmax<T>(ReadOnlySpan<T> x, Span<T> y, AxisLayout l, bool log) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        l.CheckSpan(x.Length, y.Length);
+        if (l.Length == 0) return;
+        if (l.Inner == 1)
+        {
+            using var tmp = new Scratch<T>(log ? l.Length : 0);
+            for (int o = 0; o < l.Outer; o++)
+            {
+                var row = x.Slice(o * l.Length, l.Length);
+                var yr = y.Slice(o * l.Length, l.Length);
+                TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), yr);
+                if (log)
+                {
+                    TensorPrimitives.Exp(yr, tmp.Span);
+                    TensorPrimitives.Subtract(yr, T.Log(TensorPrimitives.Sum<T>(tmp.Span)), yr);
+                }
+                else
+                {
+                    TensorPrimitives.Exp(yr, yr);
+                    TensorPrimitives.Divide(yr, TensorPrimitives.Sum<T>(yr), yr);
+                }
+            }
+            return;
+        }
+        using var maxes = new Scratch<T>(l.Inner);
+        using var sums = new Scratch<T>(l.Inner);
+        using var scratchRow = new Scratch<T>(l.Inner);
+        ForEachSlab(x, y, l, (xs, ys) =>
+        {
+            Span<T> mx = maxes.Span, sm = sums.Span, t = scratchRow.Span;
+            xs.Slice(0, l.Inner).CopyTo(mx);
+            for (int r = 1; r < l.Length; r++) TensorPrimitives.Max(mx, xs.Slice(r * l.Inner, l.Inner), mx);
+            sm.Clear();
+            for (int r = 0; r < l.Length; r++)
+            {
+                TensorPrimitives.Subtract(xs.Slice(r * l.Inner, l.Inner), mx, t);
+                TensorPrimitives.Exp(t, t);
+                TensorPrimitives.Add(sm, t, sm);
+            }
+            if (log) TensorPrimitives.Log(sm, sm);
+            for (int r = 0; r < l.Length; r++)
+            {
+                var yr = ys.Slice(r * l.Inner, l.Inner);
+                TensorPrimitives.Subtract(xs.Slice(r * l.Inner, l.Inner), mx, yr);
+                if (log) TensorPrimitives.Subtract(yr, sm, yr);
+                else { TensorPrimitives.Exp(yr, yr); TensorPrimitives.Divide(yr, sm, yr); }
+            }
+        });
+    }
+
+    /// <summary>
+    /// (x - mean) / sqrt(var + eps) * weight + bias over rows of <paramref name="n"/> (biased variance, as
+    /// torch.nn.functional.layer_norm). Weight and bias are optional (empty span).
+    /// </summary>
+    public static void LayerNorm<T>(ReadOnlySpan<T> x, Span<T> y, int n, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, T eps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (n < 0 || (n == 0 ? x.Length != 0 : x.Length % n != 0)) throw new ArgumentException($"array of {x.Length} elements is not a whole number of rows of {n}");
+        if (y.Length < x.Length) throw new ArgumentException("destination is shorter than the input");
+        if (!weight.IsEmpty && weight.Length != n) throw new ArgumentException($"weight has {weight.Length} elements, expected {n} (the last axis)");
+        if (!bias.IsEmpty && bias.Length != n) throw new ArgumentException($"bias has {bias.Length} elements, expected {n} (the last axis)");
+        if (n == 0) return;
+        T count = T.CreateTruncating(n);
+        for (int o = 0; o < x.Length; o += n)
+        {
+            var row = x.Slice(o, n);
+            var yr = y.Slice(o, n);
+            T mean = TensorPrimitives.Sum(row) / count;
+            TensorPrimitives.Subtract(row, mean, yr);
+            T rstd = T.One / T.Sqrt(TensorPrimitives.SumOfSquares<T>(yr) / count + eps);
+            TensorPrimitives.Multiply(yr, rstd, yr);
+            if (!weight.IsEmpty && !bias.IsEmpty) TensorPrimitives.MultiplyAdd(yr, weight, bias, yr);
+            else if (!weight.IsEmpty) TensorPrimitives.Multiply(yr, weight, yr);
+            else if (!bias.IsEmpty) TensorPrimitives.Add(yr, bias, yr);
+        }
+    }
+
+    // Column kernels work one [Length, Inner] slab at a time; the outer slabs are independent.
+    private delegate void SlabAction<T>(ReadOnlySpan<T> xs, Span<T> ys);
+
+    private static void ForEachSlab<T>(ReadOnlySpan<T> x, Span<T> y, AxisLayout l, SlabAction<T> action)
+    {
+        int slab = l.Length * l.Inner;
+        if (slab == 0) return;
+        for (int o = 0; o < l.Outer; o++) action(x.Slice(o * slab, slab), y.Slice(o * slab, slab));
+    }
+}

@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+// Only blittable types cross the boundary; no marshalling stubs are generated or needed.
+[assembly: DisableRuntimeMarshalling]

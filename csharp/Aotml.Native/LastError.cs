@@ -1,0 +1,50 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Aotml.Native;
+
+/// <summary>
+/// The thread-local message behind a failed status. Kept in native memory so the pointer handed out by
+/// aotml_last_error stays valid until the next failure on the same thread, with nothing for the GC to move.
+/// </summary>
+internal static unsafe class LastError
+{
+    [ThreadStatic] private static byte* t_message;
+    [ThreadStatic] private static int t_length;
+    [ThreadStatic] private static int t_code;
+
+    public static int Code => t_code;
+    public static byte* Message => t_message;
+    public static int Length => t_length;
+
+    /// <summary>Records <paramref name="e"/> and returns its status code; the one mapping from exceptions to codes.</summary>
+    public static int Set(Exception e) => Set(Classify(e), e.Message);
+
+    public static int Set(ErrorCode code, string message)
+    {
+        if (t_message != null) NativeMemory.Free(t_message);
+        int n = Encoding.UTF8.GetByteCount(message);
+        t_message = (byte*)NativeMemory.Alloc((nuint)n + 1);
+        fixed (char* c = message) Encoding.UTF8.GetBytes(c, message.Length, t_message, n);
+        t_message[n] = 0;
+        t_length = n;
+        t_code = (int)code;
+        return (int)code;
+    }
+
+    private static ErrorCode Classify(Exception e) => e switch
+    {
+        ArgumentException => ErrorCode.InvalidArgument,
+        ConfigurationException => ErrorCode.Config,
+        EncodeException => ErrorCode.Encode,
+        OnnxRuntimeUnavailableException => ErrorCode.OnnxRuntimeUnavailable,
+        OnnxRuntimeException => ErrorCode.OnnxRuntime,
+        FileNotFoundException or DirectoryNotFoundException => ErrorCode.FileNotFound,
+        KeyNotFoundException => ErrorCode.Key,
+        OperationCanceledException => ErrorCode.Cancelled,
+        OutOfMemoryException or InsufficientMemoryException => ErrorCode.OutOfMemory,
+        FormatException or InvalidDataException => ErrorCode.Config,
+        NotSupportedException => ErrorCode.InvalidArgument,
+        _ => ErrorCode.Internal,
+    };
+}
