@@ -1,0 +1,152 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Aotml.Tiktoken;
+
+/// <summary>The pre-tokenizer: a hand-written scanner for a known pattern, or .NET Regex for any other.</summary>
+internal sealed class SplitPattern
+{
+    /// <summary>Which scanner (or the regex) splits the text.</summary>
+    public enum Kind { Gpt2, Cl100k, O200k, Regex }
+
+    // The pattern strings tiktoken ships (npm tiktoken 1.0.22 encoders/*.json). Other spellings, such as the
+    // possessive ones of newer tiktoken releases, go to the regex: they are not equivalent in every corner.
+    private static readonly Dictionary<string, Kind> s_known = new(StringComparer.Ordinal)
+    {
+        [@"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"] = Kind.Gpt2,
+        [@"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"] = Kind.Cl100k,
+        [@"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+"] = Kind.O200k,
+    };
+
+    public Kind Which { get; }
+    public string Source { get; }
+    private readonly Regex? _regex;
+
+    public SplitPattern(string pattern)
+    {
+        Source = pattern;
+        if (s_known.TryGetValue(pattern, out var k)) { Which = k; return; }
+        Which = Kind.Regex;
+        try
+        {
+            _regex = new Regex(ToDotNet(pattern), RegexOptions.CultureInvariant);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationException($"pat_str is not a supported regular expression: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Rewrites the Rust/PCRE syntax tiktoken patterns use into .NET syntax: possessive quantifiers
+    /// (<c>X++</c>, <c>X*+</c>, <c>X?+</c>, <c>X{m,n}+</c>) become atomic groups <c>(?&gt;X+)</c>.
+    /// </summary>
+    internal static string ToDotNet(string p)
+    {
+        var sb = new StringBuilder(p.Length + 16);
+        // Start index in sb of each atom, so a possessive quantifier can wrap the atom it follows.
+        var groupStarts = new Stack<int>();
+        int lastAtom = -1;
+        for (int i = 0; i < p.Length; i++)
+        {
+            char c = p[i];
+            switch (c)
+            {
+                case '\\':
+                {
+                    lastAtom = sb.Length;
+                    sb.Append(c);
+                    if (i + 1 < p.Length)
+                    {
+                        char e = p[++i];
+                        sb.Append(e);
+                        if ((e is 'p' or 'P') && i + 1 < p.Length && p[i + 1] == '{')
+                        {
+                            int close = p.IndexOf('}', i + 1);
+                            if (close < 0) close = p.Length - 1;
+                            sb.Append(p, i + 1, close - i);
+                            i = close;
+                        }
+                    }
+                    break;
+                }
+                case '[':
+                {
+                    lastAtom = sb.Length;
+                    int j = i + 1;
+                    if (j < p.Length && p[j] == '^') j++;
+                    if (j < p.Length && p[j] == ']') j++;
+                    while (j < p.Length && p[j] != ']') { if (p[j] == '\\') j++; j++; }
+                    sb.Append(p, i, Math.Min(j, p.Length - 1) - i + 1);
+                    i = j;
+                    break;
+                }
+                case '(':
+                    groupStarts.Push(sb.Length);
+                    sb.Append(c);
+                    lastAtom = -1;
+                    break;
+                case ')':
+                    sb.Append(c);
+                    lastAtom = groupStarts.Count > 0 ? groupStarts.Pop() : -1;
+                    break;
+                case '*' or '+' or '?' or '{':
+                {
+                    int qStart = i;
+                    if (c == '{')
+                    {
+                        int close = p.IndexOf('}', i);
+                        if (close < 0) { sb.Append(c); lastAtom = -1; break; }
+                        i = close;
+                    }
+                    string q = p.Substring(qStart, i - qStart + 1);
+                    if (i + 1 < p.Length && p[i + 1] == '+' && lastAtom >= 0)
+                    {
+                        sb.Insert(lastAtom, "(?>");
+                        sb.Append(q).Append(')');
+                        i++;
+                    }
+                    else
+                    {
+                        sb.Append(q);
+                        if (i + 1 < p.Length && p[i + 1] == '?') sb.Append(p[++i]);   // lazy
+                    }
+                    lastAtom = -1;
+                    break;
+                }
+                default:
+                    lastAtom = c is '|' or '^' or '$' ? -1 : sb.Length;
+                    sb.Append(c);
+                    break;
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The regex matches over UTF-8 text as byte ranges, appended to <paramref name="ranges"/>.</summary>
+    public void Matches(ReadOnlySpan<byte> text, List<(int Start, int End)> ranges)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(text)) throw new EncodeException("text is not valid UTF-8");
+        string s = Encoding.UTF8.GetString(text);
+        int charPos = 0, bytePos = 0;
+        foreach (var m in _regex!.EnumerateMatches(s))
+        {
+            if (m.Length == 0) continue;
+            bytePos += Utf8Length(s.AsSpan(charPos, m.Index - charPos));
+            int start = bytePos;
+            bytePos += Utf8Length(s.AsSpan(m.Index, m.Length));
+            charPos = m.Index + m.Length;
+            ranges.Add((start, bytePos));
+        }
+    }
+
+    private static int Utf8Length(ReadOnlySpan<char> s)
+    {
+        int n = s.Length;
+        foreach (char c in s)
+        {
+            if (c >= 0x80) n += c < 0x800 ? 1 : (char.IsSurrogate(c) ? 1 : 2);
+        }
+        return n;
+    }
+}

@@ -1,0 +1,268 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Aotml.Tiktoken;
+
+/// <summary>
+/// A tiktoken encoding: split pattern, mergeable ranks and special tokens. Immutable; share it across threads.
+/// Encodes UTF-8 to token ids identical to tiktoken's and decodes ids back to bytes.
+/// </summary>
+public sealed class TiktokenEncoding
+{
+    private readonly RankTable _ranks;
+    private readonly uint[] _byteRanks = new uint[256];
+    private readonly SplitPattern _split;
+    private readonly byte[] _specialBlob;
+    // Decoder: token id → (offset, length) into the rank blob (length > 0) or the special blob (length < 0).
+    private readonly int[] _decodeOffset;
+    private readonly int[] _decodeLength;
+
+    /// <summary>The encoding's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The split pattern as given.</summary>
+    public string Pattern => _split.Source;
+
+    /// <summary>The special tokens.</summary>
+    public SpecialTokens Specials { get; }
+
+    /// <summary>The largest token id (mergeable or special).</summary>
+    public uint MaxTokenValue { get; }
+
+    /// <summary>Number of mergeable tokens.</summary>
+    public int MergeableCount => _ranks.Count;
+
+    /// <summary>Policy of encode_ordinary: special tokens are plain text.</summary>
+    public SpecialPolicy OrdinaryPolicy { get; }
+
+    /// <summary>tiktoken's default policy: no special token allowed, all of them rejected.</summary>
+    public SpecialPolicy DefaultPolicy { get; }
+
+    /// <summary>Every special token allowed.</summary>
+    public SpecialPolicy AllAllowedPolicy { get; }
+
+    internal RankTable Ranks => _ranks;
+
+    /// <summary>Creates an encoding; <paramref name="explicitNVocab"/> (if given) is checked as tiktoken does.</summary>
+    public TiktokenEncoding(string name, string pattern, RankFiles.Ranks ranks, IReadOnlyList<(string Text, uint Id)> specials, int? explicitNVocab = null)
+    {
+        Name = name;
+        Mergeable = ranks;
+        _split = new SplitPattern(pattern);
+        _ranks = new RankTable(ranks.Blob, ranks.Offsets, ranks.Values);
+        Specials = new SpecialTokens(specials);
+        Span<byte> one = stackalloc byte[1];
+        for (int b = 0; b < 256; b++) { one[0] = (byte)b; _byteRanks[b] = _ranks.Get(one); }
+
+        uint max = _ranks.Count > 0 ? _ranks.MaxRank : 0;
+        foreach (uint id in Specials.Ids) max = Math.Max(max, id);
+        if (_ranks.Count == 0 && Specials.Count == 0) throw new ConfigurationException("an encoding needs at least one token");
+        if (max >= int.MaxValue) throw new ConfigurationException($"token id {max} is too large");
+        MaxTokenValue = max;
+        if (explicitNVocab is int nv && nv != 0)
+        {
+            if (_ranks.Count + Specials.Count != nv)
+                throw new ConfigurationException($"explicit_n_vocab is {nv} but there are {_ranks.Count} mergeable and {Specials.Count} special tokens");
+            if (max != nv - 1)
+                throw new ConfigurationException($"explicit_n_vocab is {nv} but the largest token id is {max}");
+        }
+
+        _decodeOffset = new int[max + 1];
+        _decodeLength = new int[max + 1];
+        var offsets = ranks.Offsets;
+        for (int t = 0; t < ranks.Count; t++)
+        {
+            uint r = ranks.Values[t];
+            _decodeOffset[r] = offsets[t];
+            _decodeLength[r] = offsets[t + 1] - offsets[t];
+        }
+        var sb = new List<byte>();
+        for (int i = 0; i < Specials.Count; i++)
+        {
+            uint id = Specials.Ids[i];
+            if (_decodeLength[id] > 0) throw new ConfigurationException($"special token {Specials.Texts[i]} has id {id}, which is also a mergeable rank");
+            _decodeOffset[id] = sb.Count;
+            _decodeLength[id] = -Specials.Bytes(i).Length;
+            sb.AddRange(Specials.Bytes(i));
+        }
+        _specialBlob = sb.ToArray();
+        OrdinaryPolicy = SpecialPolicy.Ordinary(Specials);
+        DefaultPolicy = SpecialPolicy.Create(Specials, false, default, true, default);
+        AllAllowedPolicy = SpecialPolicy.Create(Specials, true, default, true, default);
+    }
+
+    // ---- encoding ------------------------------------------------------------------------------------------
+
+    /// <summary>Encodes into <paramref name="dest"/> (one slot per byte of text always suffices); returns the count.</summary>
+    public unsafe long Encode(ReadOnlySpan<byte> text, Span<uint> dest, SpecialPolicy policy)
+    {
+        fixed (uint* p = dest)
+        {
+            var sink = new PointerSink(p, dest.Length);
+            Encode(text, policy, ref sink);
+            return sink.Count;
+        }
+    }
+
+    /// <summary>The number of tokens <paramref name="text"/> encodes to, without storing them.</summary>
+    public long Count(ReadOnlySpan<byte> text, SpecialPolicy policy)
+    {
+        var sink = new CountSink();
+        Encode(text, policy, ref sink);
+        return sink.Count;
+    }
+
+    /// <summary>Encodes under <paramref name="policy"/>: fails on a disallowed special token, emits allowed ones.</summary>
+    internal void Encode<TSink>(ReadOnlySpan<byte> text, SpecialPolicy policy, ref TSink sink) where TSink : struct, ITokenSink
+    {
+        if (policy.AnyDisallowed)
+        {
+            int at = Specials.Find(text, 0, policy.Disallowed, out int bad);
+            if (at >= 0) throw new EncodeException(DisallowedMessage(Specials.Texts[bad]));
+        }
+        if (!policy.AnyAllowed) { EncodeOrdinary(text, ref sink); return; }
+        int pos = 0;
+        while (true)
+        {
+            int at = Specials.Find(text, pos, policy.Allowed, out int k);
+            EncodeOrdinary(text[pos..(at < 0 ? text.Length : at)], ref sink);
+            if (at < 0) return;
+            sink.Add(Specials.Ids[k]);
+            pos = at + Specials.Bytes(k).Length;
+        }
+    }
+
+    /// <summary>Splits with the pattern and merges each piece; special tokens are plain text here.</summary>
+    internal void EncodeOrdinary<TSink>(ReadOnlySpan<byte> text, ref TSink sink) where TSink : struct, ITokenSink
+    {
+        int pos = 0, n = text.Length;
+        switch (_split.Which)
+        {
+            case SplitPattern.Kind.Cl100k:
+                while (pos < n) { int e = Scanners.NextCl100k(text, pos); EncodePiece(text[pos..e], ref sink); pos = e; }
+                break;
+            case SplitPattern.Kind.O200k:
+                while (pos < n) { int e = Scanners.NextO200k(text, pos); EncodePiece(text[pos..e], ref sink); pos = e; }
+                break;
+            case SplitPattern.Kind.Gpt2:
+                while (pos < n) { int e = Scanners.NextGpt2(text, pos); EncodePiece(text[pos..e], ref sink); pos = e; }
+                break;
+            default:
+                var ranges = t_ranges ??= new List<(int, int)>();
+                ranges.Clear();
+                _split.Matches(text, ranges);
+                foreach (var (s, e) in ranges) EncodePiece(text[s..e], ref sink);
+                break;
+        }
+    }
+
+    [ThreadStatic] private static List<(int, int)>? t_ranges;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EncodePiece<TSink>(ReadOnlySpan<byte> piece, ref TSink sink) where TSink : struct, ITokenSink
+    {
+        uint r = piece.Length == 1 ? _byteRanks[piece[0]] : _ranks.Get(piece);
+        if (r != RankTable.None) { sink.Add(r); return; }
+        if (piece.Length == 1) throw new EncodeException($"byte 0x{piece[0]:x2} has no token in this encoding (every single byte must be a mergeable token)");
+        BytePairMerge.Encode(_ranks, _byteRanks, piece, ref sink);
+    }
+
+    /// <summary>Encodes bytes as one piece, without splitting (tiktoken's encode_single_piece).</summary>
+    public unsafe long EncodeSinglePiece(ReadOnlySpan<byte> piece, Span<uint> dest)
+    {
+        if (piece.IsEmpty) return 0;
+        fixed (uint* p = dest)
+        {
+            var sink = new PointerSink(p, dest.Length);
+            EncodePiece(piece, ref sink);
+            return sink.Count;
+        }
+    }
+
+    /// <summary>The token whose bytes are exactly <paramref name="bytes"/> (mergeable or special); KeyNotFoundException otherwise.</summary>
+    public uint EncodeSingleToken(ReadOnlySpan<byte> bytes)
+    {
+        uint r = bytes.IsEmpty ? RankTable.None : _ranks.Get(bytes);
+        if (r != RankTable.None) return r;
+        int k = Specials.IndexOfText(bytes);
+        if (k >= 0) return Specials.Ids[k];
+        throw new KeyNotFoundException(PyBytesRepr(bytes));
+    }
+
+    /// <summary>tiktoken's message for a disallowed special token found in the text.</summary>
+    public static string DisallowedMessage(string token)
+    {
+        string r = PyRepr(token);
+        return $"Encountered text corresponding to disallowed special token {r}.\n"
+            + $"If you want this text to be encoded as a special token, pass it to `allowed_special`, e.g. `allowed_special={{{r}, ...}}`.\n"
+            + $"If you want this text to be encoded as normal text, disable the check for this token by passing `disallowed_special=(enc.special_tokens_set - {{{r}}})`.\n"
+            + "To disable this check for all special tokens, pass `disallowed_special=()`.\n";
+    }
+
+    // Python's repr() of a str, for the common cases (printable text, quotes, backslashes, control characters).
+    internal static string PyRepr(string s)
+    {
+        char q = s.Contains('\'') && !s.Contains('"') ? '"' : '\'';
+        var sb = new StringBuilder(s.Length + 2).Append(q);
+        foreach (char c in s)
+        {
+            if (c == q || c == '\\') sb.Append('\\').Append(c);
+            else if (c == '\n') sb.Append("\\n");
+            else if (c == '\r') sb.Append("\\r");
+            else if (c == '\t') sb.Append("\\t");
+            else if (c < 0x20 || c == 0x7F) sb.Append($"\\x{(int)c:x2}");
+            else sb.Append(c);
+        }
+        return sb.Append(q).ToString();
+    }
+
+    private static string PyBytesRepr(ReadOnlySpan<byte> b)
+    {
+        var sb = new StringBuilder("b'");
+        foreach (byte c in b)
+        {
+            if (c == '\'' || c == '\\') sb.Append('\\').Append((char)c);
+            else if (c == '\n') sb.Append("\\n");
+            else if (c == '\r') sb.Append("\\r");
+            else if (c == '\t') sb.Append("\\t");
+            else if (c < 0x20 || c >= 0x7F) sb.Append($"\\x{c:x2}");
+            else sb.Append((char)c);
+        }
+        return sb.Append('\'').ToString();
+    }
+
+    // ---- decoding ------------------------------------------------------------------------------------------
+
+    /// <summary>The bytes of one token (mergeable or special); KeyNotFoundException for an unknown id.</summary>
+    public ReadOnlySpan<byte> TokenBytes(uint token)
+    {
+        int len = token < (uint)_decodeLength.Length ? _decodeLength[token] : 0;
+        if (len > 0) return _ranks.Blob.Slice(_decodeOffset[token], len);
+        if (len < 0) return _specialBlob.AsSpan(_decodeOffset[token], -len);
+        throw new KeyNotFoundException($"Invalid token for decoding: {token}");
+    }
+
+    /// <summary>Total byte length of the decoded tokens (validates every id).</summary>
+    public long DecodedLength(ReadOnlySpan<uint> tokens)
+    {
+        long n = 0;
+        foreach (uint t in tokens) n += TokenBytes(t).Length;
+        return n;
+    }
+
+    /// <summary>Writes the bytes of <paramref name="tokens"/> into <paramref name="dest"/> (sized by <see cref="DecodedLength"/>).</summary>
+    public int Decode(ReadOnlySpan<uint> tokens, Span<byte> dest)
+    {
+        int at = 0;
+        foreach (uint t in tokens)
+        {
+            var b = TokenBytes(t);
+            b.CopyTo(dest[at..]);
+            at += b.Length;
+        }
+        return at;
+    }
+
+    /// <summary>The mergeable tokens as given (blob, start offsets, ranks); the arrays are pinned when loaded by <see cref="RankFiles"/>.</summary>
+    public RankFiles.Ranks Mergeable { get; }
+}

@@ -1,0 +1,127 @@
+"""Build step: the bundled tiktoken encodings, from the pinned npm tarball to python/aotml/_data/.
+
+The npm package tiktoken@1.0.22 ships each encoding as encoders/<name>.json with pat_str, special_tokens,
+explicit_n_vocab and bpe_ranks (lines "! <first rank> <base64 token> <base64 token> ...", ranks consecutive
+from the first). We verify the tarball's sha256, then write:
+
+- <ranks>.tkb: the mergeable ranks in aotml's compact binary format (see RankFiles.cs), one file per distinct
+  rank table (gpt2 shares r50k_base's, p50k_edit shares p50k_base's). Loading is a few memcpys.
+- encodings.json: name -> pat_str, special_tokens, explicit_n_vocab, ranks file; plus the model table.
+
+Usage: python3 tools/encodings.py [OUT_DIR]   (default python/aotml/_data)
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import struct
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+NPM_PACKAGE = "tiktoken"
+NPM_VERSION = "1.0.22"
+TARBALL_SHA256 = "55c339e756fdb17604f7c7e3eb35d2bcbffe4d960e8096e50285d1cefa51dd90"
+ENCODINGS = ("gpt2", "r50k_base", "p50k_base", "p50k_edit", "cl100k_base", "o200k_base")
+ROOT = Path(__file__).resolve().parent.parent
+MAGIC = b"AOTMLBPE"
+
+
+def tarball(cache_dir: Path) -> Path:
+    """The pinned npm tarball, fetched with `npm pack` into cache_dir if absent, checked by sha256."""
+    path = cache_dir / f"{NPM_PACKAGE}-{NPM_VERSION}.tgz"
+    if not path.exists():
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["npm", "pack", f"{NPM_PACKAGE}@{NPM_VERSION}", "--pack-destination", str(cache_dir)],
+            check=True, stdout=subprocess.DEVNULL,
+        )
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != TARBALL_SHA256:
+        raise SystemExit(f"{path}: sha256 {digest} != pinned {TARBALL_SHA256}; refusing to build encodings from it")
+    return path
+
+
+def parse_bpe_ranks(text: str) -> list[tuple[bytes, int]]:
+    """Decodes npm tiktoken's bpe_ranks string into (token bytes, rank) pairs."""
+    out: list[tuple[bytes, int]] = []
+    for lineno, line in enumerate(text.split("\n"), 1):
+        if not line:
+            continue
+        parts = line.split(" ")
+        if len(parts) < 2 or not parts[1].isdigit():
+            raise ValueError(f"bpe_ranks line {lineno}: expected '! <rank> <tokens...>'")
+        first = int(parts[1])
+        out.extend((base64.b64decode(tok, validate=True), first + i) for i, tok in enumerate(parts[2:]))
+    return out
+
+
+def compact(ranks: list[tuple[bytes, int]]) -> bytes:
+    """The compact binary rank file (format in csharp/Aotml.Core/Tiktoken/RankFiles.cs)."""
+    blob = b"".join(tok for tok, _ in ranks)
+    offsets = [0]
+    for tok, _ in ranks:
+        offsets.append(offsets[-1] + len(tok))
+    n = len(ranks)
+    return b"".join([
+        MAGIC,
+        struct.pack("<IIII", 1, n, len(blob), 0),
+        struct.pack(f"<{n}I", *(r for _, r in ranks)),
+        struct.pack(f"<{n + 1}I", *offsets),
+        blob,
+    ])
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    if not path.exists() or path.read_bytes() != data:
+        path.write_bytes(data)
+
+
+def build(out_dir: Path | None = None, cache_dir: Path | None = None) -> list[Path]:
+    """Writes the bundled encodings into out_dir; returns the files written (or already up to date)."""
+    out_dir = out_dir or ROOT / "python" / "aotml" / "_data"
+    cache_dir = cache_dir or ROOT / "build" / "npm-pack"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(tarball(cache_dir)) as tar:
+        def member(name: str) -> bytes:
+            f = tar.extractfile(f"package/{name}")
+            assert f is not None, name
+            return f.read()
+
+        models = json.loads(member("model_to_encoding.json"))
+        meta: dict[str, dict] = {}
+        files: dict[str, str] = {}  # sha256 of the compact bytes -> file name
+        written: list[Path] = []
+        for name in ENCODINGS:
+            spec = json.loads(member(f"encoders/{name}.json"))
+            data = compact(parse_bpe_ranks(spec["bpe_ranks"]))
+            digest = hashlib.sha256(data).hexdigest()
+            if digest not in files:
+                files[digest] = f"{name}.tkb"
+                path = out_dir / files[digest]
+                _write_if_changed(path, data)
+                written.append(path)
+            meta[name] = {
+                "pat_str": spec["pat_str"],
+                "special_tokens": spec["special_tokens"],
+                "explicit_n_vocab": spec.get("explicit_n_vocab"),
+                "ranks": files[digest],
+            }
+    index = {
+        "source": f"npm {NPM_PACKAGE}@{NPM_VERSION} (sha256 {TARBALL_SHA256})",
+        "encodings": meta,
+        "models": models,
+    }
+    path = out_dir / "encodings.json"
+    _write_if_changed(path, json.dumps(index, indent=1, sort_keys=True).encode())
+    written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for p in build(Path(sys.argv[1]) if len(sys.argv) > 1 else None):
+        print(p)
