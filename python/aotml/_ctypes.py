@@ -84,8 +84,12 @@ SIGNATURES: dict[str, tuple[object, list[object]]] = {
 }
 
 
+ALL_SIGNATURES: dict[str, tuple[object, list[object]]] = {}
+
+
 def declare(signatures: dict[str, tuple[object, list[object]]]) -> None:
-    """Sets restype/argtypes of each named export (each concern declares its own)."""
+    """Sets restype/argtypes of each named export (each concern declares its own); a test checks them against aotml.h."""
+    ALL_SIGNATURES.update(signatures)
     for name, (restype, argtypes) in signatures.items():
         fn = getattr(lib, name)
         fn.restype = restype
