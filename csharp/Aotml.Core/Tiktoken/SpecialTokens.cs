@@ -109,6 +109,9 @@ public sealed class SpecialPolicy
         AnyDisallowed = Array.IndexOf(disallowed, true) >= 0;
     }
 
+    /// <summary>Whether this policy was built for <paramref name="s"/> (same number of special tokens).</summary>
+    public bool Fits(SpecialTokens s) => Allowed.Length == s.Count;
+
     /// <summary>No special tokens recognised, none rejected (encode_ordinary).</summary>
     public static SpecialPolicy Ordinary(SpecialTokens s) => new(new bool[s.Count], new bool[s.Count]);
 

@@ -20,6 +20,9 @@ public sealed class TiktokenEncoding
     /// <summary>The encoding's name.</summary>
     public string Name { get; }
 
+    /// <summary>0 gpt2, 1 cl100k, 2 o200k (hand-written scanners), 3 any other pattern (.NET Regex).</summary>
+    public int PatternKind => (int)_split.Which;
+
     /// <summary>The split pattern as given.</summary>
     public string Pattern => _split.Source;
 
@@ -85,7 +88,8 @@ public sealed class TiktokenEncoding
             _decodeLength[id] = -Specials.Bytes(i).Length;
             sb.AddRange(Specials.Bytes(i));
         }
-        _specialBlob = sb.ToArray();
+        _specialBlob = GC.AllocateUninitializedArray<byte>(sb.Count, pinned: true);   // exports hand out pointers into it
+        sb.CopyTo(_specialBlob);
         OrdinaryPolicy = SpecialPolicy.Ordinary(Specials);
         DefaultPolicy = SpecialPolicy.Create(Specials, false, default, true, default);
         AllAllowedPolicy = SpecialPolicy.Create(Specials, true, default, true, default);
@@ -102,6 +106,14 @@ public sealed class TiktokenEncoding
             Encode(text, policy, ref sink);
             return sink.Count;
         }
+    }
+
+    /// <summary>Encodes into <paramref name="capacity"/> slots at <paramref name="dest"/>; ArgumentException if they do not suffice.</summary>
+    public unsafe long Encode(ReadOnlySpan<byte> text, uint* dest, long capacity, SpecialPolicy policy)
+    {
+        var sink = new PointerSink(dest, capacity);
+        Encode(text, policy, ref sink);
+        return sink.Count;
     }
 
     /// <summary>The number of tokens <paramref name="text"/> encodes to, without storing them.</summary>

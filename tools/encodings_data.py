@@ -8,7 +8,7 @@ from the first). We verify the tarball's sha256, then write:
   rank table (gpt2 shares r50k_base's, p50k_edit shares p50k_base's). Loading is a few memcpys.
 - encodings.json: name -> pat_str, special_tokens, explicit_n_vocab, ranks file; plus the model table.
 
-Usage: python3 tools/encodings.py [OUT_DIR]   (default python/aotml/_data)
+Usage: python3 tools/encodings_data.py [OUT_DIR]   (default python/aotml/_data)
 """
 
 from __future__ import annotations
