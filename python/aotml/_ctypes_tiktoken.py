@@ -150,7 +150,14 @@ def tiktoken_encode_buffer(enc: int, policy: int, text: str) -> memoryview:
     b = _utf8(text)
     out, n = c_void_p(), c_int64()
     _c.check(_lib.aotml_tiktoken_encode_alloc(h, p, b, len(b), ctypes.byref(out), ctypes.byref(n)))
-    return _c.native_buffer(out.value or 0, "I", 4, (n.value,))
+    return _native_vector(out.value or 0, "I", 4, n.value)
+
+
+def _native_vector(address: int, fmt: str, itemsize: int, n: int) -> memoryview:
+    if n == 0:  # memoryview cannot cast to a shape with a zero in it
+        _lib.aotml_free(c_void_p(address))
+        return memoryview(b"").cast(fmt)
+    return _c.native_buffer(address, fmt, itemsize, (n,))
 
 
 def tiktoken_count(enc: int, policy: int, text: str) -> int:
@@ -179,8 +186,7 @@ def tiktoken_encode_batch(enc: int, policy: int, texts: Any, num_threads: int, f
     off = (c_int64 * (n + 1)).from_address(offsets.value or 0)
     total = off[n]
     if flat:
-        return (_c.native_buffer(ids.value or 0, "I", 4, (total,)),
-                _c.native_buffer(offsets.value or 0, "q", 8, (n + 1,)))
+        return (_native_vector(ids.value or 0, "I", 4, total), _native_vector(offsets.value or 0, "q", 8, n + 1))
     try:
         flat_ids = (c_uint32 * max(1, total)).from_address(ids.value or 0)
         return [flat_ids[off[i]:off[i + 1]] for i in range(n)]
