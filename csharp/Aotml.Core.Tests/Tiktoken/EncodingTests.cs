@@ -76,7 +76,9 @@ public class EncodingTests
         {
             int n = rnd.Next(2, BytePairMerge.SmallLimit + 1);
             var piece = new byte[n];
-            for (int i = 0; i < n; i++) piece[i] = (byte)"abcdefghijklmnopqrstuvwxyzABC0123 "[rnd.Next(34)];
+            // ASCII and the UTF-8 of CJK and Cyrillic characters, so multi-byte tokens merge too.
+            var alphabet = Encoding.UTF8.GetBytes("abcdefghijklmnopqrstuvwxyzABC0123 日本語のテキスト中文русский");
+            for (int i = 0; i < n; i++) piece[i] = alphabet[rnd.Next(alphabet.Length)];
             var small = new uint[n];
             var large = new uint[n];
             long a = Merge(e, piece, small, false), b = Merge(e, piece, large, true);
@@ -91,8 +93,9 @@ public class EncodingTests
             var sink = new PointerSink(p, dest.Length);
             var byteRanks = new uint[256];
             for (int b = 0; b < 256; b++) byteRanks[b] = e.Ranks.Get(new[] { (byte)b });
-            if (large) BytePairMerge.EncodeLarge(e.Ranks, byteRanks, piece, ref sink);
-            else BytePairMerge.EncodeSmall(e.Ranks, byteRanks, piece, ref sink);
+            var lookups = new LookupCache();
+            if (large) BytePairMerge.EncodeLarge(e.Ranks, byteRanks, piece, lookups, ref sink);
+            else BytePairMerge.EncodeSmall(e.Ranks, byteRanks, piece, lookups, ref sink);
             return sink.Count;
         }
     }

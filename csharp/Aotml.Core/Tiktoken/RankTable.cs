@@ -5,6 +5,26 @@ using System.Runtime.InteropServices;
 
 namespace Aotml.Tiktoken;
 
+/// <summary>A per-thread direct-mapped cache of short-key lookups (see <see cref="RankTable.Get(ReadOnlySpan{byte}, LookupCache)"/>).</summary>
+internal sealed class LookupCache
+{
+    public const int Size = 16384;
+    public const int Mask = Size - 1;
+
+    public struct Slot
+    {
+        public ulong Key;   // packed short key; 0 = empty (no packed key is 0)
+        public uint Rank;
+    }
+
+    private readonly Slot[] _slots = new Slot[Size];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref Slot At(int i) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), i);
+
+    public void Clear() => Array.Clear(_slots);
+}
+
 /// <summary>
 /// Byte string → rank, an open-addressing table over one contiguous blob of token bytes. Immutable after
 /// construction, so any number of threads read it without locks.
@@ -31,6 +51,9 @@ internal sealed class RankTable
     private readonly byte[] _blob;
     private readonly int[] _offsets;   // token i is _blob[_offsets[i].._offsets[i + 1]]
     private readonly uint[] _ranks;
+    // Two-byte keys straight from an array (256 KiB, stays in L2): every merge starts with a lookup per adjacent
+    // byte pair, and in the big table each of those is a cache miss.
+    private readonly uint[] _pairs = new uint[65536];
 
     /// <summary>Number of tokens.</summary>
     public int Count => _ranks.Length;
@@ -56,6 +79,7 @@ internal sealed class RankTable
         _shift = 64 - BitOperations.Log2((uint)cap);
         _entries = new Entry[cap];
         uint max = 0;
+        Array.Fill(_pairs, None);
         for (int t = 0; t < ranks.Length; t++)
         {
             int start = offsets[t], len = offsets[t + 1] - start;
@@ -72,6 +96,7 @@ internal sealed class RankTable
                 slot = (slot + 1) & mask;
             }
             _entries[slot] = new Entry { Key = k, Rank = ranks[t], Token = t };
+            if (len == 2) _pairs[key[0] | (key[1] << 8)] = ranks[t];
         }
         MaxRank = max;
     }
@@ -82,10 +107,38 @@ internal sealed class RankTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint Get(ReadOnlySpan<byte> key)
     {
+        if (key.Length == 2) return Pair(key[0], key[1]);
         ulong k = KeyOf(key);
+        return Probe(key, k, Mix(k));
+    }
+
+    /// <summary>
+    /// <see cref="Get(ReadOnlySpan{byte})"/> through a small per-thread cache of short keys. The table is megabytes
+    /// probed at random, so each probe is a cache miss; the merges of a text ask for the same few thousand short
+    /// strings (the characters of a script and their pairs) over and over.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint Get(ReadOnlySpan<byte> key, LookupCache cache)
+    {
+        if (key.Length == 2) return Pair(key[0], key[1]);
+        ulong k = KeyOf(key);
+        ulong h = Mix(k);
+        if (key.Length > 7) return Probe(key, k, h);
+        int slot = (int)h & LookupCache.Mask;
+        ref LookupCache.Slot c = ref cache.At(slot);
+        if (c.Key == k) return c.Rank;
+        uint r = Probe(key, k, h);
+        c.Key = k;
+        c.Rank = r;
+        return r;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint Probe(ReadOnlySpan<byte> key, ulong k, ulong h)
+    {
         var entries = _entries;
         int mask = entries.Length - 1;
-        int slot = (int)(Mix(k) >> _shift);
+        int slot = (int)(h >> _shift);
         ref Entry e0 = ref MemoryMarshal.GetArrayDataReference(entries);
         while (true)
         {
@@ -98,6 +151,14 @@ internal sealed class RankTable
             slot = (slot + 1) & mask;
         }
     }
+
+    /// <summary>The rank of the two-byte string (a, b), or <see cref="None"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint Pair(byte a, byte b) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_pairs), a | (b << 8));
+
+    /// <summary>A 64-bit hash of any byte string (for caches keyed by pieces).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Hash(ReadOnlySpan<byte> key) => Mix(KeyOf(key));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Mix(ulong k)

@@ -148,22 +148,25 @@ public sealed class TiktokenEncoding
     internal void EncodeOrdinary<TSink>(ReadOnlySpan<byte> text, ref TSink sink) where TSink : struct, ITokenSink
     {
         int pos = 0, n = text.Length;
+        if (n == 0) return;
+        // Fetched once per call: a thread-static read costs a __tls_get_addr call in a shared library.
+        var cache = PieceCache.For(this);
         switch (_split.Which)
         {
             case SplitPattern.Kind.Cl100k:
-                while (pos < n) { int e = Scanners.NextCl100k(text, pos); EncodePiece(text[pos..e], ref sink); pos = e; }
+                while (pos < n) { int e = Scanners.NextCl100k(text, pos); EncodePiece(text[pos..e], cache, ref sink); pos = e; }
                 break;
             case SplitPattern.Kind.O200k:
-                while (pos < n) { int e = Scanners.NextO200k(text, pos); EncodePiece(text[pos..e], ref sink); pos = e; }
+                while (pos < n) { int e = Scanners.NextO200k(text, pos); EncodePiece(text[pos..e], cache, ref sink); pos = e; }
                 break;
             case SplitPattern.Kind.Gpt2:
-                while (pos < n) { int e = Scanners.NextGpt2(text, pos); EncodePiece(text[pos..e], ref sink); pos = e; }
+                while (pos < n) { int e = Scanners.NextGpt2(text, pos); EncodePiece(text[pos..e], cache, ref sink); pos = e; }
                 break;
             default:
                 var ranges = t_ranges ??= new List<(int, int)>();
                 ranges.Clear();
                 _split.Matches(text, ranges);
-                foreach (var (s, e) in ranges) EncodePiece(text[s..e], ref sink);
+                foreach (var (s, e) in ranges) EncodePiece(text[s..e], cache, ref sink);
                 break;
         }
     }
@@ -171,12 +174,30 @@ public sealed class TiktokenEncoding
     [ThreadStatic] private static List<(int, int)>? t_ranges;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void EncodePiece<TSink>(ReadOnlySpan<byte> piece, ref TSink sink) where TSink : struct, ITokenSink
+    private void EncodePiece<TSink>(ReadOnlySpan<byte> piece, PieceCache cache, ref TSink sink) where TSink : struct, ITokenSink
     {
         uint r = piece.Length == 1 ? _byteRanks[piece[0]] : _ranks.Get(piece);
         if (r != RankTable.None) { sink.Add(r); return; }
         if (piece.Length == 1) throw new EncodeException($"byte 0x{piece[0]:x2} has no token in this encoding (every single byte must be a mergeable token)");
-        BytePairMerge.Encode(_ranks, _byteRanks, piece, ref sink);
+        if (piece.Length > PieceCache.MaxKey) { BytePairMerge.Encode(_ranks, _byteRanks, piece, cache.Lookups, ref sink); return; }
+        MergeCached(piece, cache, ref sink);
+    }
+
+    private unsafe void MergeCached<TSink>(ReadOnlySpan<byte> piece, PieceCache cache, ref TSink sink) where TSink : struct, ITokenSink
+    {
+        ulong h = RankTable.Hash(piece);
+        var hit = cache.Get(piece, h);
+        if (!hit.IsEmpty)
+        {
+            foreach (uint t in hit) sink.Add(t);
+            return;
+        }
+        uint* buf = stackalloc uint[PieceCache.MaxKey];
+        var local = new PointerSink(buf, PieceCache.MaxKey);
+        BytePairMerge.Encode(_ranks, _byteRanks, piece, cache.Lookups, ref local);
+        var tokens = new ReadOnlySpan<uint>(buf, (int)local.Count);
+        cache.Put(piece, h, tokens);
+        foreach (uint t in tokens) sink.Add(t);
     }
 
     /// <summary>Encodes bytes as one piece, without splitting (tiktoken's encode_single_piece).</summary>
@@ -186,7 +207,7 @@ public sealed class TiktokenEncoding
         fixed (uint* p = dest)
         {
             var sink = new PointerSink(p, dest.Length);
-            EncodePiece(piece, ref sink);
+            EncodePiece(piece, PieceCache.For(this), ref sink);
             return sink.Count;
         }
     }
