@@ -2,8 +2,8 @@ namespace Aotml.Tiktoken;
 
 /// <summary>
 /// Encodes many texts on an explicit number of threads created for the call (no ThreadPool: its workers do not
-/// survive fork()). Texts are split into contiguous ranges of about equal byte counts, one per thread, so the
-/// results concatenate in order without a merge step.
+/// survive fork()). Texts are grouped into contiguous chunks that the threads take in turn; each chunk has its own
+/// output buffer, and the buffers concatenate in text order.
 /// </summary>
 public static class BatchEncoder
 {
@@ -46,29 +46,31 @@ public static class BatchEncoder
         for (int i = 0; i < count; i++) { lens[i] = texts(i).Length; totalBytes += lens[i]; }
         threads = (int)Math.Min(threads, Math.Max(1, Math.Min(count, totalBytes / 4096 + 1)));
 
-        // Range w covers texts [bounds[w], bounds[w + 1]).
-        var bounds = new int[threads + 1];
-        long cum = 0;
-        int t = 0;
-        for (int w = 1; w < threads; w++)
+        // Contiguous ranges of texts ("chunks"), several per thread, taken by whichever thread is free: texts differ
+        // in cost per byte (CJK merges are slower than English), so a static split would leave one thread waiting.
+        long target = Math.Max(16 * 1024, totalBytes / (threads * 8L) + 1);
+        var bounds = new List<int> { 0 };
+        long acc = 0;
+        for (int i = 0; i < count; i++)
         {
-            long target = totalBytes * w / threads;
-            while (t < count && cum + lens[t] <= target) cum += lens[t++];
-            bounds[w] = Math.Max(t, bounds[w - 1]);
+            acc += lens[i];
+            if (acc >= target && i + 1 < count) { bounds.Add(i + 1); acc = 0; }
         }
-        bounds[threads] = count;
+        bounds.Add(count);
+        int chunks = bounds.Count - 1;
 
         var counts = new long[count];
-        var parts = new uint[threads][];
-        var partLengths = new long[threads];
-        var errors = new (int Index, Exception Error)?[threads];
+        var parts = new uint[chunks][];
+        var partLengths = new long[chunks];
+        var errors = new (int Index, Exception Error)?[chunks];
+        int nextChunk = -1;
 
-        void Work(int w)
+        void EncodeChunk(int c)
         {
-            int lo = bounds[w], hi = bounds[w + 1];
+            int lo = bounds[c], hi = bounds[c + 1];
             long cap = 0;
             for (int i = lo; i < hi; i++) cap += lens[i];
-            if (cap > Array.MaxLength) throw new ArgumentException("a batch range exceeds 2**31 bytes; use more threads or smaller batches");
+            if (cap > Array.MaxLength) throw new ArgumentException("a single text exceeds 2**31 bytes");
             var buf = GC.AllocateUninitializedArray<uint>((int)cap);
             long at = 0;
             fixed (uint* p = buf)
@@ -82,24 +84,29 @@ public static class BatchEncoder
                         counts[i] = sink.Count;
                         at += sink.Count;
                     }
-                    catch (Exception e) { errors[w] = (i, e); break; }
+                    catch (Exception e) { errors[c] = (i, e); break; }
                 }
             }
-            parts[w] = buf;
-            partLengths[w] = at;
+            parts[c] = buf;
+            partLengths[c] = at;
         }
 
-        if (threads == 1) Work(0);
+        void Work()
+        {
+            int c;
+            while ((c = Interlocked.Increment(ref nextChunk)) < chunks) EncodeChunk(c);
+        }
+
+        if (threads == 1) Work();
         else
         {
             var pool = new Thread[threads - 1];
-            for (int w = 1; w < threads; w++)
+            for (int w = 0; w < pool.Length; w++)
             {
-                int id = w;
-                pool[w - 1] = new Thread(() => Work(id)) { IsBackground = true, Name = "aotml-tiktoken" };
-                pool[w - 1].Start();
+                pool[w] = new Thread(Work) { IsBackground = true, Name = "aotml-tiktoken" };
+                pool[w].Start();
             }
-            Work(0);
+            Work();
             foreach (var th in pool) th.Join();
         }
 
