@@ -22,6 +22,8 @@ __all__ = ["l2_normalize", "minmax_scale", "standardize", "softmax", "log_softma
 
 
 def _real(value: object, name: str) -> float:
+    if type(value) is float:  # the common case, without the slow ABC check below
+        return value  # type: ignore[return-value]
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, not {type(value).__name__}")
     return float(value)
