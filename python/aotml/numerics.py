@@ -44,7 +44,7 @@ def _like(x: Any) -> Any:
                         f"not {type(x).__name__}") from None
     if _np is not None:
         try:
-            return _np.empty(view.shape, _np.dtype(view.format))
+            return _np.empty(view.shape or (), _np.dtype(view.format))
         except TypeError:
             pass  # a format numpy cannot name; the engine will say what is wrong with x
     fmt = view.format if view.format in ("f", "d") else "B"
