@@ -15,7 +15,9 @@ import threading
 import weakref
 from array import array
 from pathlib import Path
-from typing import TYPE_CHECKING, AbstractSet, Any, Collection, Literal, Sequence
+from collections.abc import Collection, Sequence
+from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import _backend
 
@@ -138,6 +140,7 @@ class Encoding:
         self._pat_str = pat_str
         self._special_tokens = dict(special_tokens)
         self._special_token_values = set(self._special_tokens.values())
+        self._special_tokens_set = set(self._special_tokens)
         self._explicit_n_vocab = explicit_n_vocab
         self._handle = handle
         self._policies: dict[Any, int] = {}
@@ -323,9 +326,9 @@ class Encoding:
     def eot_token(self) -> int:
         return self._special_tokens["<|endoftext|>"]
 
-    @functools.cached_property
+    @property
     def special_tokens_set(self) -> set[str]:
-        return set(self._special_tokens.keys())
+        return self._special_tokens_set
 
     def is_special_token(self, token: int) -> bool:
         return token in self._special_token_values
