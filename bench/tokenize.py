@@ -138,12 +138,20 @@ def main() -> None:
     enc = aotml.get_encoding("cl100k_base")
     all_docs = [d for docs in texts.values() for d in docs]
     mb = nbytes(all_docs) / 1e6
-    t1 = best(lambda: enc.encode_ordinary_batch(all_docs, num_threads=1))
-    t2 = best(lambda: enc.encode_ordinary_batch(all_docs, num_threads=2))
-    emit("| threads | MB/s | speed-up |")
-    emit("|---:|---:|---:|")
-    emit(f"| 1 | {mb / t1:.1f} | 1.00x |")
-    emit(f"| 2 | {mb / t2:.1f} | **{t1 / t2:.2f}x** |")
+    def timed(threads: int) -> tuple[float, float]:
+        """Best wall time of REPEAT runs, and the CPU time of that run (CPU/wall shows the threads overlapping)."""
+        b = (float("inf"), 0.0)
+        for _ in range(REPEAT):
+            w, c = time.perf_counter(), time.process_time()
+            enc.encode_ordinary_batch(all_docs, num_threads=threads)
+            b = min(b, (time.perf_counter() - w, time.process_time() - c))
+        return b
+
+    (t1, c1), (t2, c2) = timed(1), timed(2)
+    emit("| threads | MB/s | speed-up | CPU time / wall time |")
+    emit("|---:|---:|---:|---:|")
+    emit(f"| 1 | {mb / t1:.1f} | 1.00x | {c1 / t1:.2f} |")
+    emit(f"| 2 | {mb / t2:.1f} | **{t1 / t2:.2f}x** | {c2 / t2:.2f} |")
     emit("")
 
     emit(f"### Per-call time on a 13-byte string ({SMALL!r}, cl100k_base)\n")
