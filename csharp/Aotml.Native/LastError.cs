@@ -18,7 +18,19 @@ internal static unsafe class LastError
     public static int Length => t_length;
 
     /// <summary>Records <paramref name="e"/> and returns its status code; the one mapping from exceptions to codes.</summary>
-    public static int Set(Exception e) => Set(Classify(e), e.Message);
+    public static int Set(Exception e) => Set(Classify(e), MessageOf(e));
+
+    // ArgumentException appends " (Parameter 'x')": noise to a Python user, who never sees .NET parameter names.
+    private static string MessageOf(Exception e)
+    {
+        string m = e.Message;
+        if (e is ArgumentException { ParamName: { } p })
+        {
+            string suffix = $" (Parameter '{p}')";
+            if (m.EndsWith(suffix, StringComparison.Ordinal)) m = m[..^suffix.Length];
+        }
+        return m;
+    }
 
     public static int Set(ErrorCode code, string message)
     {

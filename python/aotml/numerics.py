@@ -1,0 +1,101 @@
+"""Normalization kernels over any buffer-protocol array (numpy, array.array, memoryview).
+
+Inputs are read in place and must be C-contiguous (aotml never copies silently; a non-contiguous input raises
+``InvalidArgument`` naming ``numpy.ascontiguousarray``). ``out=None`` allocates the result (a numpy array when numpy
+is importable, else a memoryview), ``out=x`` works in place, and any other ``out`` must be a writable C-contiguous
+array of x's shape and dtype that does not partly overlap x. The work runs without the GIL.
+"""
+from __future__ import annotations
+
+import numbers
+import operator
+from typing import Any
+
+from . import _backend
+
+try:
+    import numpy as _np
+except ImportError:  # numpy is optional: results are then memoryviews
+    _np = None  # type: ignore[assignment]
+
+__all__ = ["l2_normalize", "minmax_scale", "standardize", "softmax", "log_softmax", "layer_norm"]
+
+
+def _real(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, not {type(value).__name__}")
+    return float(value)
+
+
+def _axis(axis: object) -> int | None:
+    return None if axis is None else operator.index(axis)  # type: ignore[arg-type]
+
+
+def _like(x: Any) -> Any:
+    """A new C-contiguous array of x's shape and dtype (validation of x itself is the engine's)."""
+    if _np is not None and type(x) is _np.ndarray:
+        return _np.empty(x.shape, x.dtype)
+    try:
+        view = memoryview(x)
+    except TypeError:
+        raise TypeError(f"x must support the buffer protocol (a numpy array, array.array or memoryview), "
+                        f"not {type(x).__name__}") from None
+    if _np is not None:
+        try:
+            return _np.empty(view.shape, _np.dtype(view.format))
+        except TypeError:
+            pass  # a format numpy cannot name; the engine will say what is wrong with x
+    fmt = view.format if view.format in ("f", "d") else "B"
+    size = view.itemsize if fmt != "B" else 1
+    count = 1
+    for d in view.shape or ():
+        count *= d
+    raw = memoryview(bytearray(count * size))
+    return raw.cast(fmt, view.shape) if view.shape else raw.cast(fmt)
+
+
+def l2_normalize(x: Any, axis: int = -1, eps: float = 1e-12, out: Any = None) -> Any:
+    """x / max(‖x‖₂, eps) along ``axis`` (as sklearn.preprocessing.normalize and torch's F.normalize)."""
+    result = _like(x) if out is None else out
+    _backend.impl.l2_normalize(x, result, operator.index(axis), _real(eps, "eps"))
+    return result
+
+
+def minmax_scale(x: Any, axis: int | None = None, feature_range: tuple[float, float] = (0.0, 1.0),
+                 out: Any = None) -> Any:
+    """(x - min) / (max - min) scaled into ``feature_range`` along ``axis`` (None: the whole array).
+
+    A constant slice maps to the range's lower end (scikit-learn's rule); a NaN makes its slice NaN (numpy's min).
+    """
+    lo, hi = feature_range
+    result = _like(x) if out is None else out
+    _backend.impl.minmax_scale(x, result, _axis(axis), _real(lo, "feature_range[0]"), _real(hi, "feature_range[1]"))
+    return result
+
+
+def standardize(x: Any, axis: int = 0, eps: float = 1e-12, ddof: int = 0, out: Any = None) -> Any:
+    """(x - mean) / max(std, eps) along ``axis``, std with ``ddof`` delta degrees of freedom (z-score)."""
+    result = _like(x) if out is None else out
+    _backend.impl.standardize(x, result, operator.index(axis), _real(eps, "eps"), operator.index(ddof))
+    return result
+
+
+def softmax(x: Any, axis: int = -1, out: Any = None) -> Any:
+    """exp(x - max) / Σ exp(x - max) along ``axis`` (max-subtracted, so large inputs do not overflow)."""
+    result = _like(x) if out is None else out
+    _backend.impl.softmax(x, result, operator.index(axis), False)
+    return result
+
+
+def log_softmax(x: Any, axis: int = -1, out: Any = None) -> Any:
+    """(x - max) - log Σ exp(x - max) along ``axis``."""
+    result = _like(x) if out is None else out
+    _backend.impl.softmax(x, result, operator.index(axis), True)
+    return result
+
+
+def layer_norm(x: Any, weight: Any = None, bias: Any = None, eps: float = 1e-5, out: Any = None) -> Any:
+    """(x - mean) / sqrt(var + eps) * weight + bias over the last axis (biased variance, as torch's layer_norm)."""
+    result = _like(x) if out is None else out
+    _backend.impl.layer_norm(x, result, weight, bias, _real(eps, "eps"))
+    return result

@@ -1,0 +1,123 @@
+"""The C ABI: aotml.h declares exactly what libaotml.so exports, the ctypes signatures agree with it, and the engine
+depends on nothing beyond glibc."""
+from __future__ import annotations
+
+import ctypes
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import aotml
+from aotml import _ctypes
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = ROOT / "csharp" / "Aotml.Native" / "include" / "aotml.h"
+ENGINE = Path(aotml.__file__).parent / "libaotml.so"
+PROTOTYPE = re.compile(r"^AOTML_API\s+(.+?)\s*\b(aotml_\w+)\((.*)\);\s*$", re.M)
+
+SCALARS = {"int32_t": ctypes.c_int32, "int64_t": ctypes.c_int64, "uint32_t": ctypes.c_uint32,
+           "uint64_t": ctypes.c_uint64, "double": ctypes.c_double, "float": ctypes.c_float,
+           "uint8_t": ctypes.c_uint8, "void": None}
+
+
+def header_prototypes() -> dict[str, tuple[str, list[str]]]:
+    text = HEADER.read_text()
+    out = {}
+    for ret, name, args in PROTOTYPE.findall(text):
+        params = [] if args.strip() in ("", "void") else [a.strip() for a in args.split(",")]
+        out[name] = (ret.strip(), params)
+    return out
+
+
+def c_type_of(param: str) -> str:
+    """'const aotml_buffer* x' -> 'aotml_buffer*' (the type without qualifiers or the name)."""
+    param = param.replace("const ", "").strip()
+    m = re.match(r"^([\w ]+?)\s*(\**)\s*\w*$", param)
+    assert m, f"cannot parse parameter {param!r}"
+    return m.group(1).strip() + m.group(2)
+
+
+def acceptable(c_type: str, ctype: object) -> bool:
+    stars = c_type.count("*")
+    base = c_type.rstrip("*")
+    if stars == 0:
+        return SCALARS[base] is ctype
+    if ctype is ctypes.c_void_p:  # any pointer may travel as void*
+        return True
+    if stars == 1 and base == "char":
+        return ctype is ctypes.c_char_p
+    if stars == 1 and base == "aotml_buffer":
+        return ctype is ctypes.POINTER(_ctypes.Buffer)
+    if stars == 2 and base == "char":
+        return ctype is ctypes.POINTER(ctypes.c_char_p)
+    pointee = SCALARS.get(base) if stars == 1 else None
+    return pointee is not None and ctype is ctypes.POINTER(pointee)
+
+
+def test_header_declares_what_the_library_exports():
+    nm = shutil.which("nm")
+    assert nm, "binutils' nm is needed (python3 build.py test installs it)"
+    out = subprocess.run([nm, "-D", "--defined-only", str(ENGINE)], capture_output=True, text=True, check=True).stdout
+    exported = {m.split("@")[0] for m in re.findall(r"\sT\s+(aotml_\S+)", out)}
+    declared = set(header_prototypes())
+    assert declared, "no prototypes parsed from aotml.h"
+    assert declared == exported, f"declared only: {declared - exported}; exported only: {exported - declared}"
+
+
+def test_ctypes_signatures_agree_with_the_header():
+    protos = header_prototypes()
+    assert set(_ctypes.ALL_SIGNATURES) == set(protos)
+    for name, (ret, params) in protos.items():
+        restype, argtypes = _ctypes.ALL_SIGNATURES[name]
+        assert acceptable(ret, restype), f"{name}: returns {ret}, ctypes says {restype}"
+        assert len(argtypes) == len(params), f"{name}: {len(params)} parameters in aotml.h, {len(argtypes)} in ctypes"
+        for p, a in zip(params, argtypes):
+            assert acceptable(c_type_of(p), a), f"{name}: parameter {p!r} declared as {a} in ctypes"
+
+
+def test_every_export_returns_a_status_except_free():
+    for name, (ret, _) in header_prototypes().items():
+        assert ret == "int32_t" or name == "aotml_free", f"{name} returns {ret}"
+
+
+def test_status_codes_match_python_errors():
+    from aotml import _errors
+    codes = dict(re.findall(r"AOTML_(?:OK|ERR_(\w+)) = (\d+)", HEADER.read_text()))
+    assert int(codes["INVALID_ARGUMENT"]) == _errors.INVALID_ARGUMENT
+    assert int(codes["ONNXRUNTIME"]) == _errors.ONNXRUNTIME
+    assert int(codes["ORT_UNAVAILABLE"]) == _errors.ORT_UNAVAILABLE
+    assert int(codes["KEY"]) == _errors.KEY
+    assert int(codes["CANCELLED"]) == _errors.CANCELLED
+
+
+def test_engine_needs_only_glibc():
+    out = subprocess.run(["ldd", str(ENGINE)], capture_output=True, text=True, check=True).stdout
+    libs = {line.split()[0] for line in out.splitlines() if line.strip()}
+    allowed = re.compile(r"^(linux-vdso\.so\.1|/lib64/ld-linux-x86-64\.so\.2|lib(c|m|dl|pthread|rt)\.so\.\d+)$")
+    assert all(allowed.match(lib) for lib in libs), f"unexpected dependencies: {libs}"
+
+
+def test_versions(backend):
+    assert re.match(r"^\d+\.\d+\.\d+", aotml.__version__)
+    assert aotml.ort_version() == "1.30.0"
+
+
+def test_missing_onnxruntime_fails_only_when_used(tmp_path):
+    script = ("import aotml, numpy as np\n"
+              "print(aotml.softmax(np.ones(3, np.float32)).sum())\n"
+              "try:\n    aotml.ort_version()\nexcept aotml.OnnxRuntimeUnavailableError as e:\n    print('ERR', e)\n")
+    env = {"AOTML_ORT_LIBRARY": str(tmp_path / "missing.so"), "PYTHONPATH": str(Path(aotml.__file__).parent.parent)}
+    r = subprocess.run(["/usr/bin/python3", "-c", script], capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "1.0" in r.stdout and "ERR" in r.stdout and "AOTML_ORT_LIBRARY" in r.stdout
+
+
+@pytest.mark.parametrize("name", ["ext", "ctypes"])
+def test_backend_env_var_forces_choice(name):
+    env = {"AOTML_BACKEND": name, "PYTHONPATH": str(Path(aotml.__file__).parent.parent)}
+    r = subprocess.run(["/usr/bin/python3", "-c", "import aotml; print(aotml.backend())"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert r.stdout.strip() == name, r.stderr

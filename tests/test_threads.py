@@ -1,0 +1,82 @@
+"""The GIL is released during engine calls, and the library keeps working in a forked child."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+import aotml
+
+PYTHONPATH = str(Path(aotml.__file__).parent.parent)
+
+
+def test_gil_is_released_during_a_long_kernel(backend):
+    x = np.random.default_rng(0).standard_normal(40_000_000).astype(np.float32)
+    out = np.empty_like(x)
+    aotml.softmax(x[:1000], out=out[:1000])  # warm up
+    start = time.perf_counter()
+    aotml.softmax(x, out=out)
+    alone = time.perf_counter() - start
+    done = threading.Event()
+    count = 0
+
+    def worker():
+        for _ in range(3):
+            aotml.softmax(x, out=out)
+        done.set()
+
+    t = threading.Thread(target=worker)
+    t.start()
+    while not done.is_set():
+        count += 1
+    t.join()
+    # Three calls of `alone` seconds each: with the GIL held, this loop would barely run.
+    assert alone > 0.02, f"the call took {alone * 1e3:.1f} ms: too short to tell"
+    assert count > 10_000, f"the counting thread advanced only {count} times during {3 * alone:.2f} s of kernels"
+
+
+def test_threads_share_kernels_and_agree(backend):
+    rng = np.random.default_rng(1)
+    xs = [rng.standard_normal((64, 384)).astype(np.float32) for _ in range(8)]
+    expected = [aotml.layer_norm(x) for x in xs]
+    errors = []
+
+    def work(i):
+        for _ in range(50):
+            if not np.array_equal(aotml.layer_norm(xs[i]), expected[i]):
+                errors.append(i)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+
+
+def test_forked_child_can_use_the_library(backend):
+    script = textwrap.dedent(f"""
+        import os, threading, numpy as np, aotml
+        from aotml import _backend
+        _backend.select({backend!r})
+        x = np.random.default_rng(0).standard_normal((256, 384)).astype(np.float32)
+        ts = [threading.Thread(target=lambda: [aotml.standardize(x) for _ in range(20)]) for _ in range(4)]
+        [t.start() for t in ts]; [t.join() for t in ts]
+        expected = aotml.l2_normalize(x)
+        pid = os.fork()
+        if pid == 0:
+            ok = np.array_equal(aotml.l2_normalize(x), expected) and aotml.softmax(x).shape == x.shape
+            big = [aotml.standardize(np.ones((1000, 384), np.float32)) for _ in range(50)]  # allocate: GC in child
+            os._exit(0 if ok else 3)
+        _, status = os.waitpid(pid, 0)
+        print("child", os.waitstatus_to_exitcode(status))
+    """)
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                       env={"PYTHONPATH": PYTHONPATH})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "child 0"
