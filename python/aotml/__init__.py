@@ -5,6 +5,8 @@ from . import _backend
 from ._errors import (AotmlError, EncodeError, EngineFileNotFoundError, InvalidArgument, OnnxRuntimeError,
                       OnnxRuntimeUnavailableError, RunCancelledError, TokenizerConfigError, UnknownTokenError)
 from .numerics import l2_normalize, layer_norm, log_softmax, minmax_scale, softmax, standardize
+from .onnx import (ExecutionMode, GraphOptimizationLevel, InferenceSession, IOBinding, ModelMetadata, NodeArg,
+                   OrtValue, RunOptions, SessionOptions, get_available_providers, get_device)
 
 __version__: str = _backend.impl.version()
 
@@ -24,4 +26,6 @@ __all__ = [
     "AotmlError", "InvalidArgument", "TokenizerConfigError", "EncodeError", "OnnxRuntimeError",
     "OnnxRuntimeUnavailableError", "RunCancelledError", "UnknownTokenError", "EngineFileNotFoundError",
     "l2_normalize", "minmax_scale", "standardize", "softmax", "log_softmax", "layer_norm",
+    "InferenceSession", "SessionOptions", "RunOptions", "GraphOptimizationLevel", "ExecutionMode", "OrtValue",
+    "IOBinding", "NodeArg", "ModelMetadata", "get_available_providers", "get_device",
 ]

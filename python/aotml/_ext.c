@@ -183,6 +183,7 @@ static int ext_exec(PyObject* m) {
     if (PyModule_AddObjectRef(m, "NativeBuffer", (PyObject*)g_native_buffer_type) < 0) return -1;
     if (PyModule_AddFunctions(m, common_methods) < 0) return -1;
     if (PyModule_AddFunctions(m, aotml_numerics_methods) < 0) return -1;
+    if (PyModule_AddFunctions(m, aotml_onnx_methods) < 0) return -1;
     return 0;
 }
 

@@ -85,8 +85,29 @@ public static unsafe class Ort
     /// <summary>The ORT build's own description ("ORT Build Info: ...").</summary>
     public static string BuildInfo => Marshal.PtrToStringUTF8((nint)Api->GetBuildInfoString()) ?? "";
 
-    /// <summary>The execution providers compiled into the loaded library, in ORT's priority order.</summary>
+    // Providers ORT builds as separate shared libraries: compiled in, yet unusable unless the library sits beside ORT
+    // (the npm build lists CUDA and TensorRT without shipping them).
+    private static readonly Dictionary<string, string> s_sharedProviders = new()
+    {
+        ["CUDAExecutionProvider"] = "cuda", ["TensorrtExecutionProvider"] = "tensorrt", ["OpenVINOExecutionProvider"] = "openvino",
+        ["ROCMExecutionProvider"] = "rocm", ["MIGraphXExecutionProvider"] = "migraphx", ["DnnlExecutionProvider"] = "dnnl",
+        ["CANNExecutionProvider"] = "cann", ["VitisAIExecutionProvider"] = "vitisai", ["QNNExecutionProvider"] = "qnn",
+        ["NvTensorRTRTXExecutionProvider"] = "nv_tensorrt_rtx",
+    };
+
+    /// <summary>
+    /// The execution providers the loaded library can use, in ORT's priority order: those compiled in, less the ones
+    /// whose provider library (libonnxruntime_providers_&lt;name&gt;.so) is absent beside it.
+    /// </summary>
     public static string[] AvailableProviders()
+    {
+        string dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(OrtLibrary.Path)) ?? ".";
+        return CompiledProviders().Where(p => !s_sharedProviders.TryGetValue(p, out var lib)
+            || File.Exists(System.IO.Path.Combine(dir, $"libonnxruntime_providers_{lib}.so"))).ToArray();
+    }
+
+    /// <summary>The execution providers compiled into the loaded library (GetAvailableProviders), usable or not.</summary>
+    public static string[] CompiledProviders()
     {
         byte** names;
         int n;
