@@ -62,15 +62,15 @@ _FORMATS = {1: ("f", 4), 2: ("B", 1), 3: ("b", 1), 4: ("H", 2), 5: ("h", 2), 6: 
             9: ("?", 1), 10: ("e", 2), 11: ("d", 8), 12: ("I", 4), 13: ("Q", 8), 16: ("H", 2)}
 _NUMERIC = frozenset("fdebBhHiIlLqQ?")
 
-_np_asarray = None
+_np = None
 
 
-def _asarray(obj):  # type: ignore[no-untyped-def]
-    global _np_asarray
-    if _np_asarray is None:
+def _numpy():  # type: ignore[no-untyped-def]
+    global _np
+    if _np is None:
         import numpy
-        _np_asarray = numpy.asarray
-    return _np_asarray(obj)
+        _np = numpy
+    return _np
 
 
 def _numeric_format(f: str | None) -> bool:
@@ -87,12 +87,16 @@ def _wrap(v: OnnxValue):  # type: ignore[no-untyped-def]
     fmt = _FORMATS.get(v.elem_type) if v.kind == 1 else None
     if fmt is None:
         return (v.handle, v.kind, v.elem_type, shape)
+    np = _numpy()
     if not v.data:
         # Empty tensor: no memory to share; the value is done with.
         _lib.aotml_handle_free(c_void_p(v.handle))
-        import numpy
-        return numpy.empty(shape, dtype=fmt[0])
-    return _asarray(_c.native_buffer(v.data, fmt[0], fmt[1], shape, v.handle, 1))
+        return np.empty(shape, dtype=fmt[0])
+    if fmt[0] == "e":  # memoryview cannot cast to half floats: share the bits as uint16, view them as float16
+        arr = np.asarray(_c.native_buffer(v.data, "H", 2, shape, v.handle, 1)).view(np.float16)
+    else:
+        arr = np.asarray(_c.native_buffer(v.data, fmt[0], fmt[1], shape, v.handle, 1))
+    return arr.reshape(()) if not shape else arr  # native_buffer gives scalars one dimension
 
 
 def _wrap_all(outs, n: int, raw: bool) -> list:  # type: ignore[no-untyped-def]
@@ -148,6 +152,7 @@ _PyBUF_FORMAT = 0x0004
 def onnx_session_run(session, run_options, name_index, feed, handles, output_index, raw):  # type: ignore[no-untyped-def]
     if type(feed) is not dict or type(name_index) is not dict or (handles is not None and type(handles) is not dict):
         return None
+    ndarray = _numpy().ndarray
     items = list(feed.items())
     hitems = list(handles.items()) if handles else []
     n_in = len(items) + len(hitems)
@@ -159,10 +164,13 @@ def onnx_session_run(session, run_options, name_index, feed, handles, output_ind
     try:
         for i, (name, value) in enumerate(items):
             k = name_index.get(name)
-            if k is None or not _c._check_buffer(value):
+            if k is None or type(value) is not ndarray or not value.flags.c_contiguous:
                 return None
             view = _c.PyBuffer()
-            if _c._get_buffer(value, byref(view), _PyBUF_C_CONTIGUOUS | _PyBUF_FORMAT) < 0:  # pragma: no cover
+            try:
+                if _c._get_buffer(value, byref(view), _PyBUF_C_CONTIGUOUS | _PyBUF_FORMAT) < 0:  # pragma: no cover
+                    return None
+            except (ValueError, TypeError, BufferError):
                 return None
             views.append(view)
             fmt = view.format.decode() if view.format else None

@@ -8,12 +8,14 @@
 #define MAX_FAST 16   /* inputs/outputs handled with stack arrays; more take the heap */
 
 static PyObject* g_asarray;   /* numpy.asarray, imported on first use */
+static PyObject* g_ndarray;   /* numpy.ndarray: the only type the fast path reads in place */
 
 static int ensure_numpy(void) {
     if (g_asarray) return 0;
     PyObject* np = PyImport_ImportModule("numpy");
     if (!np) return -1;
-    g_asarray = PyObject_GetAttrString(np, "asarray");
+    g_ndarray = PyObject_GetAttrString(np, "ndarray");
+    g_asarray = g_ndarray ? PyObject_GetAttrString(np, "asarray") : NULL;
     Py_DECREF(np);
     return g_asarray ? 0 : -1;
 }
@@ -129,7 +131,8 @@ static int add_input(PyObject* name_index, PyObject* key, PyObject* value, int i
         *handle = PyLong_AsVoidPtr(value);
         return PyErr_Occurred() ? -1 : 1;
     }
-    if (!PyObject_CheckBuffer(value)) return 0;
+    /* numpy scalars, memoryviews and the like take the prepared path, which gives them the input's dtype and rank */
+    if ((PyObject*)Py_TYPE(value) != g_ndarray) return 0;
     Py_buffer* v = &views[*held];
     if (PyObject_GetBuffer(value, v, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) { PyErr_Clear(); return 0; }
     ++*held;
@@ -154,6 +157,7 @@ static PyObject* onnx_session_run(PyObject* m, PyObject* const* a, Py_ssize_t na
     int raw = PyObject_IsTrue(a[6]);
     if (!PyDict_Check(feed) || !PyDict_Check(name_index) || (handles != Py_None && !PyDict_Check(handles)))
         Py_RETURN_NONE;
+    if (ensure_numpy() < 0) return NULL;
     Py_ssize_t n_in = PyDict_Size(feed) + (handles == Py_None ? 0 : PyDict_Size(handles)), n_out = 0;
     int32_t out_stack[MAX_FAST], in_index_stack[MAX_FAST];
     int32_t* out_index = NULL;

@@ -550,11 +550,11 @@ class InferenceSession:
                 if value.dtype.kind in "UOS":
                     raise InvalidArgument(f"input '{name}' expects {arg.type} "
                                           f"(numpy {_numpy_name(arg._elem)}), given {value.dtype}")
-                arrays[name] = np.ascontiguousarray(value)
+                arrays[name] = value if value.flags.c_contiguous else value.copy(order="C")
             else:  # scalars, lists, other buffers: converted to the input's dtype, as onnxruntime does
                 want = _NUMPY_OF.get(arg._elem)
                 try:
-                    arrays[name] = np.ascontiguousarray(np.asarray(value, dtype=want))
+                    arrays[name] = np.array(value, dtype=want, order="C")
                 except (TypeError, ValueError) as e:
                     raise InvalidArgument(f"input '{name}' cannot be converted to {arg.type}: {e}") from None
         return arrays, handles

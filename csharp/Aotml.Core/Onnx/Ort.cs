@@ -17,8 +17,8 @@ public static unsafe class Ort
     private static nint s_allocator;    // OrtAllocator* (owned by ORT, never released)
     private static readonly Lock s_lock = new();
 
-    /// <summary>Severity of the process-wide logger: ERROR, so ORT prints nothing a caller did not ask for.</summary>
-    public const int DefaultLogSeverity = 3;
+    /// <summary>Severity of the process-wide logger: FATAL, so ORT prints nothing a caller did not ask for (errors reach the caller as exceptions).</summary>
+    public const int DefaultLogSeverity = 4;
 
     internal static OrtApi* Api
     {
