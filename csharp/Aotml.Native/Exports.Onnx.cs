@@ -156,7 +156,7 @@ internal static unsafe class Onnx
                     }
                     var b = inputBuffers + i;
                     var arg = s.InputArg(k);
-                    var shape = OnnxBuffers.CheckedShape(b, $"input '{arg.Name}'");
+                    var shape = OnnxBuffers.CheckedShape(b, "input", arg.Name);
                     var type = OnnxBuffers.TypeOf(b, out string given);
                     // bfloat16 has no numpy dtype: it travels as uint16 bit patterns.
                     if (type == ElementType.UInt16 && arg.ElementType == ElementType.BFloat16) type = ElementType.BFloat16;

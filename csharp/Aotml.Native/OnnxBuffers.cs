@@ -59,8 +59,11 @@ internal static unsafe class OnnxBuffers
     }
 
     /// <summary>Shape of a buffer as a span, after checking it can be read in place.</summary>
-    public static ReadOnlySpan<long> CheckedShape(AotmlBuffer* b, string what)
+    public static ReadOnlySpan<long> CheckedShape(AotmlBuffer* b, string what, string? name = null)
     {
+        // Messages are built only on failure: this runs on every input of every run.
+        if (name != null && (b == null || !BufferChecks.IsCContiguous(b) || (b->Data == null && BufferChecks.Count(b) != 0)))
+            what = $"{what} '{name}'";
         if (b == null) throw new ArgumentException($"{what} is missing");
         if (!BufferChecks.IsCContiguous(b))
             throw new ArgumentException($"{what} is not C-contiguous; pass numpy.ascontiguousarray(...)");
