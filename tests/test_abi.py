@@ -121,3 +121,13 @@ def test_backend_env_var_forces_choice(name):
     r = subprocess.run(["/usr/bin/python3", "-c", "import aotml; print(aotml.backend())"],
                        capture_output=True, text=True, env=env, timeout=60)
     assert r.stdout.strip() == name, r.stderr
+
+
+def test_old_cpu_gets_an_import_error_not_a_crash(tmp_path):
+    from aotml import _backend
+    fake = tmp_path / "cpuinfo"
+    fake.write_text("processor\t: 0\nflags\t\t: fpu sse sse2 ssse3 sse4_1 sse4_2 popcnt avx\n")
+    with pytest.raises(ImportError, match="x86-64-v3.*avx2"):
+        _backend._check_cpu(str(fake))
+    fake.write_text("flags\t\t: sse2 avx avx2 fma bmi1 bmi2 movbe\n")
+    _backend._check_cpu(str(fake))

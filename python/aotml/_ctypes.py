@@ -117,6 +117,7 @@ class BufferArg:
     """A held Py_buffer of an argument and the aotml_buffer describing it; release() gives it back."""
 
     __slots__ = ("view", "buf")
+    view: PyBuffer | None
 
     def __init__(self, obj: object, name: str) -> None:
         if not _check_buffer(obj):
@@ -127,6 +128,7 @@ class BufferArg:
         if _get_buffer(obj, ctypes.byref(self.view), _PyBUF_RECORDS_RO) < 0:  # pragma: no cover - raised by pythonapi
             raise BufferError(f"cannot get a buffer of {name}")
         v = self.view
+        assert v is not None
         self.buf = Buffer(v.buf, v.shape, v.strides, v.format, v.itemsize, v.ndim, v.readonly)
 
     def release(self) -> None:

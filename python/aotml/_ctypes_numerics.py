@@ -20,47 +20,49 @@ def _axis(axis: object) -> int:
     return v
 
 
-def _run(fn, x, out, weight, bias, *args):  # type: ignore[no-untyped-def]
+def _run(fn, arrays, names, *scalars):  # type: ignore[no-untyped-def]
+    """Takes a buffer of each array (None passes NULL), calls fn, releases every buffer, raises on failure."""
     held = []
     try:
-        bx = _c.get_buffer(x, "x"); held.append(bx)
-        bo = _c.get_buffer(out, "out"); held.append(bo)
-        extra = []
-        for obj, name in ((weight, "weight"), (bias, "bias")):
-            if fn is _c.lib.aotml_layer_norm:
-                if obj is None:
-                    extra.append(None)
-                else:
-                    b = _c.get_buffer(obj, name); held.append(b); extra.append(ctypes.byref(b.buf))
-        status = fn(ctypes.byref(bx.buf), ctypes.byref(bo.buf), *extra, *args)
-        _c.check(status)
+        pointers = []
+        for obj, name in zip(arrays, names):
+            if obj is None:
+                pointers.append(None)
+            else:
+                arg = _c.get_buffer(obj, name)
+                held.append(arg)
+                pointers.append(ctypes.byref(arg.buf))
+        _c.check(fn(*pointers, *scalars))
     finally:
-        for b in held:
-            b.release()
+        for arg in held:
+            arg.release()
+
+
+_XO = ("x", "out")
 
 
 def l2_normalize(x, out, axis, eps):  # type: ignore[no-untyped-def]
     a, e = _axis(axis), float(eps)
-    _run(_c.lib.aotml_l2_normalize, x, out, None, None, a, e)
+    _run(_c.lib.aotml_l2_normalize, (x, out), _XO, a, e)
 
 
 def minmax_scale(x, out, axis, lo, hi):  # type: ignore[no-untyped-def]
     a, lo, hi = _axis(axis), float(lo), float(hi)
-    _run(_c.lib.aotml_minmax_scale, x, out, None, None, a, lo, hi)
+    _run(_c.lib.aotml_minmax_scale, (x, out), _XO, a, lo, hi)
 
 
 def standardize(x, out, axis, eps, ddof):  # type: ignore[no-untyped-def]
     a, e, d = _axis(axis), float(eps), operator.index(ddof)
     if d < -_I32 - 1 or d > _I32:
         raise ValueError(f"ddof {d} is out of range")
-    _run(_c.lib.aotml_standardize, x, out, None, None, a, e, d)
+    _run(_c.lib.aotml_standardize, (x, out), _XO, a, e, d)
 
 
 def softmax(x, out, axis, log):  # type: ignore[no-untyped-def]
     a = _axis(axis)
-    _run(_c.lib.aotml_softmax, x, out, None, None, a, 1 if log else 0)
+    _run(_c.lib.aotml_softmax, (x, out), _XO, a, 1 if log else 0)
 
 
 def layer_norm(x, out, weight, bias, eps):  # type: ignore[no-untyped-def]
     e = float(eps)
-    _run(_c.lib.aotml_layer_norm, x, out, weight, bias, e)
+    _run(_c.lib.aotml_layer_norm, (x, out, weight, bias), (*_XO, "weight", "bias"), e)

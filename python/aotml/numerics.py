@@ -22,6 +22,8 @@ __all__ = ["l2_normalize", "minmax_scale", "standardize", "softmax", "log_softma
 
 
 def _real(value: object, name: str) -> float:
+    if type(value) is float:  # the common case, without the slow ABC check below
+        return value  # type: ignore[return-value]
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, not {type(value).__name__}")
     return float(value)
@@ -42,7 +44,7 @@ def _like(x: Any) -> Any:
                         f"not {type(x).__name__}") from None
     if _np is not None:
         try:
-            return _np.empty(view.shape, _np.dtype(view.format))
+            return _np.empty(view.shape or (), _np.dtype(view.format))
         except TypeError:
             pass  # a format numpy cannot name; the engine will say what is wrong with x
     fmt = view.format if view.format in ("f", "d") else "B"

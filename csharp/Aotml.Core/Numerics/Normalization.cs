@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Aotml.Numerics;
 
@@ -42,12 +44,14 @@ public static class Normalization
         l.CheckSpan(x.Length, y.Length);
         if (l.Inner == 1)
         {
+            bool stream = Streaming.ShouldStream(x, y, l.Count);
             for (int o = 0; o < l.Outer; o++)
             {
                 var row = x.Slice(o * l.Length, l.Length);
                 var (min, max) = FusedMinMax.Compute(row);
-                FusedMinMax.Affine(row, y.Slice(o * l.Length, l.Length), min, RangeScale(min, max, lo, hi), lo);
+                Streaming.Affine(row, y.Slice(o * l.Length, l.Length), min, RangeScale(min, max, lo, hi), lo, stream);
             }
+            if (stream) Streaming.Fence();
             return;
         }
         using var mins = new Scratch<T>(l.Inner);
@@ -100,18 +104,17 @@ public static class Normalization
             return;
         }
         using var stats = new ColumnStats<T>(l.Inner);
+        bool stream = Streaming.ShouldStream(x, y, l.Count);
         ForEachSlab(x, y, l, (xs, ys) =>
         {
             stats.Accumulate(xs, l.Length);
             stats.MeanAndStd(denom, out var mean, out var std);
             TensorPrimitives.Max(std, eps, std);
+            TensorPrimitives.Divide(T.One, std, std); // then multiply: ≤ 1 ulp more, and no divide per element
             for (int r = 0; r < l.Length; r++)
-            {
-                var yr = ys.Slice(r * l.Inner, l.Inner);
-                TensorPrimitives.Subtract(xs.Slice(r * l.Inner, l.Inner), mean, yr);
-                TensorPrimitives.Divide(yr, std, yr);
-            }
+                Streaming.SubtractMultiply(xs.Slice(r * l.Inner, l.Inner), mean, std, ys.Slice(r * l.Inner, l.Inner), stream);
         });
+        if (stream) Streaming.Fence();
     }
 
     /// <summary>exp(x - max) / Σ exp(x - max) along the axis; with <paramref name="log"/>, (x - max) - log Σ exp(x - max).</summary>
@@ -126,6 +129,11 @@ public static class Normalization
             {
                 var row = x.Slice(o * l.Length, l.Length);
                 var yr = y.Slice(o * l.Length, l.Length);
+                if (typeof(T) == typeof(float) && VectorExp.IsSupported)
+                {
+                    SoftmaxRow(MemoryMarshal.Cast<T, float>(row), MemoryMarshal.Cast<T, float>(yr), log);
+                    continue;
+                }
                 TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), yr);
                 if (log)
                 {
@@ -164,6 +172,23 @@ public static class Normalization
                 else { TensorPrimitives.Exp(yr, yr); TensorPrimitives.Divide(yr, sm, yr); }
             }
         });
+    }
+
+    private static void SoftmaxRow(ReadOnlySpan<float> row, Span<float> yr, bool log)
+    {
+        float max = FusedMinMax.Compute(row).Max;
+        if (log)
+        {
+            // Σ exp is taken without storing it, so x may be y (in place).
+            float lse = MathF.Log(VectorExp.SumExpShifted(row, max));
+            TensorPrimitives.Subtract(row, max, yr);
+            TensorPrimitives.Subtract(yr, lse, yr);
+        }
+        else
+        {
+            float sum = VectorExp.ExpShiftedSum(row, max, yr);
+            TensorPrimitives.Multiply(yr, 1f / sum, yr); // a multiply is 5x cheaper than a divide, for ≤ 1 ulp
+        }
     }
 
     /// <summary>
