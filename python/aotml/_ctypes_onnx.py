@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ctypes
 from ctypes import POINTER, byref, c_char_p, c_int32, c_int64, c_void_p
+from typing import Any
 
 from . import _ctypes as _c
 
@@ -31,30 +32,30 @@ class OnnxValue(ctypes.Structure):
 
 _c.declare({
     "aotml_onnx_providers": (c_int32, [POINTER(c_char_p), POINTER(c_int64)]),
-    "aotml_onnx_session_new": (c_int32, [c_char_p, c_int64, c_void_p, c_int64, c_char_p, c_int64, POINTER(c_void_p)]),
+    "aotml_onnx_session_new": (c_int32, [c_char_p, c_int64, c_void_p, c_int64, c_char_p, c_int64, c_void_p]),
     "aotml_onnx_session_info": (c_int32, [c_void_p, POINTER(c_char_p), POINTER(c_int64)]),
     "aotml_onnx_session_run": (c_int32, [c_void_p, c_void_p, c_int32, POINTER(c_int32), POINTER(_c.Buffer),
-                                         POINTER(c_void_p), c_int32, POINTER(c_int32), c_void_p]),
+                                         c_void_p, c_int32, POINTER(c_int32), c_void_p]),
     "aotml_onnx_session_end_profiling": (c_int32, [c_void_p, POINTER(c_char_p), POINTER(c_int64)]),
-    "aotml_onnx_run_options_new": (c_int32, [POINTER(c_void_p)]),
+    "aotml_onnx_run_options_new": (c_int32, [c_void_p]),
     "aotml_onnx_run_options_set": (c_int32, [c_void_p, c_char_p, c_int64, c_char_p, c_int64]),
     "aotml_onnx_run_options_terminate": (c_int32, [c_void_p, c_int32]),
     "aotml_onnx_value_from_buffer": (c_int32, [POINTER(_c.Buffer), c_int32, c_void_p]),
     "aotml_onnx_value_from_pointer": (c_int32, [c_void_p, POINTER(c_int64), c_int32, c_int32, c_void_p]),
     "aotml_onnx_value_new": (c_int32, [POINTER(c_int64), c_int32, c_int32, c_void_p]),
     "aotml_onnx_value_from_strings": (c_int32, [c_char_p, POINTER(c_int64), POINTER(c_int64), c_int32, c_void_p]),
-    "aotml_onnx_value_strings": (c_int32, [c_void_p, POINTER(c_void_p), POINTER(POINTER(c_int64)), POINTER(c_int64)]),
+    "aotml_onnx_value_strings": (c_int32, [c_void_p, c_void_p, c_void_p, POINTER(c_int64)]),
     "aotml_onnx_value_describe": (c_int32, [c_void_p, c_void_p]),
     "aotml_onnx_value_count": (c_int32, [c_void_p, POINTER(c_int64)]),
     "aotml_onnx_value_element": (c_int32, [c_void_p, c_int64, c_void_p]),
-    "aotml_onnx_binding_new": (c_int32, [c_void_p, POINTER(c_void_p)]),
+    "aotml_onnx_binding_new": (c_int32, [c_void_p, c_void_p]),
     "aotml_onnx_binding_bind": (c_int32, [c_void_p, c_int32, c_char_p, c_int64, c_void_p]),
     "aotml_onnx_binding_clear": (c_int32, [c_void_p, c_int32]),
     "aotml_onnx_binding_run": (c_int32, [c_void_p, c_void_p]),
     "aotml_onnx_binding_outputs": (c_int32, [c_void_p, c_void_p, c_int32, POINTER(c_int32)]),
 })
 
-_lib = _c.lib
+_lib: ctypes.CDLL = _c.lib  # type: ignore[has-type]  # import cycle with _ctypes
 _check = _c.check
 
 # struct-module format and item size of numeric element types (bfloat16 as uint16 bit patterns).
@@ -133,8 +134,9 @@ def onnx_session_new(path: str | None, model: object, options: bytes) -> int:
     else:
         arg = _c.get_buffer(model, "model")
         try:
-            n = arg.view.len
-            _check(_lib.aotml_onnx_session_new(None, 0, arg.view.buf, n, options, len(options), byref(h)))
+            view = arg.view
+            assert view is not None
+            _check(_lib.aotml_onnx_session_new(None, 0, view.buf, view.len, options, len(options), byref(h)))
         finally:
             arg.release()
     return h.value or 0
@@ -226,7 +228,7 @@ def onnx_value_from_buffer(obj: object, elem_type: int) -> int:
         arg.release()
 
 
-def _shape(shape: object) -> tuple[object, int]:
+def _shape(shape: object) -> tuple[Any, int]:
     dims = tuple(int(d) for d in shape)  # type: ignore[attr-defined]
     return (c_int64 * max(len(dims), 1))(*dims), len(dims)
 

@@ -14,7 +14,8 @@ import enum
 import json
 import os
 import threading
-from typing import Any, Callable, Iterable, Sequence
+from collections import abc as _abc
+from typing import Any
 
 import numpy as np
 
@@ -284,7 +285,7 @@ class OrtValue:
         return OrtValue(_Handle(_impl().onnx_value_from_buffer(arr, 0)), arr)
 
     @staticmethod
-    def ortvalue_from_shape_and_type(shape: Sequence[int], element_type: Any = np.float32, device_type: str = "cpu",
+    def ortvalue_from_shape_and_type(shape: _abc.Sequence[int], element_type: Any = np.float32, device_type: str = "cpu",
                                      device_id: int = 0) -> OrtValue:
         """A zero-filled tensor ORT allocates."""
         _cpu_only(device_type)
@@ -372,8 +373,8 @@ class InferenceSession:
     """An ONNX model loaded into ONNX Runtime, with onnxruntime's Python API. Thread-safe; picklable."""
 
     def __init__(self, path_or_bytes: str | bytes | os.PathLike[str], sess_options: SessionOptions | None = None,
-                 providers: Sequence[str | tuple[str, dict[str, Any]]] | None = None,
-                 provider_options: Sequence[dict[str, Any]] | None = None, **kwargs: Any) -> None:
+                 providers: _abc.Sequence[str | tuple[str, dict[str, Any]]] | None = None,
+                 provider_options: _abc.Sequence[dict[str, Any]] | None = None, **kwargs: Any) -> None:
         if kwargs:
             raise TypeError(f"unexpected keyword arguments: {', '.join(kwargs)}")
         self._path: str | None = None
@@ -433,7 +434,7 @@ class InferenceSession:
         return _impl().onnx_session_end_profiling(self._h)
 
     # ---- running ------------------------------------------------------------------------------------------------
-    def run(self, output_names: Sequence[str] | None, input_feed: dict[str, Any],
+    def run(self, output_names: _abc.Sequence[str] | None, input_feed: dict[str, Any],
             run_options: RunOptions | None = None) -> list[Any]:
         """Runs the model; returns the requested outputs (all when output_names is None) as numpy arrays."""
         out_idx = self._all_out if output_names is None else self._output_index(output_names)
@@ -450,7 +451,7 @@ class InferenceSession:
                 res[i] = _convert(r, self._out_names[out_idx[i]])
         return res
 
-    def run_with_ort_values(self, output_names: Sequence[str] | None, input_dict_ort_values: dict[str, OrtValue],
+    def run_with_ort_values(self, output_names: _abc.Sequence[str] | None, input_dict_ort_values: dict[str, OrtValue],
                             run_options: RunOptions | None = None) -> list[OrtValue]:
         """Runs with OrtValue inputs; returns OrtValues (no conversion at all)."""
         out_idx = self._all_out if output_names is None else self._output_index(output_names)
@@ -470,8 +471,8 @@ class InferenceSession:
     def run_with_iobinding(self, iobinding: IOBinding, run_options: RunOptions | None = None) -> None:
         _impl().onnx_binding_run(iobinding._handle.h, run_options._h if run_options is not None else None)
 
-    def run_async(self, output_names: Sequence[str] | None, input_feed: dict[str, Any],
-                  callback: Callable[[list[Any], Any, str], None] | None = None, user_data: Any = None,
+    def run_async(self, output_names: _abc.Sequence[str] | None, input_feed: dict[str, Any],
+                  callback: _abc.Callable[[list[Any], Any, str], None] | None = None, user_data: Any = None,
                   run_options: RunOptions | None = None) -> Any:
         """Runs on a new native thread. Without `callback`, returns an asyncio future of the outputs (``await
         session.run_async(None, feed)`` inside a running event loop); with it, calls ``callback(outputs, user_data,
@@ -481,8 +482,12 @@ class InferenceSession:
             future: asyncio.Future[list[Any]] = loop.create_future()
 
             def deliver(ok: bool, value: Any) -> None:
-                if not future.cancelled():
-                    (future.set_result if ok else future.set_exception)(value)
+                if future.cancelled():
+                    return
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
 
             def work() -> None:
                 try:
@@ -495,19 +500,21 @@ class InferenceSession:
             threading.Thread(target=work, name="aotml-run-async", daemon=True).start()
             return future
 
+        report = callback
+
         def work_cb() -> None:
             try:
                 result = self.run(output_names, input_feed, run_options)
             except Exception as e:  # noqa: BLE001 - reported through the callback, as onnxruntime does
-                callback([], user_data, str(e))
+                report([], user_data, str(e))
             else:
-                callback(result, user_data, "")
+                report(result, user_data, "")
 
         threading.Thread(target=work_cb, name="aotml-run-async", daemon=True).start()
         return None
 
     # ---- helpers ------------------------------------------------------------------------------------------------
-    def _output_index(self, names: Iterable[str]) -> tuple[int, ...]:
+    def _output_index(self, names: _abc.Iterable[str]) -> tuple[int, ...]:
         idx = []
         for n in names:
             i = self._out_index.get(n)
@@ -631,7 +638,7 @@ class IOBinding:
         v = OrtValue.ortvalue_from_numpy(arr_on_cpu)
         self._bind(False, name, v, None)
 
-    def bind_input(self, name: str, device_type: str, device_id: int, element_type: Any, shape: Sequence[int],
+    def bind_input(self, name: str, device_type: str, device_id: int, element_type: Any, shape: _abc.Sequence[int],
                    buffer_ptr: int) -> None:
         """Binds raw CPU memory at buffer_ptr (the caller keeps it alive)."""
         _cpu_only(device_type)
@@ -642,7 +649,7 @@ class IOBinding:
         self._bind(False, name, ortvalue, None)
 
     def bind_output(self, name: str, device_type: str = "cpu", device_id: int = 0, element_type: Any = None,
-                    shape: Sequence[int] | None = None, buffer_ptr: int | None = None) -> None:
+                    shape: _abc.Sequence[int] | None = None, buffer_ptr: int | None = None) -> None:
         """Binds an output to CPU memory ORT allocates, or, with element_type/shape/buffer_ptr, to caller memory
         (a preallocated numpy array's ``arr.ctypes.data``) that the run writes in place."""
         _cpu_only(device_type)
