@@ -5,10 +5,21 @@ from . import _backend
 from ._errors import (AotmlError, EncodeError, EngineFileNotFoundError, InvalidArgument, OnnxRuntimeError,
                       OnnxRuntimeUnavailableError, RunCancelledError, TokenizerConfigError, UnknownTokenError)
 from .numerics import l2_normalize, layer_norm, log_softmax, minmax_scale, softmax, standardize
-from .onnx import (ExecutionMode, GraphOptimizationLevel, InferenceSession, IOBinding, ModelMetadata, NodeArg,
-                   OrtValue, RunOptions, SessionOptions, get_available_providers, get_device)
 
 __version__: str = _backend.impl.version()
+
+# ONNX inference needs numpy, which the rest of aotml does not: its names load aotml.onnx on first use.
+_ONNX_NAMES = frozenset({
+    "InferenceSession", "SessionOptions", "RunOptions", "GraphOptimizationLevel", "ExecutionMode", "OrtValue",
+    "IOBinding", "NodeArg", "ModelMetadata", "get_available_providers", "get_device",
+})
+
+
+def __getattr__(name: str) -> object:
+    if name in _ONNX_NAMES:
+        from . import onnx
+        return getattr(onnx, name)
+    raise AttributeError(f"module 'aotml' has no attribute {name!r}")
 
 
 def ort_version() -> str:
