@@ -157,10 +157,10 @@ internal static unsafe class Onnx
                     var b = inputBuffers + i;
                     var arg = s.InputArg(k);
                     var shape = OnnxBuffers.CheckedShape(b, "input", arg.Name);
-                    var type = OnnxBuffers.TypeOf(b, out string given);
+                    var type = OnnxBuffers.TypeOf(b);
                     // bfloat16 has no numpy dtype: it travels as uint16 bit patterns.
                     if (type == ElementType.UInt16 && arg.ElementType == ElementType.BFloat16) type = ElementType.BFloat16;
-                    if (type == ElementType.Undefined || type != arg.ElementType) s.CheckInput(k, type, shape, given);
+                    if (type == ElementType.Undefined || type != arg.ElementType) s.CheckInput(k, type, shape, OnnxBuffers.TypeName(b, type));
                     else s.CheckInput(k, type, shape);
                     values[i] = OnnxBuffers.Over(b, shape, type);
                     owned[i] = true;
@@ -240,7 +240,8 @@ internal static unsafe class Onnx
         try
         {
             var shape = OnnxBuffers.CheckedShape(buffer, "the array");
-            var type = OnnxBuffers.TypeOf(buffer, out string given);
+            var type = OnnxBuffers.TypeOf(buffer);
+            string given = OnnxBuffers.TypeName(buffer, type);
             if (elemType == (int)ElementType.BFloat16 && type == ElementType.UInt16) type = ElementType.BFloat16;
             else if (elemType != 0 && elemType != (int)type)
                 throw new ArgumentException($"the array has dtype {given}, not {ElementTypes.NumpyName((ElementType)elemType)}");

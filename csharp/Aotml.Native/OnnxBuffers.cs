@@ -32,30 +32,39 @@ internal unsafe struct AotmlOnnxValue
 /// <summary>Element types of caller buffers, read from their struct-module format.</summary>
 internal static unsafe class OnnxBuffers
 {
-    /// <summary>The ONNX element type of a buffer, or Undefined (with its numpy-style name) when it has none.</summary>
-    public static ElementType TypeOf(AotmlBuffer* b, out string name)
+    /// <summary>The ONNX element type of a buffer, or Undefined when its format has none.</summary>
+    /// <remarks>Reads the format bytes in place: this runs for every input of every run, so nothing is allocated.</remarks>
+    public static ElementType TypeOf(AotmlBuffer* b)
     {
-        string f = BufferChecks.FormatOf(b);
-        string bare = f.Length >= 2 && f[0] is '@' or '=' or '<' or '|' ? f[1..] : f;
+        byte* f = b->Format;
+        if (f == null) return b->ItemSize == 1 ? ElementType.UInt8 : ElementType.Undefined;
+        if (f[0] is (byte)'@' or (byte)'=' or (byte)'<' or (byte)'|') f++;
+        if (f[0] == 0 || f[1] != 0) return ElementType.Undefined;
         long size = b->ItemSize;
-        ElementType t = bare switch
+        return (char)f[0] switch
         {
-            "f" when size == 4 => ElementType.Float,
-            "d" when size == 8 => ElementType.Double,
-            "e" when size == 2 => ElementType.Float16,
-            "b" when size == 1 => ElementType.Int8,
-            "B" when size == 1 => ElementType.UInt8,
-            "h" when size == 2 => ElementType.Int16,
-            "H" when size == 2 => ElementType.UInt16,
-            "i" or "l" when size == 4 => ElementType.Int32,
-            "I" or "L" when size == 4 => ElementType.UInt32,
-            "l" or "q" when size == 8 => ElementType.Int64,
-            "L" or "Q" when size == 8 => ElementType.UInt64,
-            "?" when size == 1 => ElementType.Bool,
+            'f' when size == 4 => ElementType.Float,
+            'd' when size == 8 => ElementType.Double,
+            'e' when size == 2 => ElementType.Float16,
+            'b' when size == 1 => ElementType.Int8,
+            'B' when size == 1 => ElementType.UInt8,
+            'h' when size == 2 => ElementType.Int16,
+            'H' when size == 2 => ElementType.UInt16,
+            'i' or 'l' when size == 4 => ElementType.Int32,
+            'I' or 'L' when size == 4 => ElementType.UInt32,
+            'l' or 'q' when size == 8 => ElementType.Int64,
+            'L' or 'Q' when size == 8 => ElementType.UInt64,
+            '?' when size == 1 => ElementType.Bool,
             _ => ElementType.Undefined,
         };
-        name = t != ElementType.Undefined ? ElementTypes.NumpyName(t) : f[0] is '>' or '!' ? $"big-endian '{f}'" : $"buffer format '{f}'";
-        return t;
+    }
+
+    /// <summary>How an error message names a buffer's element type: its numpy name, or its raw format.</summary>
+    public static string TypeName(AotmlBuffer* b, ElementType t)
+    {
+        if (t != ElementType.Undefined) return ElementTypes.NumpyName(t);
+        string f = BufferChecks.FormatOf(b);
+        return f.Length > 0 && f[0] is '>' or '!' ? $"big-endian '{f}'" : $"buffer format '{f}'";
     }
 
     /// <summary>Shape of a buffer as a span, after checking it can be read in place.</summary>

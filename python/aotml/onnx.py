@@ -400,6 +400,8 @@ class InferenceSession:
         self._out_index = {a.name: i for i, a in enumerate(self._outputs)}
         self._all_out = tuple(range(len(self._outputs)))
         self._out_names = [a.name for a in self._outputs]
+        # Outputs that always come back as numpy arrays need no conversion pass.
+        self._numeric_outputs = all(a._kind == 1 and a._elem in _NUMPY_OF for a in self._outputs)
 
     def __del__(self) -> None:
         h, self._h = getattr(self, "_h", 0), 0
@@ -437,18 +439,19 @@ class InferenceSession:
     def run(self, output_names: _abc.Sequence[str] | None, input_feed: dict[str, Any],
             run_options: RunOptions | None = None) -> list[Any]:
         """Runs the model; returns the requested outputs (all when output_names is None) as numpy arrays."""
+        # The hot path: one engine call that reads the arrays in place; everything else is the fallback.
         out_idx = self._all_out if output_names is None else self._output_index(output_names)
-        ro = run_options._h if run_options is not None else None
-        impl = _impl()
-        res = impl.onnx_session_run(self._h, ro, self._in_index, input_feed, None, out_idx, False)
+        ro = None if run_options is None else run_options._h
+        res = _backend.impl.onnx_session_run(self._h, ro, self._in_index, input_feed, None, out_idx, False)
         if res is None:  # something other than in-place arrays: prepare the feed and go again
             arrays, handles = self._prepare(input_feed)
-            res = impl.onnx_session_run(self._h, ro, self._in_index, arrays, {k: h.h for k, h in handles.items()},
-                                        out_idx, False)
+            res = _backend.impl.onnx_session_run(self._h, ro, self._in_index, arrays,
+                                                 {k: h.h for k, h in handles.items()}, out_idx, False)
             del handles
-        for i, r in enumerate(res):
-            if type(r) is tuple:
-                res[i] = _convert(r, self._out_names[out_idx[i]])
+        if not self._numeric_outputs:
+            for i, r in enumerate(res):
+                if type(r) is tuple:
+                    res[i] = _convert(r, self._out_names[out_idx[i]])
         return res
 
     def run_with_ort_values(self, output_names: _abc.Sequence[str] | None, input_dict_ort_values: dict[str, OrtValue],

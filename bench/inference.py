@@ -1,0 +1,228 @@
+"""ONNX inference: aotml against a bare C program on the ORT C API and against onnxruntime-node, one run, ratios.
+
+    python3 build.py bench bench/inference.py      (or: PYTHONPATH=python /usr/bin/python3 bench/inference.py)
+
+1. A tiny model (Y = X + 1, float32[1,16]): per-call latency of session.run (both backends), of run_with_iobinding
+   with a preallocated output, of bench/bare_ort.c (compiled here with gcc) and of onnxruntime-node's session.run.
+2. An MLP (float32[batch,384] -> 1536 -> 384) at batch 1, 32, 256 with 1 and 2 intra-op threads: rows/s of
+   aotml's run against the bare C program.
+3. Cold start: a fresh `python -c` that imports aotml, creates the MLP session and runs it once.
+
+Every program uses the same libonnxruntime.so.1 (the one beside libaotml.so; onnxruntime-node loads its own copy
+of the same 1.30.0 build). Writes bench/RESULTS.inference.md.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from onnx_models import add_one, mlp  # noqa: E402
+
+import aotml  # noqa: E402
+from aotml import _backend  # noqa: E402
+
+SECONDS = float(os.environ.get("AOTML_BENCH_SECONDS", "1.0"))
+OUT = Path(__file__).resolve().parent / "RESULTS.inference.md"
+ORT_LIB = Path(aotml.__file__).parent / "libonnxruntime.so.1"
+NPM = Path(os.environ.get("AOTML_NPM_MODULES", ROOT / "build" / "npm" / "node_modules"))
+
+
+def per_call(fn, seconds: float = SECONDS) -> float:
+    """Seconds per call: best of 5 batches after a warm-up."""
+    fn()
+    n, t = 1, 0.0
+    while t < seconds / 20:
+        n *= 2
+        start = time.perf_counter()
+        for _ in range(n):
+            fn()
+        t = time.perf_counter() - start
+    best = t / n
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(n):
+            fn()
+        best = min(best, (time.perf_counter() - start) / n)
+    return best
+
+
+def build_bare(tmp: Path) -> Path:
+    exe = tmp / "bare_ort"
+    cc = shutil.which("gcc") or shutil.which("cc")
+    if cc is None:
+        raise SystemExit("gcc is needed to build bench/bare_ort.c")
+    subprocess.run([cc, "-O2", "-o", str(exe), str(ROOT / "bench" / "bare_ort.c"), "-ldl"], check=True)
+    return exe
+
+
+def bare(exe: Path, model: Path, rows: int, cols: int, threads: int) -> float:
+    out = subprocess.run([str(exe), str(ORT_LIB), str(model), str(rows), str(cols), str(threads), str(SECONDS)],
+                         capture_output=True, text=True, check=True).stdout.split()
+    return float(out[2]) * 1e-9
+
+
+NODE_SCRIPT = r"""
+const ort = require(process.argv[2]);
+const fs = require('fs');
+(async () => {
+  const opts = { intraOpNumThreads: 1, graphOptimizationLevel: 'all' };
+  const s = await ort.InferenceSession.create(fs.readFileSync(process.argv[3]), opts);
+  const x = new ort.Tensor('float32', new Float32Array(16).fill(0.5), [1, 16]);
+  for (let i = 0; i < 2000; i++) await s.run({ X: x });
+  let best = Infinity;
+  for (let r = 0; r < 5; r++) {
+    const n = 20000, t = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) await s.run({ X: x });
+    best = Math.min(best, Number(process.hrtime.bigint() - t) / n);
+  }
+  console.log(JSON.stringify({ ns: best, version: require(process.argv[2] + '/package.json').version }));
+})();
+"""
+
+
+def node_run(model: Path) -> tuple[float, str] | None:
+    pkg = NPM / "onnxruntime-node"
+    node = shutil.which("node")
+    if node is None or not pkg.is_dir():
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".js", delete=False) as f:
+        f.write(NODE_SCRIPT)
+    try:
+        r = subprocess.run([node, f.name, str(pkg), str(model)], capture_output=True, text=True, timeout=300)
+    finally:
+        os.unlink(f.name)
+    if r.returncode != 0:
+        print(r.stderr, file=sys.stderr)
+        return None
+    d = json.loads(r.stdout.strip().splitlines()[-1])
+    return d["ns"] * 1e-9, d["version"]
+
+
+def cold_start(model: Path) -> float:
+    code = (
+        "import time; t = time.perf_counter()\n"
+        "import numpy as np, aotml\n"
+        f"s = aotml.InferenceSession({str(model)!r})\n"
+        "s.run(None, {'X': np.ones((1, 384), np.float32)})\n"
+        "print(time.perf_counter() - t)\n")
+    times = []
+    env = dict(os.environ, PYTHONPATH=str(Path(aotml.__file__).parent.parent))
+    for _ in range(7):
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+        times.append(float(r.stdout))
+    return statistics.median(times)
+
+
+def us(t: float) -> str:
+    return f"{t * 1e6:.2f}"
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="aotml-bench-"))
+    exe = build_bare(tmp)
+    tiny = tmp / "add_one.onnx"
+    tiny.write_bytes(add_one((1, 16)))
+    mlp_bytes, _ = mlp(384, 1536, 384)
+    mlp_path = tmp / "mlp.onnx"
+    mlp_path.write_bytes(mlp_bytes)
+
+    # ---- 1. tiny model latency
+    o = aotml.SessionOptions()
+    o.intra_op_num_threads = 1
+    x = np.full((1, 16), 0.5, np.float32)
+    rows = []
+    lat = {}
+    for be in ("ext", "ctypes"):
+        _backend.select(be)
+        s = aotml.InferenceSession(str(tiny), sess_options=o)
+        feed = {"X": x}
+        lat[f"run_{be}"] = per_call(lambda: s.run(None, feed))
+        out = np.empty((1, 16), np.float32)
+        b = s.io_binding()
+        b.bind_cpu_input("X", x)
+        b.bind_output("Y", "cpu", 0, np.float32, out.shape, out.ctypes.data)
+        lat[f"iobinding_{be}"] = per_call(lambda: s.run_with_iobinding(b))
+        assert float(out.sum()) == 24.0
+    _backend.select("ext")
+    lat["bare"] = bare(exe, tiny, 1, 16, 1)
+    node = node_run(tiny)
+    c = lat["bare"]
+    rows.append(("bare C (ORT C API)", lat["bare"], "1.00", "—"))
+    for key, label in (("run_ext", "aotml `session.run` (_ext)"), ("iobinding_ext", "aotml `run_with_iobinding` (_ext)"),
+                       ("run_ctypes", "aotml `session.run` (ctypes)"),
+                       ("iobinding_ctypes", "aotml `run_with_iobinding` (ctypes)")):
+        rows.append((label, lat[key], f"{lat[key] / c:.2f}", f"{(lat[key] - c) * 1e6:+.2f}"))
+    if node:
+        rows.append((f"onnxruntime-node {node[1]} `session.run`", node[0], f"{node[0] / c:.2f}",
+                     f"{(node[0] - c) * 1e6:+.2f}"))
+    tiny_table = ["| path | µs per call | × bare C | µs over bare C |", "|---|---|---|---|"]
+    tiny_table += [f"| {name} | {us(t)} | {ratio} | {over} |" for name, t, ratio, over in rows]
+    node_ratio = f"{node[0] / lat['run_ext']:.2f}" if node else "n/a (onnxruntime-node not installed)"
+
+    # ---- 2. MLP throughput
+    mlp_table = ["| batch | intra-op threads | aotml rows/s | bare C rows/s | aotml / bare C |", "|---|---|---|---|---|"]
+    within = []
+    for threads in (1, 2):
+        o = aotml.SessionOptions()
+        o.intra_op_num_threads = threads
+        s = aotml.InferenceSession(str(mlp_path), sess_options=o)
+        for batch in (1, 32, 256):
+            xb = np.random.default_rng(batch).standard_normal((batch, 384)).astype(np.float32)
+            feed = {"X": xb}
+            t_a = per_call(lambda: s.run(None, feed))
+            t_c = bare(exe, mlp_path, batch, 384, threads)
+            ratio = t_c / t_a
+            if batch >= 32:
+                within.append(ratio)
+            mlp_table.append(f"| {batch} | {threads} | {batch / t_a:,.0f} | {batch / t_c:,.0f} | {ratio:.3f} |")
+
+    # ---- 3. cold start
+    cold = cold_start(mlp_path)
+
+    run_over = (lat["run_ext"] - c) * 1e6
+    body = "\n".join([
+        f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, numpy {np.__version__}, "
+        f"ONNX Runtime {aotml.ort_version()} (the same library for aotml and the C program). Command: "
+        "`PYTHONPATH=python /usr/bin/python3 bench/inference.py` (after `python3 build.py develop`).",
+        "",
+        "### Tiny model: Y = X + 1, float32[1,16], one intra-op thread",
+        "",
+        *tiny_table,
+        "",
+        f"Target `run` ≤ bare C + 1.5 µs: **{'met' if run_over <= 1.5 else 'not met'}** ({run_over:+.2f} µs). "
+        f"Target ≥ 2× faster than onnxruntime-node: **{'met' if node and node[0] / lat['run_ext'] >= 2 else 'not met'}** "
+        f"({node_ratio}×).",
+        "",
+        "### MLP: float32[batch,384] → Gemm 1536 → Relu → Gemm 384",
+        "",
+        *mlp_table,
+        "",
+        f"Target within 5 % of bare C at batch ≥ 32: **{'met' if min(within) >= 0.95 else 'not met'}** "
+        f"(worst {min(within):.3f}).",
+        "",
+        "### Cold start",
+        "",
+        f"`import aotml` + session creation + first run of the MLP in a fresh interpreter: **{cold * 1e3:.1f} ms** "
+        f"(median of 7; target ≤ 100 ms: **{'met' if cold <= 0.1 else 'not met'}**).",
+    ])
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    OUT.write_text(f"<!-- inference -->\n## ONNX inference (`bench/inference.py`)\n\nMeasured {stamp}.\n\n{body}\n"
+                   "<!-- /inference -->\n")
+    print(OUT.read_text())
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
