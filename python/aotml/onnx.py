@@ -8,7 +8,6 @@ bfloat16 has no numpy dtype: bfloat16 tensors are exchanged as uint16 arrays of 
 """
 from __future__ import annotations
 
-import asyncio
 import copy
 import enum
 import json
@@ -481,8 +480,10 @@ class InferenceSession:
         session.run_async(None, feed)`` inside a running event loop); with it, calls ``callback(outputs, user_data,
         error_message)`` from that thread, as onnxruntime does, and returns None."""
         if callback is None:
+            import asyncio  # imported here: it would double the import time of aotml.onnx
+
             loop = asyncio.get_running_loop()
-            future: asyncio.Future[list[Any]] = loop.create_future()
+            future = loop.create_future()
 
             def deliver(ok: bool, value: Any) -> None:
                 if future.cancelled():
