@@ -132,14 +132,9 @@ internal static unsafe class Onnx
             var ro = runOptions == 0 ? null : Handles.Get<RunOptions>(runOptions);
             if (nInputs < 0 || nOutputs <= 0 || outputs == null) throw new ArgumentException("invalid input or output count");
             // Raw OrtValue* for the call: the ones created over caller buffers are released on the way out.
-            Span<nint> values = nInputs <= 16 ? stackalloc nint[16] : new nint[nInputs];
-            Span<bool> owned = nInputs <= 16 ? stackalloc bool[16] : new bool[nInputs];
-            values = values[..nInputs];
-            owned = owned[..nInputs];
-            values.Clear();
-            owned.Clear();
-            Span<nint> results = nOutputs <= 16 ? stackalloc nint[16] : new nint[nOutputs];
-            results = results[..nOutputs];
+            Span<nint> values = nInputs <= 16 ? stackalloc nint[nInputs] : new nint[nInputs];
+            Span<bool> owned = nInputs <= 16 ? stackalloc bool[nInputs] : new bool[nInputs];
+            Span<nint> results = nOutputs <= 16 ? stackalloc nint[nOutputs] : new nint[nOutputs];
             try
             {
                 for (int i = 0; i < nInputs; i++)

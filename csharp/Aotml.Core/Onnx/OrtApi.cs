@@ -7,15 +7,17 @@ namespace Aotml.Onnx;
 /// only grows at its end, so this prefix is valid for every library that serves version 29. Entries this binding
 /// calls carry their signature (C types in the summary); the others are placeholders that keep the offsets right.
 /// Unmanaged function pointers, not delegates: no marshalling stubs, nothing NativeAOT has to generate at run time.
+/// The few entries on the per-run path that only touch memory (no locks, no callbacks, no waiting) skip the GC
+/// transition (SuppressGCTransition): tens of nanoseconds per run.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct OrtApi
 {
     public void* CreateStatus; // [0] unused
     /// <summary>[1] OrtErrorCode (const OrtStatus* status)</summary>
-    public delegate* unmanaged[Cdecl]<nint, int> GetErrorCode;
+    public delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int> GetErrorCode;
     /// <summary>[2] const char* (const OrtStatus* status)</summary>
-    public delegate* unmanaged[Cdecl]<nint, byte*> GetErrorMessage;
+    public delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, byte*> GetErrorMessage;
     /// <summary>[3] OrtStatus* (OrtLoggingLevel log_severity_level, const char* logid, OrtEnv** out)</summary>
     public delegate* unmanaged[Cdecl]<int, byte*, nint*, nint> CreateEnv;
     public void* CreateEnvWithCustomLogger; // [4] unused
@@ -99,11 +101,11 @@ internal unsafe struct OrtApi
     /// <summary>[48] OrtStatus* (OrtAllocator* allocator, const int64_t* shape, size_t shape_len, ONNXTensorElementDataType type, OrtValue** out)</summary>
     public delegate* unmanaged[Cdecl]<nint, long*, nuint, int, nint*, nint> CreateTensorAsOrtValue;
     /// <summary>[49] OrtStatus* (const OrtMemoryInfo* info, void* p_data, size_t p_data_len, const int64_t* shape, size_t shape_len, ONNXTensorElementDataType type, OrtValue** out)</summary>
-    public delegate* unmanaged[Cdecl]<nint, void*, nuint, long*, nuint, int, nint*, nint> CreateTensorWithDataAsOrtValue;
+    public delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, void*, nuint, long*, nuint, int, nint*, nint> CreateTensorWithDataAsOrtValue;
     /// <summary>[50] OrtStatus* (const OrtValue* value, int* out)</summary>
     public delegate* unmanaged[Cdecl]<nint, int*, nint> IsTensor;
     /// <summary>[51] OrtStatus* (OrtValue* value, void** out)</summary>
-    public delegate* unmanaged[Cdecl]<nint, void**, nint> GetTensorMutableData;
+    public delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, void**, nint> GetTensorMutableData;
     /// <summary>[52] OrtStatus* (OrtValue* value, const char* const* s, size_t s_len)</summary>
     public delegate* unmanaged[Cdecl]<nint, byte**, nuint, nint> FillStringTensor;
     /// <summary>[53] OrtStatus* (const OrtValue* value, size_t* len)</summary>
@@ -167,13 +169,13 @@ internal unsafe struct OrtApi
     /// <summary>[92] void (OrtEnv* input)</summary>
     public delegate* unmanaged[Cdecl]<nint, void> ReleaseEnv;
     /// <summary>[93] void (OrtStatus* input)</summary>
-    public delegate* unmanaged[Cdecl]<nint, void> ReleaseStatus;
+    public delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, void> ReleaseStatus;
     /// <summary>[94] void (OrtMemoryInfo* input)</summary>
     public delegate* unmanaged[Cdecl]<nint, void> ReleaseMemoryInfo;
     /// <summary>[95] void (OrtSession* input)</summary>
     public delegate* unmanaged[Cdecl]<nint, void> ReleaseSession;
     /// <summary>[96] void (OrtValue* input)</summary>
-    public delegate* unmanaged[Cdecl]<nint, void> ReleaseValue;
+    public delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, void> ReleaseValue;
     /// <summary>[97] void (OrtRunOptions* input)</summary>
     public delegate* unmanaged[Cdecl]<nint, void> ReleaseRunOptions;
     /// <summary>[98] void (OrtTypeInfo* input)</summary>
@@ -548,5 +550,5 @@ internal unsafe struct OrtApi
     public void* EpAssignedNode_GetOperatorType; // [412] unused
     public void* RunOptionsSetSyncStream; // [413] unused
     /// <summary>[414] OrtStatus* (const OrtValue* value, ONNXTensorElementDataType* elem_type, const int64_t** shape_data, size_t* shape_data_count)</summary>
-    public delegate* unmanaged[Cdecl]<nint, int*, long**, nuint*, nint> GetTensorElementTypeAndShapeDataReference;
+    public delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int*, long**, nuint*, nint> GetTensorElementTypeAndShapeDataReference;
 }
