@@ -337,8 +337,9 @@ def test_missing_file(backend, tmp_path):
 
 
 def test_corrupt_bytes_raise_onnxruntime_error(backend, tmp_path):
-    with pytest.raises(aotml.OnnxRuntimeError, match="protobuf parsing failed"):
+    with pytest.raises(aotml.OnnxRuntimeError, match="protobuf parsing failed") as e:
         aotml.InferenceSession(b"this is not an onnx model")
+    assert str(e.value).startswith("[ONNXRuntimeError] : 7 : INVALID_PROTOBUF : ")
     p = tmp_path / "bad.onnx"
     p.write_bytes(b"\x08\x07garbage")
     with pytest.raises(aotml.OnnxRuntimeError):

@@ -79,8 +79,18 @@ public static unsafe class Ort
         {
             api->ReleaseStatus(status);
         }
-        throw new OnnxRuntimeException(code, message);
+        // onnxruntime's own Python layer words it this way; code that matches on it keeps working.
+        throw new OnnxRuntimeException(code, $"[ONNXRuntimeError] : {code} : {CodeName(code)} : {message}");
     }
+
+    /// <summary>The OrtErrorCode's name, as onnxruntime prints it.</summary>
+    public static string CodeName(int code) => code switch
+    {
+        0 => "OK", 1 => "FAIL", 2 => "INVALID_ARGUMENT", 3 => "NO_SUCHFILE", 4 => "NO_MODEL", 5 => "ENGINE_ERROR",
+        6 => "RUNTIME_EXCEPTION", 7 => "INVALID_PROTOBUF", 8 => "MODEL_LOADED", 9 => "NOT_IMPLEMENTED",
+        10 => "INVALID_GRAPH", 11 => "EP_FAIL", 12 => "MODEL_LOAD_CANCELED", 13 => "MODEL_REQUIRES_COMPILATION",
+        14 => "NOT_FOUND", 15 => "DEVICE_RESET", _ => $"ERROR_{code}",
+    };
 
     /// <summary>The ORT build's own description ("ORT Build Info: ...").</summary>
     public static string BuildInfo => Marshal.PtrToStringUTF8((nint)Api->GetBuildInfoString()) ?? "";
