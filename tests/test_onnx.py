@@ -174,6 +174,23 @@ def test_sequence_outputs_become_lists(backend):
     assert isinstance(seq, list) and [x.tolist() for x in seq] == [[1, 2], [3, 4, 5]]
 
 
+def test_sequence_inputs_from_lists(backend):
+    seq_in = helper.make_tensor_sequence_value_info("S", TensorProto.FLOAT, None)
+    data = model_bytes([helper.make_node("ConcatFromSequence", ["S"], ["Y"], axis=0),
+                        helper.make_node("SequenceLength", ["S"], ["N"])],
+                       [seq_in], [vi("Y", TensorProto.FLOAT, [None]), vi("N", TensorProto.INT64, [])])
+    s = aotml.InferenceSession(data)
+    assert s.get_inputs()[0].type == "seq(tensor(float))"
+    parts = [np.array([1, 2], np.float32), np.array([3.5], np.float32), np.arange(3, dtype=np.float32)]
+    y, n = s.run(None, {"S": parts})
+    np.testing.assert_array_equal(y, np.concatenate(parts))
+    assert n == 3
+    with pytest.raises(ValueError, match=r"input 'S' expects seq\(tensor\(float\)\)"):
+        s.run(None, {"S": parts[0]})
+    with pytest.raises(ValueError, match="list of arrays"):
+        s.run(None, {"S": 1.5})
+
+
 def test_map_outputs_become_dicts(backend):
     zipmap = helper.make_node("ZipMap", ["X"], ["Z"], domain="ai.onnx.ml", classlabels_int64s=[10, 20, 30])
     map_type = onnx.TypeProto()

@@ -305,6 +305,24 @@ internal static unsafe class Onnx
     }
 
     /// <summary>
+    /// int32_t aotml_onnx_value_sequence(void** elements, int64_t count, aotml_onnx_value* value): a sequence of the
+    /// tensors behind the element handles (copied by ORT).
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "aotml_onnx_value_sequence")]
+    public static int ValueSequence(nint* elements, long count, AotmlOnnxValue* value)
+    {
+        try
+        {
+            if (count < 0 || (elements == null && count > 0)) throw new ArgumentException("invalid sequence elements");
+            var items = new Value[count];
+            for (long i = 0; i < count; i++) items[i] = Handles.Get<Value>(elements[i]);
+            AotmlOnnxValue.Fill(value, Value.Sequence(items));
+            return 0;
+        }
+        catch (Exception e) { return LastError.Set(e); }
+    }
+
+    /// <summary>
     /// int32_t aotml_onnx_value_strings(void* value, char** utf8, int64_t** offsets, int64_t* count): the strings of a
     /// string tensor as concatenated UTF-8 and count+1 offsets, both freed with aotml_free.
     /// </summary>

@@ -10,7 +10,7 @@ from . import _ctypes as _c
 __all__ = [
     "onnx_providers", "onnx_session_new", "onnx_session_info", "onnx_session_run", "onnx_session_end_profiling",
     "onnx_run_options_new", "onnx_run_options_set", "onnx_run_options_terminate", "onnx_value_from_buffer",
-    "onnx_value_from_pointer", "onnx_value_new", "onnx_value_from_strings", "onnx_value_strings",
+    "onnx_value_from_pointer", "onnx_value_new", "onnx_value_from_strings", "onnx_value_sequence", "onnx_value_strings",
     "onnx_value_output", "onnx_value_describe", "onnx_value_count", "onnx_value_element", "onnx_binding_new",
     "onnx_binding_bind", "onnx_binding_clear", "onnx_binding_run", "onnx_binding_outputs",
 ]
@@ -44,6 +44,7 @@ _c.declare({
     "aotml_onnx_value_from_pointer": (c_int32, [c_void_p, POINTER(c_int64), c_int32, c_int32, c_void_p]),
     "aotml_onnx_value_new": (c_int32, [POINTER(c_int64), c_int32, c_int32, c_void_p]),
     "aotml_onnx_value_from_strings": (c_int32, [c_char_p, POINTER(c_int64), POINTER(c_int64), c_int32, c_void_p]),
+    "aotml_onnx_value_sequence": (c_int32, [c_void_p, c_int64, c_void_p]),
     "aotml_onnx_value_strings": (c_int32, [c_void_p, c_void_p, c_void_p, POINTER(c_int64)]),
     "aotml_onnx_value_describe": (c_int32, [c_void_p, c_void_p]),
     "aotml_onnx_value_count": (c_int32, [c_void_p, POINTER(c_int64)]),
@@ -258,6 +259,14 @@ def onnx_value_from_strings(utf8: bytes, offsets: object, shape: object) -> int:
     off_arr = (c_int64 * (count + 1)).from_buffer_copy(off)
     v = OnnxValue()
     _check(_lib.aotml_onnx_value_from_strings(bytes(utf8), off_arr, s, n, byref(v)))
+    return v.handle
+
+
+def onnx_value_sequence(handles: object) -> int:
+    items = [int(h) for h in handles]  # type: ignore[attr-defined]
+    arr = (c_void_p * max(len(items), 1))(*items)
+    v = OnnxValue()
+    _check(_lib.aotml_onnx_value_sequence(arr, len(items), byref(v)))
     return v.handle
 
 

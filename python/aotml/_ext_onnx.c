@@ -428,6 +428,27 @@ done:
     return result;
 }
 
+/* onnx_value_sequence(handles: sequence of int) -> handle */
+static PyObject* onnx_value_sequence(PyObject* m, PyObject* arg) {
+    PyObject* t = PySequence_Tuple(arg);
+    if (!t) return NULL;
+    Py_ssize_t n = PyTuple_Size(t);
+    void** items = PyMem_Malloc(sizeof(void*) * (size_t)(n + 1));
+    PyObject* result = NULL;
+    if (!items) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        items[i] = PyLong_AsVoidPtr(PyTuple_GetItem(t, i));
+        if (PyErr_Occurred()) goto done;
+    }
+    aotml_onnx_value v;
+    int32_t st = aotml_onnx_value_sequence(items, (int64_t)n, &v);
+    result = st ? aotml_raise(st) : PyLong_FromVoidPtr(v.handle);
+done:
+    PyMem_Free(items);
+    Py_DECREF(t);
+    return result;
+}
+
 /* onnx_value_strings(handle) -> list[str] (row-major order) */
 static PyObject* onnx_value_strings(PyObject* m, PyObject* arg) {
     void* h = PyLong_AsVoidPtr(arg);
@@ -561,6 +582,7 @@ PyMethodDef aotml_onnx_methods[] = {
     {"onnx_value_from_pointer", (PyCFunction)(void (*)(void))onnx_value_from_pointer, METH_FASTCALL, "onnx_value_from_pointer(address, shape, elem_type) -> handle"},
     {"onnx_value_new", (PyCFunction)(void (*)(void))onnx_value_new, METH_FASTCALL, "onnx_value_new(shape, elem_type) -> handle"},
     {"onnx_value_from_strings", (PyCFunction)(void (*)(void))onnx_value_from_strings, METH_FASTCALL, "onnx_value_from_strings(utf8, offsets, shape) -> handle"},
+    {"onnx_value_sequence", onnx_value_sequence, METH_O, "onnx_value_sequence(handles) -> handle"},
     {"onnx_value_strings", onnx_value_strings, METH_O, "onnx_value_strings(h) -> list[str]"},
     {"onnx_value_output", onnx_value_output, METH_O, "onnx_value_output(h) -> array | (handle, kind, elem_type, shape)"},
     {"onnx_value_describe", onnx_value_describe, METH_O, "onnx_value_describe(h) -> (kind, elem_type, shape, data)"},

@@ -548,8 +548,14 @@ class InferenceSession:
             if isinstance(value, OrtValue):
                 handles[name] = value._handle
                 continue
+            if arg._kind == 2:  # a sequence: a list of arrays, each made a tensor, then copied by ORT into one value
+                if not isinstance(value, (list, tuple)):
+                    raise InvalidArgument(f"input '{name}' expects {arg.type}: pass a list of arrays")
+                elements = [OrtValue.ortvalue_from_numpy(v) for v in value]
+                handles[name] = _Handle(_impl().onnx_value_sequence([e._h for e in elements]))
+                continue
             if arg._kind != 1:
-                raise InvalidArgument(f"input '{name}' expects {arg.type}; aotml feeds tensors only")
+                raise InvalidArgument(f"input '{name}' expects {arg.type}; aotml feeds tensors and sequences only")
             if arg._elem == _STRING:
                 arr = np.asarray(value)
                 if arr.dtype.kind not in "UOS":

@@ -102,6 +102,22 @@ public sealed unsafe class Value : IDisposable
         }
     }
 
+    /// <summary>A sequence of the given tensors (ORT copies them: the elements may go afterwards).</summary>
+    public static Value Sequence(ReadOnlySpan<Value> elements)
+    {
+        if (elements.IsEmpty) throw new ArgumentException("a sequence input needs at least one element (ORT cannot type an empty one)");
+        var ptrs = new nint[elements.Length];
+        for (int i = 0; i < ptrs.Length; i++)
+        {
+            if (elements[i].Describe().Kind != ValueKind.Tensor) throw new ArgumentException($"sequence element {i} is not a tensor");
+            ptrs[i] = elements[i].Pointer;
+        }
+        nint v;
+        fixed (nint* p = ptrs)
+            Ort.Check(Ort.Api->CreateValue(p, (nuint)ptrs.Length, (int)ValueKind.Sequence, &v));
+        return new Value(v);
+    }
+
     /// <summary>What a value holds: its kind and, for tensors, element type, shape and data.</summary>
     public readonly struct Description
     {

@@ -88,6 +88,7 @@ AOTML_API int32_t aotml_onnx_value_from_buffer(const aotml_buffer* buffer, int32
 AOTML_API int32_t aotml_onnx_value_from_pointer(void* data, const int64_t* shape, int32_t ndim, int32_t elem_type, aotml_onnx_value* value);
 AOTML_API int32_t aotml_onnx_value_new(const int64_t* shape, int32_t ndim, int32_t elem_type, aotml_onnx_value* value);
 AOTML_API int32_t aotml_onnx_value_from_strings(const char* utf8, const int64_t* offsets, const int64_t* shape, int32_t ndim, aotml_onnx_value* value);
+AOTML_API int32_t aotml_onnx_value_sequence(void** elements, int64_t count, aotml_onnx_value* value);
 AOTML_API int32_t aotml_onnx_value_strings(void* value, char** utf8, int64_t** offsets, int64_t* count);
 AOTML_API int32_t aotml_onnx_value_describe(void* value, aotml_onnx_value* out);
 AOTML_API int32_t aotml_onnx_value_count(void* value, int64_t* count);
