@@ -145,6 +145,14 @@ def test_non_contiguous_and_list_inputs_are_converted_once(backend):
     np.testing.assert_array_equal(s.run(None, {"X": view.tolist()})[0], view + 1)
     np.testing.assert_array_equal(s.run(None, {"X": big.T.T[:, :3].copy(order="F")})[0], big[:, :3] + 1)
 
+    class Sub(np.ndarray):
+        pass
+
+    sub = np.ones((4, 3), np.float32).view(Sub)
+    np.testing.assert_array_equal(s.run(None, {"X": sub})[0], np.full((4, 3), 2, np.float32))
+    with pytest.raises(ValueError, match=r"input 'X' expects tensor\(float\) \(numpy float32\), given complex64"):
+        s.run(None, {"X": np.ones((4, 3), np.complex64)})
+
 
 def test_multiple_inputs_and_outputs_in_any_order(backend):
     data = model_bytes([helper.make_node("Add", ["A", "B"], ["S"]), helper.make_node("Mul", ["A", "B"], ["P"]),

@@ -447,6 +447,8 @@ class InferenceSession:
             res = _backend.impl.onnx_session_run(self._h, ro, self._in_index, arrays,
                                                  {k: h.h for k, h in handles.items()}, out_idx, False)
             del handles
+            if res is None:  # pragma: no cover - _prepare hands over only what the engine takes
+                raise InvalidArgument("the prepared inputs were refused; please report this")
         if not self._numeric_outputs:
             for i, r in enumerate(res):
                 if type(r) is tuple:
@@ -564,9 +566,10 @@ class InferenceSession:
                 handles[name] = _Handle(_string_tensor(arr))
                 continue
             if isinstance(value, np.ndarray):
-                if value.dtype.kind in "UOS":
+                if value.dtype not in _ELEM_OF:
                     raise InvalidArgument(f"input '{name}' expects {arg.type} "
                                           f"(numpy {_numpy_name(arg._elem)}), given {value.dtype}")
+                value = np.asarray(value)  # a subclass (memmap, ...) as a plain ndarray view, still no copy
                 arrays[name] = value if value.flags.c_contiguous else value.copy(order="C")
             else:  # scalars, lists, other buffers: converted to the input's dtype, as onnxruntime does
                 want = _NUMPY_OF.get(arg._elem)
