@@ -21,7 +21,7 @@ def _load() -> ctypes.CDLL:
     return ctypes.CDLL(path)
 
 
-lib = _load()
+lib: ctypes.CDLL = _load()
 
 AXIS_NONE = -(2**31)
 
