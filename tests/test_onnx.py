@@ -552,3 +552,26 @@ def test_pickle_round_trip_in_a_subprocess(backend, tmp_path):
     p.write_bytes(data)
     s2 = pickle.loads(pickle.dumps(aotml.InferenceSession(p)))
     np.testing.assert_array_equal(s2.run(None, {"X": x})[0], expected)
+
+
+def test_missing_onnxruntime_library_is_a_clear_error(backend, tmp_path):
+    script = textwrap.dedent(f"""
+        import numpy as np, aotml
+        from aotml import _backend
+        _backend.select({backend!r})
+        try:
+            aotml.InferenceSession(b"x")
+        except aotml.OnnxRuntimeUnavailableError as e:
+            print("unavailable:", e)
+        try:
+            aotml.get_available_providers()
+        except aotml.OnnxRuntimeUnavailableError:
+            print("again")
+        print(aotml.softmax(np.array([0.0, 0.0], np.float32)).tolist())  # the rest of aotml works without ORT
+    """)
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                       env={"PYTHONPATH": PYTHONPATH, "AOTML_ORT_LIBRARY": str(tmp_path / "libonnxruntime.so.1")})
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("unavailable:") and "AOTML_ORT_LIBRARY" in lines[0]
+    assert lines[1:] == ["again", "[0.5, 0.5]"]
