@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import timeit
 from pathlib import Path
 
 import numpy as np
@@ -40,23 +41,16 @@ ORT_LIB = Path(aotml.__file__).parent / "libonnxruntime.so.1"
 NPM = Path(os.environ.get("AOTML_NPM_MODULES", ROOT / "build" / "npm" / "node_modules"))
 
 
-def per_call(fn, seconds: float = SECONDS) -> float:
-    """Seconds per call: best of 5 batches after a warm-up."""
-    fn()
+def per_call(stmt: str, names: dict, seconds: float = SECONDS) -> float:
+    """Seconds per execution of `stmt` (a plain call such as "run(None, feed)", timed by timeit with no wrapper
+    function around it): the best of 5 batches after a warm-up."""
+    timer = timeit.Timer(stmt, globals=names)
     n, t = 1, 0.0
+    timer.timeit(1)
     while t < seconds / 20:
         n *= 2
-        start = time.perf_counter()
-        for _ in range(n):
-            fn()
-        t = time.perf_counter() - start
-    best = t / n
-    for _ in range(5):
-        start = time.perf_counter()
-        for _ in range(n):
-            fn()
-        best = min(best, (time.perf_counter() - start) / n)
-    return best
+        t = timer.timeit(n)
+    return min([t] + timer.repeat(5, n)) / n
 
 
 def build_bare(tmp: Path) -> Path:
@@ -68,8 +62,8 @@ def build_bare(tmp: Path) -> Path:
     return exe
 
 
-def bare(exe: Path, model: Path, rows: int, cols: int, threads: int) -> float:
-    out = subprocess.run([str(exe), str(ORT_LIB), str(model), str(rows), str(cols), str(threads), str(SECONDS)],
+def bare(exe: Path, model: Path, rows: int, cols: int, threads: int, seconds: float = SECONDS) -> float:
+    out = subprocess.run([str(exe), str(ORT_LIB), str(model), str(rows), str(cols), str(threads), str(seconds)],
                          capture_output=True, text=True, check=True).stdout.split()
     return float(out[2]) * 1e-9
 
@@ -167,8 +161,8 @@ def main() -> None:
         for be, (s, b, out) in sessions.items():
             _backend.select(be)
             feed = {"X": x}
-            keep(f"run_{be}", per_call(lambda: s.run(None, feed), SECONDS / 4))
-            keep(f"iobinding_{be}", per_call(lambda: s.run_with_iobinding(b), SECONDS / 4))
+            keep(f"run_{be}", per_call("run(None, feed)", {"run": s.run, "feed": feed}, SECONDS / 4))
+            keep(f"iobinding_{be}", per_call("run(b)", {"run": s.run_with_iobinding, "b": b}, SECONDS / 4))
             assert float(out.sum()) == 24.0
         keep("bare", bare(exe, tiny, 1, 16, 1))
     _backend.select("ext")
@@ -197,9 +191,9 @@ def main() -> None:
             xb = np.random.default_rng(batch).standard_normal((batch, 384)).astype(np.float32)
             feed = {"X": xb}
             t_a = t_c = float("inf")
-            for _ in range(max(ROUNDS // 2, 2)):
-                t_a = min(t_a, per_call(lambda: s.run(None, feed), SECONDS / 2))
-                t_c = min(t_c, bare(exe, mlp_path, batch, 384, threads))
+            for _ in range(ROUNDS):
+                t_a = min(t_a, per_call("run(None, feed)", {"run": s.run, "feed": feed}, SECONDS / 2))
+                t_c = min(t_c, bare(exe, mlp_path, batch, 384, threads, SECONDS / 2))
             ratio = t_c / t_a
             if batch >= 32:
                 within.append(ratio)

@@ -119,12 +119,14 @@ internal static unsafe class Onnx
     /// <summary>
     /// int32_t aotml_onnx_session_run(void* session, void* run_options, int32_t n_inputs, const int32_t* input_index,
     /// const aotml_buffer* input_buffers, void* const* input_values, int32_t n_outputs, const int32_t* output_index,
-    /// aotml_onnx_value* outputs): input i is input_values[i] (a value handle) when that is not NULL, else a tensor
-    /// read in place from input_buffers[i]. On success each outputs[j].handle is the caller's to free.
+    /// int32_t flags, aotml_onnx_value* outputs): input i is input_values[i] (a value handle) when that is not NULL,
+    /// else a tensor read in place from input_buffers[i]. On success each outputs[j].handle is the caller's to free:
+    /// a value handle, or with flags & AOTML_ONNX_RAW_OUTPUTS the bare OrtValue* (aotml_onnx_value_release, or
+    /// aotml_onnx_value_adopt for a handle), which spares the per-output handle on the hot path.
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "aotml_onnx_session_run")]
     public static int SessionRun(nint session, nint runOptions, int nInputs, int* inputIndex, AotmlBuffer* inputBuffers,
-        nint* inputValues, int nOutputs, int* outputIndex, AotmlOnnxValue* outputs)
+        nint* inputValues, int nOutputs, int* outputIndex, int flags, AotmlOnnxValue* outputs)
     {
         try
         {
@@ -166,11 +168,18 @@ internal static unsafe class Onnx
             {
                 for (int i = 0; i < nInputs; i++) if (owned[i] && values[i] != 0) Value.Release(values[i]);
             }
+            bool raw = (flags & RawOutputs) != 0;
             int done = 0;
             try
             {
                 for (; done < nOutputs; done++)
                 {
+                    if (raw)
+                    {
+                        AotmlOnnxValue.FillRaw(outputs + done, results[done]);
+                        results[done] = 0;
+                        continue;
+                    }
                     var v = new Value(results[done]);
                     results[done] = 0;
                     try { AotmlOnnxValue.Fill(outputs + done, v); }
@@ -179,12 +188,31 @@ internal static unsafe class Onnx
             }
             catch
             {
-                for (int j = 0; j < done; j++) Handles.Free(outputs[j].Handle);
+                for (int j = 0; j < done; j++) if (raw) Value.Release(outputs[j].Handle); else Handles.Free(outputs[j].Handle);
                 for (int j = done; j < nOutputs; j++) if (results[j] != 0) Value.Release(results[j]);
                 throw;
             }
             return 0;
         }
+        catch (Exception e) { return LastError.Set(e); }
+    }
+
+    /// <summary>AOTML_ONNX_RAW_OUTPUTS: session_run hands back bare OrtValue* instead of value handles.</summary>
+    public const int RawOutputs = 1;
+
+    /// <summary>int32_t aotml_onnx_value_release(void* ort_value): releases a bare OrtValue* from a raw-output run.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "aotml_onnx_value_release")]
+    public static int ValueRelease(nint ortValue)
+    {
+        Value.Release(ortValue);   // ORT's release cannot fail
+        return 0;
+    }
+
+    /// <summary>int32_t aotml_onnx_value_adopt(void* ort_value, void** handle): a value handle that owns a bare OrtValue*.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "aotml_onnx_value_adopt")]
+    public static int ValueAdopt(nint ortValue, nint* handle)
+    {
+        try { *handle = Handles.New(new Value(ortValue)); return 0; }
         catch (Exception e) { return LastError.Set(e); }
     }
 

@@ -27,6 +27,19 @@ internal unsafe struct AotmlOnnxValue
         o->Reserved = 0;
         o->Handle = Handles.New(value);
     }
+
+    /// <summary>Fills <paramref name="o"/> for a raw OrtValue* the caller owns (aotml_onnx_value_release).</summary>
+    public static void FillRaw(AotmlOnnxValue* o, nint ortValue)
+    {
+        var d = Value.Describe(ortValue);
+        o->Data = d.Data;
+        o->Shape = d.Shape;
+        o->NDim = d.Rank;
+        o->Kind = (int)d.Kind;
+        o->ElemType = (int)d.ElementType;
+        o->Reserved = 0;
+        o->Handle = ortValue;
+    }
 }
 
 /// <summary>Element types of caller buffers, read from their struct-module format.</summary>

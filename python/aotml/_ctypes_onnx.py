@@ -35,7 +35,9 @@ _c.declare({
     "aotml_onnx_session_new": (c_int32, [c_char_p, c_int64, c_void_p, c_int64, c_char_p, c_int64, c_void_p]),
     "aotml_onnx_session_info": (c_int32, [c_void_p, POINTER(c_char_p), POINTER(c_int64)]),
     "aotml_onnx_session_run": (c_int32, [c_void_p, c_void_p, c_int32, POINTER(c_int32), POINTER(_c.Buffer),
-                                         c_void_p, c_int32, POINTER(c_int32), c_void_p]),
+                                         c_void_p, c_int32, POINTER(c_int32), c_int32, c_void_p]),
+    "aotml_onnx_value_release": (c_int32, [c_void_p]),
+    "aotml_onnx_value_adopt": (c_int32, [c_void_p, c_void_p]),
     "aotml_onnx_session_end_profiling": (c_int32, [c_void_p, POINTER(c_char_p), POINTER(c_int64)]),
     "aotml_onnx_run_options_new": (c_int32, [c_void_p]),
     "aotml_onnx_run_options_set": (c_int32, [c_void_p, c_char_p, c_int64, c_char_p, c_int64]),
@@ -197,7 +199,7 @@ def onnx_session_run(session, run_options, name_index, feed, handles, output_ind
             i += 1
     out_index = (c_int32 * n_out)(*output_index)
     outs = (OnnxValue * n_out)()
-    _check(_lib.aotml_onnx_session_run(session, run_options, n_in, index, bufs, values, n_out, out_index, outs))
+    _check(_lib.aotml_onnx_session_run(session, run_options, n_in, index, bufs, values, n_out, out_index, 0, outs))
     return _wrap_all(outs, n_out, raw)
 
 

@@ -21,6 +21,34 @@ static void** g_np_api;
 enum { NP_TYPE = 2, NP_DESCR_FROM_TYPE = 45, NP_NEW_FROM_DESCR = 94, NP_SET_BASE = 282 };
 #define NP_CARRAY 0x0501   /* NPY_ARRAY_C_CONTIGUOUS | NPY_ARRAY_ALIGNED | NPY_ARRAY_WRITEABLE */
 
+/* ---- OrtValueOwner: the base object of an output array; releases the bare OrtValue* when the array dies ---- */
+typedef struct {
+    PyObject_HEAD
+    void* value;   /* OrtValue* */
+} OrtValueOwner;
+
+static PyTypeObject* g_owner_type;
+
+static void owner_dealloc(PyObject* op) {
+    aotml_onnx_value_release(((OrtValueOwner*)op)->value);
+    PyTypeObject* tp = Py_TYPE(op);
+    PyObject_Free(op);
+    Py_DECREF(tp);
+}
+
+static PyType_Slot owner_slots[] = {
+    {Py_tp_dealloc, owner_dealloc},
+    {Py_tp_doc, "Keeps an ONNX Runtime output alive while numpy arrays view its memory."},
+    {0, NULL},
+};
+
+static PyType_Spec owner_spec = {
+    .name = "aotml._ext.OrtValueOwner",
+    .basicsize = sizeof(OrtValueOwner),
+    .flags = Py_TPFLAGS_DEFAULT,
+    .slots = owner_slots,
+};
+
 static void load_numpy_api(void) {
     const char* modules[] = {"numpy._core._multiarray_umath", "numpy.core._multiarray_umath"};
     for (int i = 0; i < 2 && !g_np_api; i++) {
@@ -44,7 +72,8 @@ static int ensure_numpy(void) {
     g_asarray = g_ndarray ? PyObject_GetAttrString(np, "asarray") : NULL;
     Py_DECREF(np);
     if (g_asarray) load_numpy_api();
-    return g_asarray ? 0 : -1;
+    if (g_asarray && !g_owner_type) g_owner_type = (PyTypeObject*)PyType_FromSpec(&owner_spec);
+    return g_asarray && g_owner_type ? 0 : -1;
 }
 
 /* numpy's type number for an ONNX element type (LP64: int64 is NPY_LONG). */
@@ -128,6 +157,44 @@ static PyObject* wrap_outputs(aotml_onnx_value* outs, Py_ssize_t n, int raw) {
     return list;
 fail:
     for (; i < n; i++) aotml_handle_free(outs[i].handle);
+    Py_XDECREF(list);
+    return NULL;
+}
+
+/* Like wrap_value for a bare OrtValue* (a raw-output run): a numeric tensor becomes an ndarray whose base releases
+ * the value; anything else is adopted into a handle and takes the general path. Owns ortvalue in every case. */
+static PyObject* wrap_raw(aotml_onnx_value* v) {
+    int t = v->kind == 1 ? npy_type(v->elem_type) : -1;
+    if (t < 0 || !g_np_api) {
+        void* h = NULL;
+        int32_t st = aotml_onnx_value_adopt(v->handle, &h);
+        if (st) { aotml_onnx_value_release(v->handle); return aotml_raise(st); }
+        v->handle = h;
+        return wrap_value(v);
+    }
+    OrtValueOwner* owner = PyObject_New(OrtValueOwner, g_owner_type);
+    if (!owner) { aotml_onnx_value_release(v->handle); return NULL; }
+    owner->value = v->handle;
+    PyObject* descr = ((np_descr_from_type_fn)g_np_api[NP_DESCR_FROM_TYPE])(t);
+    PyObject* arr = descr ? ((np_new_from_descr_fn)g_np_api[NP_NEW_FROM_DESCR])(
+        (PyTypeObject*)g_ndarray, descr, v->ndim, (const Py_ssize_t*)v->shape, NULL, v->data, NP_CARRAY, NULL) : NULL;
+    if (!arr) { Py_DECREF(owner); return NULL; }
+    if (((np_set_base_fn)g_np_api[NP_SET_BASE])(arr, (PyObject*)owner) < 0) { Py_DECREF(arr); return NULL; }
+    return arr;
+}
+
+static PyObject* wrap_raw_outputs(aotml_onnx_value* outs, Py_ssize_t n) {
+    PyObject* list = PyList_New(n);
+    Py_ssize_t i = 0;
+    if (!list) goto fail;
+    for (; i < n; i++) {
+        PyObject* o = wrap_raw(&outs[i]);
+        if (!o) { i++; goto fail; }
+        PyList_SetItem(list, i, o);
+    }
+    return list;
+fail:
+    for (; i < n; i++) aotml_onnx_value_release(outs[i].handle);
     Py_XDECREF(list);
     return NULL;
 }
@@ -236,11 +303,14 @@ static PyObject* onnx_session_run(PyObject* m, PyObject* const* a, Py_ssize_t na
     }
 
     int32_t st;
+    /* Arrays are wanted: take bare OrtValue* (no per-output handle) when numpy's table lets us build them directly. */
+    int32_t flags = !raw && g_np_api ? AOTML_ONNX_RAW_OUTPUTS : 0;
     Py_BEGIN_ALLOW_THREADS
-    st = aotml_onnx_session_run(session, ro, (int32_t)n_in, in_index, bufs, values, (int32_t)n_out, out_index, outs);
+    st = aotml_onnx_session_run(session, ro, (int32_t)n_in, in_index, bufs, values, (int32_t)n_out, out_index, flags,
+                                outs);
     Py_END_ALLOW_THREADS
     if (st) { aotml_raise(st); goto done; }
-    result = wrap_outputs(outs, n_out, raw);
+    result = flags ? wrap_raw_outputs(outs, n_out) : wrap_outputs(outs, n_out, raw);
 done:
     for (Py_ssize_t k = 0; k < held; k++) PyBuffer_Release(&views[k]);
     if (heap) { PyMem_Free(views); PyMem_Free(bufs); PyMem_Free(values); PyMem_Free(in_index); PyMem_Free(outs); }

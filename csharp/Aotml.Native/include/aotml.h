@@ -79,7 +79,11 @@ typedef struct aotml_onnx_value {
 AOTML_API int32_t aotml_onnx_providers(char** names, int64_t* length);
 AOTML_API int32_t aotml_onnx_session_new(const char* path, int64_t path_len, const void* model, int64_t model_len, const char* options, int64_t options_len, void** session);
 AOTML_API int32_t aotml_onnx_session_info(void* session, char** json, int64_t* length);
-AOTML_API int32_t aotml_onnx_session_run(void* session, void* run_options, int32_t n_inputs, const int32_t* input_index, const aotml_buffer* input_buffers, void** input_values, int32_t n_outputs, const int32_t* output_index, aotml_onnx_value* outputs);
+/* flags: AOTML_ONNX_RAW_OUTPUTS makes outputs[j].handle the bare OrtValue* (aotml_onnx_value_release / _adopt). */
+#define AOTML_ONNX_RAW_OUTPUTS 1
+AOTML_API int32_t aotml_onnx_session_run(void* session, void* run_options, int32_t n_inputs, const int32_t* input_index, const aotml_buffer* input_buffers, void** input_values, int32_t n_outputs, const int32_t* output_index, int32_t flags, aotml_onnx_value* outputs);
+AOTML_API int32_t aotml_onnx_value_release(void* ort_value);
+AOTML_API int32_t aotml_onnx_value_adopt(void* ort_value, void** handle);
 AOTML_API int32_t aotml_onnx_session_end_profiling(void* session, char** path, int64_t* length);
 AOTML_API int32_t aotml_onnx_run_options_new(void** run_options);
 AOTML_API int32_t aotml_onnx_run_options_set(void* run_options, const char* key, int64_t key_len, const char* value, int64_t value_len);
