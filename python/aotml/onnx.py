@@ -43,6 +43,15 @@ def _impl():  # the backend can be switched at run time (tests do), so it is loo
     return _backend.impl
 
 
+def _free(impl: Any, handle: int) -> None:
+    """Frees an engine handle from a finalizer, where an exception can only be printed (at interpreter exit the
+    backend module may already be torn down: the process is releasing everything anyway)."""
+    try:
+        impl.handle_free(handle)
+    except Exception:  # noqa: BLE001
+        pass
+
+
 class GraphOptimizationLevel(enum.IntEnum):
     """How much ORT rewrites the graph before running it."""
 
@@ -155,7 +164,7 @@ class RunOptions:
     def __del__(self) -> None:
         h, self._h = getattr(self, "_h", 0), 0
         if h:
-            self._impl.handle_free(h)
+            _free(self._impl, h)
 
     def _set(self, key: str, value: object) -> None:
         _impl().onnx_run_options_set(self._h, key, str(value))
@@ -258,7 +267,7 @@ class _Handle:
     def __del__(self) -> None:
         h, self.h = self.h, 0
         if h:
-            self._impl.handle_free(h)
+            _free(self._impl, h)
 
 
 class OrtValue:
@@ -405,7 +414,7 @@ class InferenceSession:
     def __del__(self) -> None:
         h, self._h = getattr(self, "_h", 0), 0
         if h:
-            self._impl.handle_free(h)
+            _free(self._impl, h)
 
     # ---- description --------------------------------------------------------------------------------------------
     def get_inputs(self) -> list[NodeArg]:
