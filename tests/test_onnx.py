@@ -488,6 +488,10 @@ def test_iobinding_writes_a_preallocated_output_in_place(backend):
     s.run_with_iobinding(b2)
     with pytest.raises(ValueError, match="'Q' is not an input"):
         b2.bind_cpu_input("Q", x)
+    frozen = np.zeros((4, 8), np.float32)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        b2.bind_ortvalue_output("Y", aotml.OrtValue.ortvalue_from_numpy(frozen))
 
 
 # ---- asyncio, pickling -----------------------------------------------------------------------------------------------

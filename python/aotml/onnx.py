@@ -684,6 +684,10 @@ class IOBinding:
         self._bind(True, name, v, None)
 
     def bind_ortvalue_output(self, name: str, ortvalue: OrtValue) -> None:
+        """Binds an output to an OrtValue's memory (from ``ortvalue_from_numpy(out)``: the run writes ``out``)."""
+        src = ortvalue._keepalive
+        if isinstance(src, np.ndarray) and not src.flags.writeable:
+            raise InvalidArgument(f"output '{name}' cannot be bound to a read-only array")
         self._bind(True, name, ortvalue, None)
 
     def synchronize_inputs(self) -> None:
