@@ -39,12 +39,31 @@ internal static class OnnxModel
         return new Proto().Str(1, name).Msg(2, new Proto().Msg(1, tensor));
     }
 
-    private static Proto Node(string op, string[] inputs, string[] outputs)
+    private static Proto Node(string op, string[] inputs, string[] outputs, (string Name, long Value)? intAttribute = null)
     {
         var n = new Proto();
         foreach (var i in inputs) n.Str(1, i);
         foreach (var o in outputs) n.Str(2, o);
-        return n.Str(4, op);
+        n.Str(4, op);
+        if (intAttribute is { } a) n.Msg(5, new Proto().Str(1, a.Name).Varint(3, a.Value).Varint(20, 2 /* INT */));
+        return n;
+    }
+
+    /// <summary>seq(tensor(float)) value info.</summary>
+    private static Proto SequenceInfo(string name)
+    {
+        var tensor = new Proto().Msg(1, new Proto().Varint(1, 1));   // TypeProto { tensor_type { elem_type: FLOAT } }
+        return new Proto().Str(1, name).Msg(2, new Proto().Msg(4, new Proto().Msg(1, tensor)));
+    }
+
+    /// <summary>S = SequenceConstruct(A, B) and Y = ConcatFromSequence(S2, axis 0) over float32 vectors.</summary>
+    public static byte[] Sequences()
+    {
+        var g = new Proto().Msg(1, Node("SequenceConstruct", ["A", "B"], ["S"]))
+            .Msg(1, Node("ConcatFromSequence", ["S2"], ["Y"], ("axis", 0))).Str(2, "sequences")
+            .Msg(11, ValueInfo("A", 1, ["a"])).Msg(11, ValueInfo("B", 1, ["b"])).Msg(11, SequenceInfo("S2"))
+            .Msg(12, SequenceInfo("S")).Msg(12, ValueInfo("Y", 1, [null]));
+        return Model(g);
     }
 
     private static byte[] Model(Proto graph, Dictionary<string, string>? props = null, string producer = "aotml-xunit")

@@ -184,4 +184,30 @@ public unsafe class OrtBindingTests
         v.Dispose();
         Assert.Throws<ObjectDisposedException>(() => v.Pointer);
     }
+
+    [Fact]
+    public void SequencesGoBothWays()
+    {
+        using var s = InferenceSession.FromBytes(OnnxModel.Sequences(), NoSettings);
+        Assert.Equal(["tensor(float)", "tensor(float)", "seq(tensor(float))"], s.Inputs.Select(a => a.Type).ToArray());
+        Assert.Equal("seq(tensor(float))", s.Outputs[0].Type);
+        float[] a = [1, 2], b = [3, 4, 5];
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        {
+            using var va = new Value(Value.CreateOver(pa, 8, [2], ElementType.Float));
+            using var vb = new Value(Value.CreateOver(pb, 12, [3], ElementType.Float));
+            using var seq = Value.Sequence([va, vb]);
+            Assert.Equal(ValueKind.Sequence, seq.Describe().Kind);
+            var outputs = new nint[2];
+            s.Run(null, [0, 1, 2], [va.Pointer, vb.Pointer, seq.Pointer], [0, 1], outputs);
+            using var outSeq = new Value(outputs[0]);
+            using var y = new Value(outputs[1]);
+            Assert.Equal(2, outSeq.Count);
+            using (var second = outSeq.Element(1))
+                Assert.Equal([3f, 4, 5], new ReadOnlySpan<float>(second.Describe().Data, 3).ToArray());
+            Assert.Equal([1f, 2, 3, 4, 5], new ReadOnlySpan<float>(y.Describe().Data, 5).ToArray());
+            Assert.Throws<ArgumentException>(() => outSeq.Element(2));
+        }
+    }
 }
