@@ -94,6 +94,9 @@ def test_bfloat16_travels_as_uint16_bit_patterns(backend):
     back = (y.astype(np.uint32) << 16).view(np.float32)
     np.testing.assert_array_equal(back, ((bits.astype(np.uint32) << 16).view(np.float32)) * 2)
     assert s.get_inputs()[0].type == "tensor(bfloat16)"
+    v = aotml.OrtValue.ortvalue_from_numpy_with_onnx_type(bits, 16)
+    assert v.data_type() == "tensor(bfloat16)"
+    np.testing.assert_array_equal(s.run(None, {"X": v})[0], y)
 
 
 def test_string_tensors_both_ways(backend):

@@ -5,6 +5,11 @@ once, as onnxruntime does); outputs are numpy arrays over ORT's own memory, rele
 creation and every run release the GIL, and one session serves any number of threads at once.
 
 bfloat16 has no numpy dtype: bfloat16 tensors are exchanged as uint16 arrays of their bit patterns.
+
+    sess = aotml.InferenceSession("model.onnx", providers=["CPUExecutionProvider"])
+    (y,) = sess.run(None, {"x": x})                 # numpy in, numpy out, GIL released
+    y = await sess.run_async(None, {"x": x})        # inside asyncio: runs on its own native thread
+    pickle.dumps(sess)                              # rebuilt from the model bytes/path and options
 """
 from __future__ import annotations
 
@@ -289,8 +294,16 @@ class OrtValue:
         if arr.dtype.kind in "UOS":
             return OrtValue(_Handle(_string_tensor(arr)))
         if not arr.flags.c_contiguous:
-            arr = np.ascontiguousarray(arr)
+            arr = arr.copy(order="C")  # (np.ascontiguousarray would make a 0-d array 1-d)
         return OrtValue(_Handle(_impl().onnx_value_from_buffer(arr, 0)), arr)
+
+    @staticmethod
+    def ortvalue_from_numpy_with_onnx_type(array: Any, onnx_element_type: int) -> OrtValue:
+        """Like ortvalue_from_numpy, naming the ONNX element type: 16 (bfloat16) reads a uint16 array's bits."""
+        arr = np.asarray(array)
+        if not arr.flags.c_contiguous:
+            arr = arr.copy(order="C")
+        return OrtValue(_Handle(_impl().onnx_value_from_buffer(arr, int(onnx_element_type))), arr)
 
     @staticmethod
     def ortvalue_from_shape_and_type(shape: _abc.Sequence[int], element_type: Any = np.float32, device_type: str = "cpu",
