@@ -15,7 +15,6 @@ namespace Aotml.Native.Exports;
 /// - The ORT entries on this path that only touch memory skip the GC transition (SuppressGCTransition).
 /// - AOTML_ONNX_RAW_OUTPUTS hands back bare OrtValue* so the Python extension needs no GCHandle per output; its
 ///   numpy arrays are made through numpy's C-API table, with the OrtValue's owner as their base.
-/// Tried and left: pooling Value wrappers (the GCHandle, not the object, was the cost).
 /// </remarks>
 internal static unsafe class Onnx
 {
