@@ -182,7 +182,7 @@ def main() -> None:
 
     # ---- 2. MLP throughput (aotml and the C program alternate, best of ROUNDS each)
     mlp_table = ["| batch | intra-op threads | aotml rows/s | bare C rows/s | aotml / bare C |", "|---|---|---|---|---|"]
-    within = []
+    within: dict[int, list[float]] = {1: [], 2: []}
     for threads in (1, 2):
         o = aotml.SessionOptions()
         o.intra_op_num_threads = threads
@@ -191,12 +191,12 @@ def main() -> None:
             xb = np.random.default_rng(batch).standard_normal((batch, 384)).astype(np.float32)
             feed = {"X": xb}
             t_a = t_c = float("inf")
-            for _ in range(ROUNDS):
-                t_a = min(t_a, per_call("run(None, feed)", {"run": s.run, "feed": feed}, SECONDS / 2))
-                t_c = min(t_c, bare(exe, mlp_path, batch, 384, threads, SECONDS / 2))
+            for _ in range(ROUNDS + 3):
+                t_a = min(t_a, per_call("run(None, feed)", {"run": s.run, "feed": feed}, SECONDS * 0.4))
+                t_c = min(t_c, bare(exe, mlp_path, batch, 384, threads, SECONDS * 0.4))
             ratio = t_c / t_a
             if batch >= 32:
-                within.append(ratio)
+                within[threads].append(ratio)
             mlp_table.append(f"| {batch} | {threads} | {batch / t_a:,.0f} | {batch / t_c:,.0f} | {ratio:.3f} |")
 
     # ---- 3. cold start
@@ -222,8 +222,12 @@ def main() -> None:
         "",
         *mlp_table,
         "",
-        f"Target within 5 % of bare C at batch ≥ 32: **{'met' if min(within) >= 0.95 else 'not met'}** "
-        f"(worst {min(within):.3f}).",
+        "Target within 5 % of bare C at batch ≥ 32: "
+        + "; ".join(f"{t} thread{'s' if t > 1 else ''}: **{'met' if min(r) >= 0.95 else 'not met'}** (worst {min(r):.3f})"
+                    for t, r in within.items())
+        + (f". With {os.cpu_count()} CPUs, 2 intra-op threads take every CPU: any other process on the machine "
+           "stalls one of them, so those rows measure the machine's load as much as the code."
+           if (os.cpu_count() or 0) <= 2 else "."),
         "",
         "### Cold start",
         "",
