@@ -582,3 +582,22 @@ def test_missing_onnxruntime_library_is_a_clear_error(backend, tmp_path):
     lines = r.stdout.splitlines()
     assert lines[0].startswith("unavailable:") and "AOTML_ORT_LIBRARY" in lines[0]
     assert lines[1:] == ["again", "[0.5, 0.5]"]
+
+
+def test_small_accessors(backend):
+    s = aotml.InferenceSession(add_one(), providers=[("CPUExecutionProvider", {})])
+    assert s.get_provider_options() == {"CPUExecutionProvider": {}}
+    assert aotml.get_device() in ("CPU", "GPU")
+    o = aotml.SessionOptions()
+    o.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    o2 = pickle.loads(pickle.dumps(o))
+    assert o2.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    with pytest.raises(ValueError, match="not set"):
+        o2.get_session_config_entry("nope")
+    assert "InferenceSession(inputs=[NodeArg(name='X'" in repr(s)
+    v = aotml.OrtValue.ortvalue_from_numpy(np.ones(3, np.float32))
+    assert repr(v) == "OrtValue(tensor(float), shape=[3])" and v.has_value()
+    with pytest.raises(ValueError, match="device_type 'cuda'"):
+        aotml.OrtValue.ortvalue_from_numpy(np.ones(3, np.float32), "cuda")
+    with pytest.raises(TypeError):
+        aotml.InferenceSession(add_one(), providers="CPUExecutionProvider")
