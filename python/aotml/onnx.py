@@ -519,11 +519,13 @@ class InferenceSession:
 
             def work() -> None:
                 try:
-                    result = self.run(output_names, input_feed, run_options)
+                    outcome = (True, self.run(output_names, input_feed, run_options))
                 except BaseException as e:  # noqa: BLE001 - handed to the awaiting coroutine
-                    loop.call_soon_threadsafe(deliver, False, e)
-                else:
-                    loop.call_soon_threadsafe(deliver, True, result)
+                    outcome = (False, e)
+                try:
+                    loop.call_soon_threadsafe(deliver, *outcome)
+                except RuntimeError:  # the loop closed while the run was in flight: nobody is waiting
+                    pass
 
             threading.Thread(target=work, name="aotml-run-async", daemon=True).start()
             return future
