@@ -518,6 +518,7 @@ class InferenceSession:
                     future.set_exception(value)
 
             def work() -> None:
+                outcome: tuple[bool, Any]
                 try:
                     outcome = (True, self.run(output_names, input_feed, run_options))
                 except BaseException as e:  # noqa: BLE001 - handed to the awaiting coroutine
