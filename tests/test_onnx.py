@@ -534,6 +534,22 @@ def test_run_async_callback_form(backend):
     assert got["thread"] != threading.main_thread().name
 
 
+def _run_shipped(args):  # a multiprocessing worker: the session arrives pickled
+    session, x = args
+    return session.run(None, {"X": x})[0]
+
+
+def test_multiprocessing_ships_sessions(backend):
+    import multiprocessing
+    data, _ = mlp(8, 16, 4)
+    s = aotml.InferenceSession(data)
+    xs = [sample(np.float32, (2, 8), seed=i) for i in range(4)]
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        results = pool.map(_run_shipped, [(s, x) for x in xs])
+    for x, y in zip(xs, results):
+        np.testing.assert_array_equal(y, s.run(None, {"X": x})[0])
+
+
 def test_pickle_round_trip_in_a_subprocess(backend, tmp_path):
     data, weights = mlp(8, 16, 4)
     o = aotml.SessionOptions()
