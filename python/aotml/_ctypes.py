@@ -174,3 +174,4 @@ def handle_free(handle: int) -> None:
 
 from ._ctypes_numerics import *  # noqa: E402,F401,F403  (each concern's functions)
 from ._ctypes_tiktoken import *  # noqa: E402,F401,F403
+from ._ctypes_onnx import *  # noqa: E402,F401,F403
