@@ -100,7 +100,7 @@ def _wrap(v: OnnxValue):  # type: ignore[no-untyped-def]
         arr = np.asarray(_c.native_buffer(v.data, "H", 2, shape, v.handle, 1)).view(np.float16)
     else:
         arr = np.asarray(_c.native_buffer(v.data, fmt[0], fmt[1], shape, v.handle, 1))
-    return arr.reshape(()) if not shape else arr  # native_buffer gives scalars one dimension
+    return arr
 
 
 def _wrap_all(outs, n: int, raw: bool) -> list:  # type: ignore[no-untyped-def]
