@@ -20,3 +20,18 @@ try:
     aotml.softmax(np.arange(6, dtype=np.int64))
 except aotml.InvalidArgument as e:  # also a ValueError
     print("clear errors:", e)
+
+# ONNX inference with onnxruntime's API: a tiny model built with the onnx package (Debian's python3-onnx).
+from onnx import TensorProto, helper  # noqa: E402
+
+graph = helper.make_graph(
+    [helper.make_node("Gemm", ["x", "w"], ["h"]), helper.make_node("Relu", ["h"], ["y"])], "mlp",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 3])],
+    [helper.make_tensor("w", TensorProto.FLOAT, [4, 3], np.linspace(-1, 1, 12).tolist())])
+model = helper.make_model(graph, producer_name="aotml-demo", opset_imports=[helper.make_opsetid("", 17)])
+model.ir_version = 8
+sess = aotml.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+x = np.arange(8, dtype=np.float32).reshape(2, 4)
+(y,) = sess.run(None, {"x": x})
+print("onnx:", [(i.name, i.shape, i.type) for i in sess.get_inputs()], "->", y.tolist())
