@@ -10,6 +10,19 @@ from .tiktoken import (Encoding, encoding_for_model, encoding_name_for_model, ge
 
 __version__: str = _backend.impl.version()
 
+# ONNX inference needs numpy, which the rest of aotml does not: its names load aotml.onnx on first use.
+_ONNX_NAMES = frozenset({
+    "InferenceSession", "SessionOptions", "RunOptions", "GraphOptimizationLevel", "ExecutionMode", "OrtValue",
+    "IOBinding", "NodeArg", "ModelMetadata", "get_available_providers", "get_device",
+})
+
+
+def __getattr__(name: str) -> object:
+    if name in _ONNX_NAMES:
+        from . import onnx
+        return getattr(onnx, name)
+    raise AttributeError(f"module 'aotml' has no attribute {name!r}")
+
 
 def ort_version() -> str:
     """The version of the ONNX Runtime library aotml loads (loading it if needed)."""
@@ -28,4 +41,6 @@ __all__ = [
     "l2_normalize", "minmax_scale", "standardize", "softmax", "log_softmax", "layer_norm",
     "Encoding", "get_encoding", "encoding_for_model", "encoding_name_for_model", "list_encoding_names",
     "load_tiktoken_bpe",
+    "InferenceSession", "SessionOptions", "RunOptions", "GraphOptimizationLevel", "ExecutionMode", "OrtValue",
+    "IOBinding", "NodeArg", "ModelMetadata", "get_available_providers", "get_device",
 ]

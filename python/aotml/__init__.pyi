@@ -9,6 +9,10 @@ from ._errors import (AotmlError as AotmlError, EncodeError as EncodeError,
                       OnnxRuntimeError as OnnxRuntimeError, OnnxRuntimeUnavailableError as OnnxRuntimeUnavailableError,
                       RunCancelledError as RunCancelledError, TokenizerConfigError as TokenizerConfigError,
                       UnknownTokenError as UnknownTokenError)
+from .onnx import (ExecutionMode as ExecutionMode, GraphOptimizationLevel as GraphOptimizationLevel,
+                   InferenceSession as InferenceSession, IOBinding as IOBinding, ModelMetadata as ModelMetadata,
+                   NodeArg as NodeArg, OrtValue as OrtValue, RunOptions as RunOptions, SessionOptions as SessionOptions,
+                   get_available_providers as get_available_providers, get_device as get_device)
 
 __version__: str
 

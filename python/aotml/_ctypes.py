@@ -153,7 +153,8 @@ def native_buffer(address: int, format: str, itemsize: int, shape: tuple[int, ..
     elif owner_kind == 1:
         weakref.finalize(raw, lib.aotml_handle_free, c_void_p(owner))
     view = memoryview(raw).cast("B")
-    return view.cast(format, shape) if shape else view.cast(format)
+    # memoryview cannot take a shape with a zero in it: an empty result stays one-dimensional.
+    return view.cast(format, shape) if count else view.cast(format)
 
 
 def version() -> str:
@@ -174,3 +175,4 @@ def handle_free(handle: int) -> None:
 
 from ._ctypes_numerics import *  # noqa: E402,F401,F403  (each concern's functions)
 from ._ctypes_tiktoken import *  # noqa: E402,F401,F403
+from ._ctypes_onnx import *  # noqa: E402,F401,F403

@@ -184,6 +184,7 @@ static int ext_exec(PyObject* m) {
     if (PyModule_AddFunctions(m, common_methods) < 0) return -1;
     if (PyModule_AddFunctions(m, aotml_numerics_methods) < 0) return -1;
     if (PyModule_AddFunctions(m, aotml_tiktoken_methods) < 0) return -1;
+    if (PyModule_AddFunctions(m, aotml_onnx_methods) < 0) return -1;
     return 0;
 }
 

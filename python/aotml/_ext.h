@@ -27,5 +27,6 @@ PyObject* aotml_native_buffer(void* data, const char* format, Py_ssize_t itemsiz
 /* Per-concern method tables, added to the module in _ext.c. */
 extern PyMethodDef aotml_numerics_methods[];
 extern PyMethodDef aotml_tiktoken_methods[];
+extern PyMethodDef aotml_onnx_methods[];
 
 #endif

@@ -9,7 +9,7 @@ namespace Aotml.Onnx;
 public static unsafe class OrtLibrary
 {
     /// <summary>ORT_API_VERSION of the header this binding follows; the function table only grows at its end.</summary>
-    public const uint ApiVersion = 23;
+    public const uint ApiVersion = 29;
 
     private static readonly Lock s_lock = new();
     private static Func<string>? s_locate;

@@ -80,6 +80,54 @@ AOTML_API int32_t aotml_tiktoken_token_bytes(void* enc, uint32_t token, const ui
 AOTML_API int32_t aotml_tiktoken_mergeable(void* enc, const uint8_t** blob, const int32_t** offsets, const uint32_t** ranks, int64_t* count);
 
 /* ---- onnx (issue 3) -------------------------------------------------------------------------------------- */
+/* What an OrtValue holds. handle is a reference to the value (aotml_handle_free); shape and data belong to the value
+ * and stay valid while any reference lives. data is NULL for string tensors, non-tensors and empty tensors.
+ * kind is ONNXType (1 tensor, 2 sequence, 3 map, 4 opaque, 5 sparse tensor, 6 optional); elem_type is
+ * ONNXTensorElementDataType (1 float, 2 uint8, ..., 16 bfloat16). */
+typedef struct aotml_onnx_value {
+    void* handle;
+    void* data;
+    const int64_t* shape;
+    int32_t ndim;
+    int32_t kind;
+    int32_t elem_type;
+    int32_t reserved;
+} aotml_onnx_value;
+
+/* Usable execution providers, NUL-separated (aotml_free). */
+AOTML_API int32_t aotml_onnx_providers(char** names, int64_t* length);
+/* From a file (path != NULL) or bytes. options: NUL-terminated key and value strings ("intra_op_num_threads", "2",
+ * "config:<key>", v, "provider", name, "provider_option:<key>", v, ...). info: inputs, outputs, metadata as JSON. */
+AOTML_API int32_t aotml_onnx_session_new(const char* path, int64_t path_len, const void* model, int64_t model_len, const char* options, int64_t options_len, void** session);
+AOTML_API int32_t aotml_onnx_session_info(void* session, char** json, int64_t* length);
+/* Input i is input_values[i] (a value handle) if that is non-NULL, else a tensor read in place from input_buffers[i];
+ * input_index/output_index are positions in the session's inputs (then overridable initializers) and outputs.
+ * flags: AOTML_ONNX_RAW_OUTPUTS makes outputs[j].handle the bare OrtValue* (aotml_onnx_value_release / _adopt). */
+#define AOTML_ONNX_RAW_OUTPUTS 1
+AOTML_API int32_t aotml_onnx_session_run(void* session, void* run_options, int32_t n_inputs, const int32_t* input_index, const aotml_buffer* input_buffers, void** input_values, int32_t n_outputs, const int32_t* output_index, int32_t flags, aotml_onnx_value* outputs);
+AOTML_API int32_t aotml_onnx_value_release(void* ort_value);
+AOTML_API int32_t aotml_onnx_value_adopt(void* ort_value, void** handle);
+AOTML_API int32_t aotml_onnx_session_end_profiling(void* session, char** path, int64_t* length);
+AOTML_API int32_t aotml_onnx_run_options_new(void** run_options);
+AOTML_API int32_t aotml_onnx_run_options_set(void* run_options, const char* key, int64_t key_len, const char* value, int64_t value_len);
+AOTML_API int32_t aotml_onnx_run_options_terminate(void* run_options, int32_t terminate);
+/* Values: from_buffer/from_pointer read caller memory in place (keep it alive while the value lives); value_new and
+ * from_strings allocate; describe returns a new reference in out->handle. Strings are UTF-8 with count+1 offsets. */
+AOTML_API int32_t aotml_onnx_value_from_buffer(const aotml_buffer* buffer, int32_t elem_type, aotml_onnx_value* value);
+AOTML_API int32_t aotml_onnx_value_from_pointer(void* data, const int64_t* shape, int32_t ndim, int32_t elem_type, aotml_onnx_value* value);
+AOTML_API int32_t aotml_onnx_value_new(const int64_t* shape, int32_t ndim, int32_t elem_type, aotml_onnx_value* value);
+AOTML_API int32_t aotml_onnx_value_from_strings(const char* utf8, const int64_t* offsets, const int64_t* shape, int32_t ndim, aotml_onnx_value* value);
+AOTML_API int32_t aotml_onnx_value_sequence(void** elements, int64_t count, aotml_onnx_value* value);
+AOTML_API int32_t aotml_onnx_value_strings(void* value, char** utf8, int64_t** offsets, int64_t* count);
+AOTML_API int32_t aotml_onnx_value_describe(void* value, aotml_onnx_value* out);
+AOTML_API int32_t aotml_onnx_value_count(void* value, int64_t* count);
+AOTML_API int32_t aotml_onnx_value_element(void* value, int64_t index, aotml_onnx_value* out);
+/* IoBinding: bind an input or output (output value NULL: CPU memory ORT allocates); outputs after a run. */
+AOTML_API int32_t aotml_onnx_binding_new(void* session, void** binding);
+AOTML_API int32_t aotml_onnx_binding_bind(void* binding, int32_t output, const char* name, int64_t name_len, void* value);
+AOTML_API int32_t aotml_onnx_binding_clear(void* binding, int32_t outputs);
+AOTML_API int32_t aotml_onnx_binding_run(void* binding, void* run_options);
+AOTML_API int32_t aotml_onnx_binding_outputs(void* binding, aotml_onnx_value* outputs, int32_t capacity, int32_t* count);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,743 @@
+/* ONNX Runtime sessions, values, run options and bindings. The hot path is onnx_session_run: it takes the feed dict
+ * as given, reads each array in place (no copy), drops the GIL for the run and returns numpy arrays over ORT's output
+ * memory. Anything it cannot take as is (unknown names, strings, non-contiguous or non-array values) makes it return
+ * None, and aotml/onnx.py prepares the feed and calls again: the policy and its messages live in Python, once. */
+#include "_ext.h"
+#include <string.h>
+
+#define MAX_FAST 16   /* inputs/outputs handled with stack arrays; more take the heap */
+
+static PyObject* g_asarray;   /* numpy.asarray, imported on first use */
+static PyObject* g_ndarray;   /* numpy.ndarray: the only type the fast path reads in place */
+
+/* Three entries of numpy's C-API table, by their index in it (stable across numpy 1.x and 2.x: the table only
+ * grows). Going through the table instead of np.asarray(buffer) saves the memoryview and the format parsing:
+ * about half a microsecond per output. Without the table (an unexpected numpy), np.asarray is used. */
+typedef PyObject* (*np_descr_from_type_fn)(int type);
+typedef PyObject* (*np_new_from_descr_fn)(PyTypeObject* subtype, PyObject* descr, int nd, const Py_ssize_t* dims,
+                                          const Py_ssize_t* strides, void* data, int flags, PyObject* obj);
+typedef int (*np_set_base_fn)(PyObject* arr, PyObject* obj);
+static void** g_np_api;
+enum { NP_TYPE = 2, NP_DESCR_FROM_TYPE = 45, NP_NEW_FROM_DESCR = 94, NP_SET_BASE = 282 };
+#define NP_CARRAY 0x0501   /* NPY_ARRAY_C_CONTIGUOUS | NPY_ARRAY_ALIGNED | NPY_ARRAY_WRITEABLE */
+
+/* ---- OrtValueOwner: the base object of an output array; releases the bare OrtValue* when the array dies ---- */
+typedef struct {
+    PyObject_HEAD
+    void* value;   /* OrtValue* */
+} OrtValueOwner;
+
+static PyTypeObject* g_owner_type;
+
+static void owner_dealloc(PyObject* op) {
+    aotml_onnx_value_release(((OrtValueOwner*)op)->value);
+    PyTypeObject* tp = Py_TYPE(op);
+    PyObject_Free(op);
+    Py_DECREF(tp);
+}
+
+static PyType_Slot owner_slots[] = {
+    {Py_tp_dealloc, owner_dealloc},
+    {Py_tp_doc, "Keeps an ONNX Runtime output alive while numpy arrays view its memory."},
+    {0, NULL},
+};
+
+static PyType_Spec owner_spec = {
+    .name = "aotml._ext.OrtValueOwner",
+    .basicsize = sizeof(OrtValueOwner),
+    .flags = Py_TPFLAGS_DEFAULT,
+    .slots = owner_slots,
+};
+
+static void load_numpy_api(void) {
+    const char* modules[] = {"numpy._core._multiarray_umath", "numpy.core._multiarray_umath"};
+    for (int i = 0; i < 2 && !g_np_api; i++) {
+        PyObject* m = PyImport_ImportModule(modules[i]);
+        if (!m) { PyErr_Clear(); continue; }
+        PyObject* cap = PyObject_GetAttrString(m, "_ARRAY_API");
+        Py_DECREF(m);
+        if (!cap) { PyErr_Clear(); continue; }
+        if (PyCapsule_CheckExact(cap)) g_np_api = PyCapsule_GetPointer(cap, NULL);
+        if (!g_np_api) PyErr_Clear();
+        Py_DECREF(cap);   /* the module keeps the capsule, and the table, alive */
+    }
+    if (g_np_api && (PyObject*)g_np_api[NP_TYPE] != g_ndarray) g_np_api = NULL;   /* not the table we know */
+}
+
+/* The leading fields of numpy's array and dtype objects (PyArrayObject_fields, PyArray_Descr), public and unchanged
+ * across numpy 1.x and 2.x. Reading them spares PyObject_GetBuffer on every input of every run (numpy rebuilds the
+ * format string each time); a probe array checks them against the buffer protocol once, else the fast path is off. */
+typedef struct {
+    PyObject ob_base;
+    char* data;
+    int nd;
+    Py_ssize_t* dimensions;
+    Py_ssize_t* strides;
+    PyObject* base;
+    PyObject* descr;
+    int flags;
+} np_array_head;
+
+typedef struct {
+    PyObject ob_base;
+    PyTypeObject* typeobj;
+    char kind, type, byteorder, former_flags;
+    int type_num;
+} np_descr_head;
+
+#define NP_C_CONTIGUOUS 0x0001
+#define NP_WRITEABLE 0x0400
+static int g_np_direct;
+
+/* struct-module format and item size of numpy's type number, for the numeric dtypes ONNX has. */
+static const char* np_format(int type_num, Py_ssize_t* itemsize) {
+    switch (type_num) {
+    case 0: *itemsize = 1; return "?";
+    case 1: *itemsize = 1; return "b";
+    case 2: *itemsize = 1; return "B";
+    case 3: *itemsize = 2; return "h";
+    case 4: *itemsize = 2; return "H";
+    case 5: *itemsize = 4; return "i";
+    case 6: *itemsize = 4; return "I";
+    case 7: case 9: *itemsize = 8; return "q";    /* LP64: long and long long are int64 */
+    case 8: case 10: *itemsize = 8; return "Q";
+    case 11: *itemsize = 4; return "f";
+    case 12: *itemsize = 8; return "d";
+    case 23: *itemsize = 2; return "e";
+    default: return NULL;
+    }
+}
+
+static void check_np_direct(PyObject* np) {
+    PyObject* probe = PyObject_CallMethod(np, "zeros", "((ii)s)", 3, 5, "float32");
+    Py_buffer view;
+    if (!probe || PyObject_GetBuffer(probe, &view, PyBUF_RECORDS_RO) < 0) { PyErr_Clear(); Py_XDECREF(probe); return; }
+    np_array_head* a = (np_array_head*)probe;
+    np_descr_head* d = (np_descr_head*)a->descr;
+    Py_ssize_t itemsize = 0;
+    const char* fmt = np_format(d->type_num, &itemsize);
+    g_np_direct = Py_TYPE(probe) == (PyTypeObject*)g_ndarray && a->data == view.buf && a->nd == 2 &&
+                  a->dimensions[0] == 3 && a->dimensions[1] == 5 && (a->flags & NP_C_CONTIGUOUS) &&
+                  (a->flags & NP_WRITEABLE) && fmt && fmt[0] == 'f' && itemsize == view.itemsize &&
+                  (d->byteorder == '=' || d->byteorder == '<');
+    PyBuffer_Release(&view);
+    Py_DECREF(probe);
+}
+
+static int ensure_numpy(void) {
+    if (g_asarray) return 0;
+    PyObject* np = PyImport_ImportModule("numpy");
+    if (!np) return -1;
+    g_ndarray = PyObject_GetAttrString(np, "ndarray");
+    g_asarray = g_ndarray ? PyObject_GetAttrString(np, "asarray") : NULL;
+    if (g_asarray) check_np_direct(np);
+    Py_DECREF(np);
+    if (g_asarray) load_numpy_api();
+    if (g_asarray && !g_owner_type) g_owner_type = (PyTypeObject*)PyType_FromSpec(&owner_spec);
+    return g_asarray && g_owner_type ? 0 : -1;
+}
+
+/* numpy's type number for an ONNX element type (LP64: int64 is NPY_LONG). */
+static int npy_type(int32_t t) {
+    switch (t) {
+    case 1: return 11;  case 2: return 2;   case 3: return 1;   case 4: return 4;   case 5: return 3;
+    case 6: return 5;   case 7: return 7;   case 9: return 0;   case 10: return 23; case 11: return 12;
+    case 12: return 6;  case 13: return 8;  case 16: return 4;  default: return -1;
+    }
+}
+
+/* struct-module format and item size of the numeric ONNX element types; NULL for the rest. bfloat16 travels as
+ * uint16 bit patterns (numpy has no bfloat16). */
+static const char* elem_format(int32_t t, Py_ssize_t* itemsize) {
+    switch (t) {
+    case 1: *itemsize = 4; return "f";
+    case 2: *itemsize = 1; return "B";
+    case 3: *itemsize = 1; return "b";
+    case 4: *itemsize = 2; return "H";
+    case 5: *itemsize = 2; return "h";
+    case 6: *itemsize = 4; return "i";
+    case 7: *itemsize = 8; return "q";
+    case 9: *itemsize = 1; return "?";
+    case 10: *itemsize = 2; return "e";
+    case 11: *itemsize = 8; return "d";
+    case 12: *itemsize = 4; return "I";
+    case 13: *itemsize = 8; return "Q";
+    case 16: *itemsize = 2; return "H";
+    default: return NULL;
+    }
+}
+
+static PyObject* shape_tuple(const aotml_onnx_value* v) {
+    PyObject* t = PyTuple_New(v->ndim);
+    if (!t) return NULL;
+    for (int i = 0; i < v->ndim; i++) {
+        PyObject* d = PyLong_FromLongLong(v->shape[i]);
+        if (!d) { Py_DECREF(t); return NULL; }
+        PyTuple_SetItem(t, i, d);
+    }
+    return t;
+}
+
+/* A numpy array over a numeric tensor (the array owns the value handle), or (handle, kind, elem_type, shape) for
+ * anything else, which onnx.py converts. Takes ownership of v->handle in every case. */
+static PyObject* wrap_value(const aotml_onnx_value* v) {
+    Py_ssize_t itemsize = 0;
+    const char* fmt = v->kind == 1 ? elem_format(v->elem_type, &itemsize) : NULL;
+    if (fmt) {
+        if (ensure_numpy() < 0) { aotml_handle_free(v->handle); return NULL; }
+        PyObject* nb = aotml_native_buffer(v->data, fmt, itemsize, v->ndim, v->shape, v->handle, AOTML_OWNER_HANDLE);
+        if (!nb) return NULL;
+        if (g_np_api) {   /* an ndarray over ORT's memory whose base owns the value */
+            PyObject* descr = ((np_descr_from_type_fn)g_np_api[NP_DESCR_FROM_TYPE])(npy_type(v->elem_type));
+            PyObject* arr = descr ? ((np_new_from_descr_fn)g_np_api[NP_NEW_FROM_DESCR])(
+                (PyTypeObject*)g_ndarray, descr, v->ndim, (const Py_ssize_t*)v->shape, NULL, v->data, NP_CARRAY, NULL)
+                : NULL;
+            if (!arr) { Py_DECREF(nb); return NULL; }
+            if (((np_set_base_fn)g_np_api[NP_SET_BASE])(arr, nb) < 0) { Py_DECREF(arr); return NULL; }  /* steals nb */
+            return arr;
+        }
+        PyObject* arr = PyObject_CallFunctionObjArgs(g_asarray, nb, NULL);
+        Py_DECREF(nb);
+        return arr;
+    }
+    PyObject* shape = shape_tuple(v);
+    PyObject* h = shape ? PyLong_FromVoidPtr(v->handle) : NULL;
+    if (!h) { Py_XDECREF(shape); aotml_handle_free(v->handle); return NULL; }
+    return Py_BuildValue("(NiiN)", h, (int)v->kind, (int)v->elem_type, shape);
+}
+
+static PyObject* wrap_outputs(aotml_onnx_value* outs, Py_ssize_t n, int raw) {
+    PyObject* list = PyList_New(n);
+    Py_ssize_t i = 0;
+    if (!list) goto fail;
+    for (; i < n; i++) {
+        PyObject* o = raw ? PyLong_FromVoidPtr(outs[i].handle) : wrap_value(&outs[i]);
+        if (!o) { if (raw) aotml_handle_free(outs[i].handle); i++; goto fail; }
+        PyList_SetItem(list, i, o);
+    }
+    return list;
+fail:
+    for (; i < n; i++) aotml_handle_free(outs[i].handle);
+    Py_XDECREF(list);
+    return NULL;
+}
+
+/* Like wrap_value for a bare OrtValue* (a raw-output run): a numeric tensor becomes an ndarray whose base releases
+ * the value; anything else is adopted into a handle and takes the general path. Owns ortvalue in every case. */
+static PyObject* wrap_raw(aotml_onnx_value* v) {
+    int t = v->kind == 1 ? npy_type(v->elem_type) : -1;
+    if (t < 0 || !g_np_api) {
+        void* h = NULL;
+        int32_t st = aotml_onnx_value_adopt(v->handle, &h);
+        if (st) { aotml_onnx_value_release(v->handle); return aotml_raise(st); }
+        v->handle = h;
+        return wrap_value(v);
+    }
+    OrtValueOwner* owner = PyObject_New(OrtValueOwner, g_owner_type);
+    if (!owner) { aotml_onnx_value_release(v->handle); return NULL; }
+    owner->value = v->handle;
+    PyObject* descr = ((np_descr_from_type_fn)g_np_api[NP_DESCR_FROM_TYPE])(t);
+    PyObject* arr = descr ? ((np_new_from_descr_fn)g_np_api[NP_NEW_FROM_DESCR])(
+        (PyTypeObject*)g_ndarray, descr, v->ndim, (const Py_ssize_t*)v->shape, NULL, v->data, NP_CARRAY, NULL) : NULL;
+    if (!arr) { Py_DECREF(owner); return NULL; }
+    if (((np_set_base_fn)g_np_api[NP_SET_BASE])(arr, (PyObject*)owner) < 0) { Py_DECREF(arr); return NULL; }
+    return arr;
+}
+
+static PyObject* wrap_raw_outputs(aotml_onnx_value* outs, Py_ssize_t n) {
+    PyObject* list = PyList_New(n);
+    Py_ssize_t i = 0;
+    if (!list) goto fail;
+    for (; i < n; i++) {
+        PyObject* o = wrap_raw(&outs[i]);
+        if (!o) { i++; goto fail; }
+        PyList_SetItem(list, i, o);
+    }
+    return list;
+fail:
+    for (; i < n; i++) aotml_onnx_value_release(outs[i].handle);
+    Py_XDECREF(list);
+    return NULL;
+}
+
+/* True for the buffer formats of numeric numpy dtypes; strings and objects take the prepared path. */
+static int numeric_format(const char* f) {
+    if (!f) return 0;
+    if (*f == '<' || *f == '=' || *f == '@' || *f == '|') f++;
+    return f[0] && !f[1] && strchr("fdebBhHiIlLqQ?", f[0]) != NULL;
+}
+
+static int index_arg(PyObject* o, int32_t* out) {
+    long v = PyLong_AsLong(o);
+    if (v == -1 && PyErr_Occurred()) return -1;
+    if (v < 0 || v > INT32_MAX) { PyErr_SetString(PyExc_ValueError, "index out of range"); return -1; }
+    *out = (int32_t)v;
+    return 0;
+}
+
+static int int_tuple(PyObject* seq, int32_t** out, Py_ssize_t* n, int32_t* stack) {
+    PyObject* fast = PySequence_Tuple(seq);
+    if (!fast) return -1;
+    *n = PyTuple_Size(fast);
+    *out = *n <= MAX_FAST ? stack : PyMem_Malloc(sizeof(int32_t) * (size_t)*n);
+    if (!*out) { Py_DECREF(fast); PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t i = 0; i < *n; i++)
+        if (index_arg(PyTuple_GetItem(fast, i), &(*out)[i]) < 0) {
+            if (*out != stack) PyMem_Free(*out);
+            Py_DECREF(fast);
+            return -1;
+        }
+    Py_DECREF(fast);
+    return 0;
+}
+
+/* Adds one input to the call's arrays: a value handle, or a C-contiguous numeric buffer read in place. Returns 1 when
+ * added, 0 when the value needs the prepared path, -1 on error. */
+static int add_input(PyObject* name_index, PyObject* key, PyObject* value, int is_handle, int32_t* index, void** handle,
+                     aotml_buffer* buf, Py_buffer* views, Py_ssize_t* held) {
+    PyObject* idx = PyDict_GetItemWithError(name_index, key);
+    if (!idx) return PyErr_Occurred() ? -1 : 0;
+    if (index_arg(idx, index) < 0) return -1;
+    memset(buf, 0, sizeof(aotml_buffer));
+    *handle = NULL;
+    if (is_handle) {
+        *handle = PyLong_AsVoidPtr(value);
+        return PyErr_Occurred() ? -1 : 1;
+    }
+    /* numpy scalars, memoryviews and the like take the prepared path, which gives them the input's dtype and rank */
+    if ((PyObject*)Py_TYPE(value) != g_ndarray) return 0;
+    if (g_np_direct) {
+        np_array_head* a = (np_array_head*)value;
+        np_descr_head* d = (np_descr_head*)a->descr;
+        Py_ssize_t itemsize = 0;
+        const char* fmt = np_format(d->type_num, &itemsize);
+        if (!fmt || !(a->flags & NP_C_CONTIGUOUS) || !(d->byteorder == '=' || d->byteorder == '<' || d->byteorder == '|'))
+            return 0;
+        buf->data = a->data;
+        buf->shape = (const int64_t*)a->dimensions;
+        buf->format = fmt;
+        buf->itemsize = itemsize;
+        buf->ndim = a->nd;
+        buf->readonly = !(a->flags & NP_WRITEABLE);
+        return 1;   /* the feed dict keeps the array alive for the call */
+    }
+    Py_buffer* v = &views[*held];
+    if (PyObject_GetBuffer(value, v, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) { PyErr_Clear(); return 0; }
+    ++*held;
+    if (!numeric_format(v->format)) return 0;
+    buf->data = v->buf;
+    buf->shape = (const int64_t*)v->shape;
+    buf->format = v->format;
+    buf->itemsize = v->itemsize;
+    buf->ndim = v->ndim;
+    buf->readonly = v->readonly;
+    return 1;
+}
+
+/* onnx_session_run(session, run_options, name_index, feed, handles, output_index, raw) -> list | None
+ * feed maps names to arrays, handles (None or a dict) names to value handles. */
+static PyObject* onnx_session_run(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
+    if (nargs != 7) { PyErr_SetString(PyExc_TypeError, "onnx_session_run() takes 7 arguments"); return NULL; }
+    void* session = PyLong_AsVoidPtr(a[0]);
+    void* ro = a[1] == Py_None ? NULL : PyLong_AsVoidPtr(a[1]);
+    if (PyErr_Occurred()) return NULL;
+    PyObject *name_index = a[2], *feed = a[3], *handles = a[4];
+    int raw = PyObject_IsTrue(a[6]);
+    if (!PyDict_Check(feed) || !PyDict_Check(name_index) || (handles != Py_None && !PyDict_Check(handles)))
+        Py_RETURN_NONE;
+    if (ensure_numpy() < 0) return NULL;
+    Py_ssize_t n_in = PyDict_Size(feed) + (handles == Py_None ? 0 : PyDict_Size(handles)), n_out = 0;
+    int32_t out_stack[MAX_FAST], in_index_stack[MAX_FAST];
+    int32_t* out_index = NULL;
+    if (int_tuple(a[5], &out_index, &n_out, out_stack) < 0) return NULL;
+
+    PyObject* result = NULL;
+    int heap = n_in > MAX_FAST || n_out > MAX_FAST;
+    Py_buffer views_stack[MAX_FAST];
+    aotml_buffer bufs_stack[MAX_FAST];
+    void* values_stack[MAX_FAST];
+    aotml_onnx_value outs_stack[MAX_FAST];
+    Py_buffer* views = heap ? PyMem_Calloc((size_t)n_in + 1, sizeof(Py_buffer)) : views_stack;
+    aotml_buffer* bufs = heap ? PyMem_Calloc((size_t)n_in + 1, sizeof(aotml_buffer)) : bufs_stack;
+    void** values = heap ? PyMem_Calloc((size_t)n_in + 1, sizeof(void*)) : values_stack;
+    int32_t* in_index = heap ? PyMem_Calloc((size_t)n_in + 1, sizeof(int32_t)) : in_index_stack;
+    aotml_onnx_value* outs = heap ? PyMem_Calloc((size_t)n_out + 1, sizeof(aotml_onnx_value)) : outs_stack;
+    Py_ssize_t held = 0, i = 0;
+    if (!views || !bufs || !values || !in_index || !outs) { PyErr_NoMemory(); goto done; }
+
+    for (int pass = 0; pass < 2; pass++) {
+        PyObject* d = pass == 0 ? feed : handles;
+        if (d == Py_None) continue;
+        Py_ssize_t pos = 0;
+        PyObject *key, *value;
+        while (PyDict_Next(d, &pos, &key, &value)) {
+            int r = add_input(name_index, key, value, pass, &in_index[i], &values[i], &bufs[i], views, &held);
+            if (r < 0) goto done;
+            if (r == 0) { result = Py_NewRef(Py_None); goto done; }
+            i++;
+        }
+    }
+
+    int32_t st;
+    /* Arrays are wanted: take bare OrtValue* (no per-output handle) when numpy's table lets us build them directly. */
+    int32_t flags = !raw && g_np_api ? AOTML_ONNX_RAW_OUTPUTS : 0;
+    Py_BEGIN_ALLOW_THREADS
+    st = aotml_onnx_session_run(session, ro, (int32_t)n_in, in_index, bufs, values, (int32_t)n_out, out_index, flags,
+                                outs);
+    Py_END_ALLOW_THREADS
+    if (st) { aotml_raise(st); goto done; }
+    result = flags ? wrap_raw_outputs(outs, n_out) : wrap_outputs(outs, n_out, raw);
+done:
+    for (Py_ssize_t k = 0; k < held; k++) PyBuffer_Release(&views[k]);
+    if (heap) { PyMem_Free(views); PyMem_Free(bufs); PyMem_Free(values); PyMem_Free(in_index); PyMem_Free(outs); }
+    if (out_index != out_stack) PyMem_Free(out_index);
+    return result;
+}
+
+static PyObject* take_string(int32_t st, char* s, int64_t len) {
+    if (st) return aotml_raise(st);
+    PyObject* r = PyUnicode_DecodeUTF8(s, (Py_ssize_t)len, "replace");
+    aotml_free(s);
+    return r;
+}
+
+static PyObject* onnx_providers(PyObject* m, PyObject* unused) {
+    char* s = NULL;
+    int64_t len = 0;
+    int32_t st;
+    Py_BEGIN_ALLOW_THREADS
+    st = aotml_onnx_providers(&s, &len);
+    Py_END_ALLOW_THREADS
+    PyObject* joined = take_string(st, s, len);
+    if (!joined) return NULL;
+    PyObject* sep = PyUnicode_FromStringAndSize("\0", 1);
+    PyObject* list = sep ? PyUnicode_Split(joined, sep, -1) : NULL;
+    Py_XDECREF(sep);
+    Py_DECREF(joined);
+    return list;
+}
+
+/* onnx_session_new(path: str | None, model: bytes-like | None, options: bytes) -> handle */
+static PyObject* onnx_session_new(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
+    if (nargs != 3) { PyErr_SetString(PyExc_TypeError, "onnx_session_new() takes 3 arguments"); return NULL; }
+    const char* path = NULL;
+    Py_ssize_t path_len = 0;
+    Py_buffer model = {0}, opts = {0};
+    PyObject* result = NULL;
+    if (a[0] != Py_None && !(path = PyUnicode_AsUTF8AndSize(a[0], &path_len))) return NULL;
+    if (a[1] != Py_None && PyObject_GetBuffer(a[1], &model, PyBUF_SIMPLE) < 0) return NULL;
+    if (PyObject_GetBuffer(a[2], &opts, PyBUF_SIMPLE) < 0) goto done;
+    void* h = NULL;
+    int32_t st;
+    Py_BEGIN_ALLOW_THREADS
+    st = aotml_onnx_session_new(path, path_len, model.buf, model.len, opts.buf, opts.len, &h);
+    Py_END_ALLOW_THREADS
+    result = st ? aotml_raise(st) : PyLong_FromVoidPtr(h);
+done:
+    if (model.obj) PyBuffer_Release(&model);
+    if (opts.obj) PyBuffer_Release(&opts);
+    return result;
+}
+
+static PyObject* onnx_session_info(PyObject* m, PyObject* arg) {
+    void* h = PyLong_AsVoidPtr(arg);
+    if (PyErr_Occurred()) return NULL;
+    char* s = NULL;
+    int64_t len = 0;
+    int32_t st = aotml_onnx_session_info(h, &s, &len);
+    return take_string(st, s, len);
+}
+
+static PyObject* onnx_session_end_profiling(PyObject* m, PyObject* arg) {
+    void* h = PyLong_AsVoidPtr(arg);
+    if (PyErr_Occurred()) return NULL;
+    char* s = NULL;
+    int64_t len = 0;
+    int32_t st;
+    Py_BEGIN_ALLOW_THREADS
+    st = aotml_onnx_session_end_profiling(h, &s, &len);
+    Py_END_ALLOW_THREADS
+    return take_string(st, s, len);
+}
+
+static PyObject* onnx_run_options_new(PyObject* m, PyObject* unused) {
+    void* h = NULL;
+    int32_t st = aotml_onnx_run_options_new(&h);
+    return st ? aotml_raise(st) : PyLong_FromVoidPtr(h);
+}
+
+static PyObject* onnx_run_options_set(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
+    if (nargs != 3) { PyErr_SetString(PyExc_TypeError, "onnx_run_options_set() takes 3 arguments"); return NULL; }
+    void* h = PyLong_AsVoidPtr(a[0]);
+    if (PyErr_Occurred()) return NULL;
+    Py_ssize_t kl, vl;
+    const char* k = PyUnicode_AsUTF8AndSize(a[1], &kl);
+    const char* v = k ? PyUnicode_AsUTF8AndSize(a[2], &vl) : NULL;
+    if (!v) return NULL;
+    int32_t st = aotml_onnx_run_options_set(h, k, kl, v, vl);
+    return st ? aotml_raise(st) : Py_NewRef(Py_None);
+}
+
+static PyObject* onnx_run_options_terminate(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
+    if (nargs != 2) { PyErr_SetString(PyExc_TypeError, "onnx_run_options_terminate() takes 2 arguments"); return NULL; }
+    void* h = PyLong_AsVoidPtr(a[0]);
+    if (PyErr_Occurred()) return NULL;
+    int flag = PyObject_IsTrue(a[1]);
+    if (flag < 0) return NULL;
+    int32_t st = aotml_onnx_run_options_terminate(h, flag);
+    return st ? aotml_raise(st) : Py_NewRef(Py_None);
+}
+
+/* onnx_value_from_buffer(obj, elem_type) -> handle; the caller keeps obj alive while the value lives. */
+static PyObject* onnx_value_from_buffer(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
+    if (nargs != 2) { PyErr_SetString(PyExc_TypeError, "onnx_value_from_buffer() takes 2 arguments"); return NULL; }
+    long t = PyLong_AsLong(a[1]);
+    if (t == -1 && PyErr_Occurred()) return NULL;
+    Py_buffer view = {0};
+    aotml_buffer buf;
+    if (aotml_get_buffer(a[0], &view, &buf, "the array") < 0) return NULL;
+    aotml_onnx_value v;
+    int32_t st = aotml_onnx_value_from_buffer(&buf, (int32_t)t, &v);
+    aotml_release_buffer(&view);
+    return st ? aotml_raise(st) : PyLong_FromVoidPtr(v.handle);
+}
+
+static int shape_arg(PyObject* o, int64_t** shape, Py_ssize_t* ndim) {
+    PyObject* t = PySequence_Tuple(o);
+    if (!t) return -1;
+    *ndim = PyTuple_Size(t);
+    *shape = PyMem_Malloc(sizeof(int64_t) * (size_t)(*ndim + 1));
+    if (!*shape) { Py_DECREF(t); PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t i = 0; i < *ndim; i++) {
+        (*shape)[i] = PyLong_AsLongLong(PyTuple_GetItem(t, i));
+        if ((*shape)[i] == -1 && PyErr_Occurred()) { PyMem_Free(*shape); Py_DECREF(t); return -1; }
+    }
+    Py_DECREF(t);
+    return 0;
+}
+
+/* onnx_value_from_pointer(address, shape, elem_type) -> handle */
+static PyObject* onnx_value_from_pointer(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
+    if (nargs != 3) { PyErr_SetString(PyExc_TypeError, "onnx_value_from_pointer() takes 3 arguments"); return NULL; }
+    void* p = PyLong_AsVoidPtr(a[0]);
+    long t = PyLong_AsLong(a[2]);
+    if (PyErr_Occurred()) return NULL;
+    int64_t* shape;
+    Py_ssize_t ndim;
+    if (shape_arg(a[1], &shape, &ndim) < 0) return NULL;
+    aotml_onnx_value v;
+    int32_t st = aotml_onnx_value_from_pointer(p, shape, (int32_t)ndim, (int32_t)t, &v);
+    PyMem_Free(shape);
+    return st ? aotml_raise(st) : PyLong_FromVoidPtr(v.handle);
+}
+
+/* onnx_value_new(shape, elem_type) -> handle */
+static PyObject* onnx_value_new(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
+    if (nargs != 2) { PyErr_SetString(PyExc_TypeError, "onnx_value_new() takes 2 arguments"); return NULL; }
+    long t = PyLong_AsLong(a[1]);
+    if (t == -1 && PyErr_Occurred()) return NULL;
+    int64_t* shape;
+    Py_ssize_t ndim;
+    if (shape_arg(a[0], &shape, &ndim) < 0) return NULL;
+    aotml_onnx_value v;
+    int32_t st = aotml_onnx_value_new(shape, (int32_t)ndim, (int32_t)t, &v);
+    PyMem_Free(shape);
+    return st ? aotml_raise(st) : PyLong_FromVoidPtr(v.handle);
+}
+
+/* onnx_value_from_strings(utf8: bytes, offsets: int64 buffer, shape) -> handle */
+static PyObject* onnx_value_from_strings(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
+    if (nargs != 3) { PyErr_SetString(PyExc_TypeError, "onnx_value_from_strings() takes 3 arguments"); return NULL; }
+    Py_buffer text = {0}, offsets = {0};
+    PyObject* result = NULL;
+    int64_t* shape = NULL;
+    Py_ssize_t ndim;
+    if (PyObject_GetBuffer(a[0], &text, PyBUF_SIMPLE) < 0) return NULL;
+    if (PyObject_GetBuffer(a[1], &offsets, PyBUF_SIMPLE) < 0) goto done;
+    if (shape_arg(a[2], &shape, &ndim) < 0) goto done;
+    int64_t count = 1;
+    for (Py_ssize_t i = 0; i < ndim; i++) count *= shape[i] < 0 ? 0 : shape[i];
+    if (offsets.len != (Py_ssize_t)sizeof(int64_t) * (count + 1)) {
+        PyErr_SetString(PyExc_ValueError, "string offsets do not match the shape");
+        goto done;
+    }
+    aotml_onnx_value v;
+    int32_t st;
+    Py_BEGIN_ALLOW_THREADS
+    st = aotml_onnx_value_from_strings(text.buf, offsets.buf, shape, (int32_t)ndim, &v);
+    Py_END_ALLOW_THREADS
+    result = st ? aotml_raise(st) : PyLong_FromVoidPtr(v.handle);
+done:
+    PyMem_Free(shape);
+    if (text.obj) PyBuffer_Release(&text);
+    if (offsets.obj) PyBuffer_Release(&offsets);
+    return result;
+}
+
+/* onnx_value_sequence(handles: sequence of int) -> handle */
+static PyObject* onnx_value_sequence(PyObject* m, PyObject* arg) {
+    PyObject* t = PySequence_Tuple(arg);
+    if (!t) return NULL;
+    Py_ssize_t n = PyTuple_Size(t);
+    void** items = PyMem_Malloc(sizeof(void*) * (size_t)(n + 1));
+    PyObject* result = NULL;
+    if (!items) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        items[i] = PyLong_AsVoidPtr(PyTuple_GetItem(t, i));
+        if (PyErr_Occurred()) goto done;
+    }
+    aotml_onnx_value v;
+    int32_t st = aotml_onnx_value_sequence(items, (int64_t)n, &v);
+    result = st ? aotml_raise(st) : PyLong_FromVoidPtr(v.handle);
+done:
+    PyMem_Free(items);
+    Py_DECREF(t);
+    return result;
+}
+
+/* onnx_value_strings(handle) -> list[str] (row-major order) */
+static PyObject* onnx_value_strings(PyObject* m, PyObject* arg) {
+    void* h = PyLong_AsVoidPtr(arg);
+    if (PyErr_Occurred()) return NULL;
+    char* text = NULL;
+    int64_t* offsets = NULL;
+    int64_t count = 0;
+    int32_t st = aotml_onnx_value_strings(h, &text, &offsets, &count);
+    if (st) return aotml_raise(st);
+    PyObject* list = PyList_New((Py_ssize_t)count);
+    for (int64_t i = 0; list && i < count; i++) {
+        PyObject* s = PyUnicode_DecodeUTF8(text + offsets[i], (Py_ssize_t)(offsets[i + 1] - offsets[i]), "surrogateescape");
+        if (!s) { Py_CLEAR(list); break; }
+        PyList_SetItem(list, (Py_ssize_t)i, s);
+    }
+    aotml_free(text);
+    aotml_free(offsets);
+    return list;
+}
+
+/* onnx_value_output(handle) -> numpy array sharing the value's memory, or (handle, kind, elem_type, shape) */
+static PyObject* onnx_value_output(PyObject* m, PyObject* arg) {
+    void* h = PyLong_AsVoidPtr(arg);
+    if (PyErr_Occurred()) return NULL;
+    aotml_onnx_value v;
+    int32_t st = aotml_onnx_value_describe(h, &v);
+    return st ? aotml_raise(st) : wrap_value(&v);
+}
+
+/* onnx_value_describe(handle) -> (kind, elem_type, shape, data address) */
+static PyObject* onnx_value_describe(PyObject* m, PyObject* arg) {
+    void* h = PyLong_AsVoidPtr(arg);
+    if (PyErr_Occurred()) return NULL;
+    aotml_onnx_value v;
+    int32_t st = aotml_onnx_value_describe(h, &v);
+    if (st) return aotml_raise(st);
+    PyObject* shape = shape_tuple(&v);
+    PyObject* r = shape ? Py_BuildValue("(iiNN)", (int)v.kind, (int)v.elem_type, shape, PyLong_FromVoidPtr(v.data)) : NULL;
+    aotml_handle_free(v.handle);
+    return r;
+}
+
+static PyObject* onnx_value_count(PyObject* m, PyObject* arg) {
+    void* h = PyLong_AsVoidPtr(arg);
+    if (PyErr_Occurred()) return NULL;
+    int64_t n = 0;
+    int32_t st = aotml_onnx_value_count(h, &n);
+    return st ? aotml_raise(st) : PyLong_FromLongLong(n);
+}
+
+/* onnx_value_element(handle, index) -> like onnx_value_output, for a sequence element or a map's keys/values */
+static PyObject* onnx_value_element(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
+    if (nargs != 2) { PyErr_SetString(PyExc_TypeError, "onnx_value_element() takes 2 arguments"); return NULL; }
+    void* h = PyLong_AsVoidPtr(a[0]);
+    long long i = PyLong_AsLongLong(a[1]);
+    if (PyErr_Occurred()) return NULL;
+    aotml_onnx_value v;
+    int32_t st = aotml_onnx_value_element(h, i, &v);
+    return st ? aotml_raise(st) : wrap_value(&v);
+}
+
+static PyObject* onnx_binding_new(PyObject* m, PyObject* arg) {
+    void* s = PyLong_AsVoidPtr(arg);
+    if (PyErr_Occurred()) return NULL;
+    void* h = NULL;
+    int32_t st = aotml_onnx_binding_new(s, &h);
+    return st ? aotml_raise(st) : PyLong_FromVoidPtr(h);
+}
+
+/* onnx_binding_bind(binding, output: bool, name: str, value handle or 0) */
+static PyObject* onnx_binding_bind(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
+    if (nargs != 4) { PyErr_SetString(PyExc_TypeError, "onnx_binding_bind() takes 4 arguments"); return NULL; }
+    void* b = PyLong_AsVoidPtr(a[0]);
+    int output = PyObject_IsTrue(a[1]);
+    void* v = PyLong_AsVoidPtr(a[3]);
+    if (PyErr_Occurred()) return NULL;
+    Py_ssize_t nl;
+    const char* name = PyUnicode_AsUTF8AndSize(a[2], &nl);
+    if (!name) return NULL;
+    int32_t st = aotml_onnx_binding_bind(b, output, name, nl, v);
+    return st ? aotml_raise(st) : Py_NewRef(Py_None);
+}
+
+static PyObject* onnx_binding_clear(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
+    if (nargs != 2) { PyErr_SetString(PyExc_TypeError, "onnx_binding_clear() takes 2 arguments"); return NULL; }
+    void* b = PyLong_AsVoidPtr(a[0]);
+    if (PyErr_Occurred()) return NULL;
+    int32_t st = aotml_onnx_binding_clear(b, PyObject_IsTrue(a[1]));
+    return st ? aotml_raise(st) : Py_NewRef(Py_None);
+}
+
+static PyObject* onnx_binding_run(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
+    if (nargs != 2) { PyErr_SetString(PyExc_TypeError, "onnx_binding_run() takes 2 arguments"); return NULL; }
+    void* b = PyLong_AsVoidPtr(a[0]);
+    void* ro = a[1] == Py_None ? NULL : PyLong_AsVoidPtr(a[1]);
+    if (PyErr_Occurred()) return NULL;
+    int32_t st;
+    Py_BEGIN_ALLOW_THREADS
+    st = aotml_onnx_binding_run(b, ro);
+    Py_END_ALLOW_THREADS
+    return st ? aotml_raise(st) : Py_NewRef(Py_None);
+}
+
+/* onnx_binding_outputs(binding, raw) -> list of arrays (or handles when raw) */
+static PyObject* onnx_binding_outputs(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
+    if (nargs != 2) { PyErr_SetString(PyExc_TypeError, "onnx_binding_outputs() takes 2 arguments"); return NULL; }
+    void* b = PyLong_AsVoidPtr(a[0]);
+    if (PyErr_Occurred()) return NULL;
+    int32_t count = 0;
+    int32_t st = aotml_onnx_binding_outputs(b, NULL, 0, &count);
+    if (st) return aotml_raise(st);
+    aotml_onnx_value* outs = PyMem_Calloc((size_t)count + 1, sizeof(aotml_onnx_value));
+    if (!outs) return PyErr_NoMemory();
+    st = aotml_onnx_binding_outputs(b, outs, count, &count);
+    PyObject* r = st ? aotml_raise(st) : wrap_outputs(outs, count, PyObject_IsTrue(a[1]));
+    PyMem_Free(outs);
+    return r;
+}
+
+PyMethodDef aotml_onnx_methods[] = {
+    {"onnx_providers", onnx_providers, METH_NOARGS, "onnx_providers() -> list[str]"},
+    {"onnx_session_new", (PyCFunction)(void (*)(void))onnx_session_new, METH_FASTCALL, "onnx_session_new(path, model, options) -> handle"},
+    {"onnx_session_info", onnx_session_info, METH_O, "onnx_session_info(session) -> JSON text"},
+    {"onnx_session_run", (PyCFunction)(void (*)(void))onnx_session_run, METH_FASTCALL,
+     "onnx_session_run(session, run_options, name_index, feed, handles, output_index, raw) -> list | None"},
+    {"onnx_session_end_profiling", onnx_session_end_profiling, METH_O, "onnx_session_end_profiling(session) -> str"},
+    {"onnx_run_options_new", onnx_run_options_new, METH_NOARGS, "onnx_run_options_new() -> handle"},
+    {"onnx_run_options_set", (PyCFunction)(void (*)(void))onnx_run_options_set, METH_FASTCALL, "onnx_run_options_set(h, key, value)"},
+    {"onnx_run_options_terminate", (PyCFunction)(void (*)(void))onnx_run_options_terminate, METH_FASTCALL, "onnx_run_options_terminate(h, flag)"},
+    {"onnx_value_from_buffer", (PyCFunction)(void (*)(void))onnx_value_from_buffer, METH_FASTCALL, "onnx_value_from_buffer(obj, elem_type) -> handle"},
+    {"onnx_value_from_pointer", (PyCFunction)(void (*)(void))onnx_value_from_pointer, METH_FASTCALL, "onnx_value_from_pointer(address, shape, elem_type) -> handle"},
+    {"onnx_value_new", (PyCFunction)(void (*)(void))onnx_value_new, METH_FASTCALL, "onnx_value_new(shape, elem_type) -> handle"},
+    {"onnx_value_from_strings", (PyCFunction)(void (*)(void))onnx_value_from_strings, METH_FASTCALL, "onnx_value_from_strings(utf8, offsets, shape) -> handle"},
+    {"onnx_value_sequence", onnx_value_sequence, METH_O, "onnx_value_sequence(handles) -> handle"},
+    {"onnx_value_strings", onnx_value_strings, METH_O, "onnx_value_strings(h) -> list[str]"},
+    {"onnx_value_output", onnx_value_output, METH_O, "onnx_value_output(h) -> array | (handle, kind, elem_type, shape)"},
+    {"onnx_value_describe", onnx_value_describe, METH_O, "onnx_value_describe(h) -> (kind, elem_type, shape, data)"},
+    {"onnx_value_count", onnx_value_count, METH_O, "onnx_value_count(h) -> int"},
+    {"onnx_value_element", (PyCFunction)(void (*)(void))onnx_value_element, METH_FASTCALL, "onnx_value_element(h, i) -> array | tuple"},
+    {"onnx_binding_new", onnx_binding_new, METH_O, "onnx_binding_new(session) -> handle"},
+    {"onnx_binding_bind", (PyCFunction)(void (*)(void))onnx_binding_bind, METH_FASTCALL, "onnx_binding_bind(b, output, name, value)"},
+    {"onnx_binding_clear", (PyCFunction)(void (*)(void))onnx_binding_clear, METH_FASTCALL, "onnx_binding_clear(b, outputs)"},
+    {"onnx_binding_run", (PyCFunction)(void (*)(void))onnx_binding_run, METH_FASTCALL, "onnx_binding_run(b, run_options)"},
+    {"onnx_binding_outputs", (PyCFunction)(void (*)(void))onnx_binding_outputs, METH_FASTCALL, "onnx_binding_outputs(b, raw) -> list"},
+    {NULL, NULL, 0, NULL},
+};

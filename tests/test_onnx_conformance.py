@@ -1,0 +1,116 @@
+"""ONNX's own conformance data (Debian's libonnx-testdata): the simple, pytorch-converted and pytorch-operator suites
+through aotml.InferenceSession, inputs and expected outputs read with onnx.numpy_helper. Every case must match
+(rtol 1e-3, atol 1e-7) except the ones ONNX Runtime itself refuses to load, listed below with ORT's reason."""
+from __future__ import annotations
+
+import glob
+import os
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import numpy_helper
+
+import aotml
+
+DATA = Path("/usr/share/libonnx-testdata/data")
+SUITES = ["simple", "pytorch-converted", "pytorch-operator"]
+
+# ORT 1.30 has no CPU kernels for these opset versions (it supports opset 7 onwards for these operators).
+_OLD_OPSET = "Could not find an implementation for"
+# Cases ONNX Runtime refuses at session creation, with the reason it gives (matched against its message).
+ORT_REJECTS = {
+    "simple/test_gradient_of_add": "ai.onnx.preview.training:Gradient(-1) is not a registered function/op",
+    "simple/test_gradient_of_add_and_mul": "ai.onnx.preview.training:Gradient(-1) is not a registered function/op",
+    # StringNormalizer builds an en_US.UTF-8 std::locale; ORT fails where that locale is not installed.
+    **{f"simple/test_strnorm_model_monday_{c}": "Failed to construct locale with name:en_US.UTF-8"
+       for c in ["casesensintive_lower", "casesensintive_upper", "empty_output", "insensintive_upper_twodim"]},
+    **{f"pytorch-converted/{c}": f"{_OLD_OPSET} {op}" for c, op in {
+        "test_AvgPool1d": "AveragePool(1)", "test_AvgPool1d_stride": "AveragePool(1)",
+        "test_AvgPool2d": "AveragePool(1)", "test_AvgPool2d_stride": "AveragePool(1)",
+        "test_AvgPool3d": "AveragePool(1)", "test_AvgPool3d_stride": "AveragePool(1)",
+        "test_AvgPool3d_stride1_pad0_gpu_input": "AveragePool(1)",
+        "test_BatchNorm1d_3d_input_eval": "BatchNormalization(6)", "test_BatchNorm2d_eval": "BatchNormalization(6)",
+        "test_BatchNorm2d_momentum_eval": "BatchNormalization(6)", "test_BatchNorm3d_eval": "BatchNormalization(6)",
+        "test_BatchNorm3d_momentum_eval": "BatchNormalization(6)", "test_GLU": "Mul(6)", "test_GLU_dim": "Mul(6)",
+        "test_Linear": "Gemm(6)", "test_PReLU_1d": "PRelu(6)", "test_PReLU_1d_multiparam": "PRelu(6)",
+        "test_PReLU_2d": "PRelu(6)", "test_PReLU_2d_multiparam": "PRelu(6)", "test_PReLU_3d": "PRelu(6)",
+        "test_PReLU_3d_multiparam": "PRelu(6)", "test_PoissonNLLLLoss_no_reduce": "Mul(6)", "test_Softsign": "Add(6)",
+    }.items()},
+    **{f"pytorch-operator/{c}": f"{_OLD_OPSET} {op}" for c, op in {
+        "test_operator_add_broadcast": "Add(6)", "test_operator_add_size1_broadcast": "Add(6)",
+        "test_operator_add_size1_right_broadcast": "Add(6)", "test_operator_add_size1_singleton_broadcast": "Add(6)",
+        "test_operator_addconstant": "Add(6)", "test_operator_addmm": "Gemm(6)", "test_operator_basic": "Add(6)",
+        "test_operator_mm": "Gemm(6)", "test_operator_non_float_params": "Add(6)", "test_operator_params": "Add(6)",
+        "test_operator_pow": "Pow(1)",
+    }.items()},
+}
+
+
+def _cases() -> list[str]:
+    if not DATA.is_dir():
+        return []
+    return [f"{s}/{c}" for s in SUITES for c in sorted(os.listdir(DATA / s)) if (DATA / s / c / "model.onnx").exists()]
+
+
+CASES = _cases()
+
+
+def _load(path: str, type_proto: onnx.TypeProto):
+    raw = Path(path).read_bytes()
+    if type_proto.HasField("sequence_type"):
+        seq = onnx.SequenceProto()
+        seq.ParseFromString(raw)
+        return [numpy_helper.to_array(t) for t in seq.tensor_values]
+    t = onnx.TensorProto()
+    t.ParseFromString(raw)
+    return numpy_helper.to_array(t)
+
+
+def _compare(actual, expected, what: str) -> None:
+    if isinstance(expected, list):
+        assert isinstance(actual, list) and len(actual) == len(expected), what
+        for a, e in zip(actual, expected):
+            _compare(a, e, what)
+        return
+    assert actual.shape == expected.shape, f"{what}: shape {actual.shape} != {expected.shape}"
+    if expected.dtype.kind in "OUS":
+        assert actual.astype(str).tolist() == expected.astype(str).tolist(), what
+    else:
+        assert actual.dtype == expected.dtype, f"{what}: dtype {actual.dtype} != {expected.dtype}"
+        np.testing.assert_allclose(actual, expected, rtol=1e-3, atol=1e-7, err_msg=what)
+
+
+def test_the_suites_are_there():
+    if not DATA.is_dir():
+        pytest.skip(f"{DATA} is missing: install Debian's libonnx-testdata (python3 build.py test does)")
+    assert len(CASES) >= 100, f"only {len(CASES)} conformance cases found under {DATA}"
+    missing = set(ORT_REJECTS) - set(CASES)
+    assert not missing, f"listed as rejected but absent: {missing}"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_conformance(backend, case):
+    model_path = DATA / case / "model.onnx"
+    if case in ORT_REJECTS:
+        with pytest.raises(aotml.OnnxRuntimeError) as e:
+            aotml.InferenceSession(model_path)
+        assert ORT_REJECTS[case] in str(e.value)
+        return
+    model = onnx.load(str(model_path))
+    initializers = {i.name for i in model.graph.initializer}
+    inputs = [i for i in model.graph.input if i.name not in initializers]
+    session = aotml.InferenceSession(model_path)
+    datasets = sorted(glob.glob(str(DATA / case / "test_data_set_*")))
+    assert datasets
+    for ds in datasets:
+        feed = {}
+        for k, i in enumerate(inputs):
+            p = f"{ds}/input_{k}.pb"
+            if os.path.exists(p):
+                feed[i.name] = _load(p, i.type)
+        outputs = session.run(None, feed)
+        assert len(outputs) == len(model.graph.output)
+        for k, o in enumerate(model.graph.output):
+            _compare(outputs[k], _load(f"{ds}/output_{k}.pb", o.type), f"{case} {os.path.basename(ds)} output {o.name}")
