@@ -8,6 +8,8 @@ import threading
 from pathlib import Path
 
 import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 import pytest
 
 import aotml
@@ -207,6 +209,9 @@ def test_custom_pattern_uses_the_regex_path_with_the_same_results(backend):
     enc = aotml.Encoding("cl100k_regex", pat_str=wrapped, mergeable_ranks=base._mergeable_ranks, special_tokens={})
     bmp_text = SAMPLE.replace("🦊", "") + " don'T  stop\r\n\r\n  123456 ÀÉÎ ﬁ"
     assert enc.encode(bmp_text) == base.encode_ordinary(bmp_text)
+    # Astral characters keep their category on the regex path too: letters, digits, marks and symbols.
+    astral = "ok 👍🏽 fine 👨\u200d👩\u200d👧 🦊! 𝐀𝐁𝐜 x𝑥 𠀀𠀁 𝟙𝟚𝟛𝟜 \U000e0041 \U0010fffd 𐐀𐐨's"
+    assert enc.encode(astral) == base.encode_ordinary(astral)
     # Possessive quantifiers (PCRE/Rust syntax) are accepted and become atomic groups.
     poss = aotml.Encoding("poss", pat_str=r"\p{L}++|\p{N}{1,3}+|\s++|[^\s\p{L}\p{N}]++",
                           mergeable_ranks=base._mergeable_ranks, special_tokens={})
@@ -303,3 +308,21 @@ def test_encode_single_token_unknown(cl100k):
         cl100k.encode_single_token("hello world, not one token")
     assert cl100k.encode_single_token("<|endoftext|>") == 100257
     assert cl100k.encode_single_token(b" world") == 1917
+
+
+_REGEX_PATH: dict[str, aotml.Encoding] = {}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+       | st.lists(st.sampled_from(["'s", "'LL", "'ve", " ", "\n", "\r\n", "a", "É", "1", "12345", "𝐀", "中",
+                                   "\u0301", "!", "/", "'"]), max_size=20).map("".join))
+def test_regex_path_agrees_with_the_scanners(backend, text):
+    # Any pattern tiktoken does not ship runs on .NET Regex; the shipped ones written differently must agree.
+    for name in ("cl100k_base", "o200k_base"):
+        base = aotml.get_encoding(name)
+        enc = _REGEX_PATH.get(name)
+        if enc is None:
+            enc = _REGEX_PATH[name] = aotml.Encoding(f"{name}-regex", pat_str="(?:" + base._pat_str + ")",
+                                                     mergeable_ranks=base._mergeable_ranks, special_tokens={})
+        assert enc.encode(text) == base.encode_ordinary(text), name

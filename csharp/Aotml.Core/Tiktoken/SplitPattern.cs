@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -124,29 +125,50 @@ internal sealed class SplitPattern
     }
 
     /// <summary>The regex matches over UTF-8 text as byte ranges, appended to <paramref name="ranges"/>.</summary>
+    /// <remarks>
+    /// .NET's Regex works on UTF-16 units, so an astral letter would reach \p{L} as two surrogates. The text is
+    /// therefore decoded with each astral code point replaced by one BMP stand-in of the same general category
+    /// (a rarely written character, so literals in the pattern do not meet it); match offsets map back to bytes.
+    /// </remarks>
     public void Matches(ReadOnlySpan<byte> text, List<(int Start, int End)> ranges)
     {
         if (!System.Text.Unicode.Utf8.IsValid(text)) throw new EncodeException("text is not valid UTF-8");
-        string s = Encoding.UTF8.GetString(text);
-        int charPos = 0, bytePos = 0;
-        foreach (var m in _regex!.EnumerateMatches(s))
+        var chars = new char[text.Length];
+        var byteAt = new int[text.Length + 1];   // byte offset of each char, plus the end
+        int m = 0;
+        for (int i = 0; i < text.Length;)
         {
-            if (m.Length == 0) continue;
-            bytePos += Utf8Length(s.AsSpan(charPos, m.Index - charPos));
-            int start = bytePos;
-            bytePos += Utf8Length(s.AsSpan(m.Index, m.Length));
-            charPos = m.Index + m.Length;
-            ranges.Add((start, bytePos));
+            int cp = CharClass.Decode(text, i, out int len);
+            byteAt[m] = i;
+            chars[m++] = cp < 0x10000 ? (char)cp : StandIn(cp);
+            i += len;
+        }
+        byteAt[m] = text.Length;
+        foreach (var match in _regex!.EnumerateMatches(chars.AsSpan(0, m)))
+        {
+            if (match.Length == 0) continue;
+            ranges.Add((byteAt[match.Index], byteAt[match.Index + match.Length]));
         }
     }
 
-    private static int Utf8Length(ReadOnlySpan<char> s)
+    private static readonly char[] s_standIns = BuildStandIns();
+
+    private static char StandIn(int cp) => s_standIns[(int)CharUnicodeInfo.GetUnicodeCategory(cp)];
+
+    // For each general category, the highest non-space BMP character of that category (U+E000 for private use,
+    // an unassigned code point for Cn).
+    private static char[] BuildStandIns()
     {
-        int n = s.Length;
-        foreach (char c in s)
+        var t = new char[32];
+        Array.Fill(t, '\u0378');
+        for (int c = 0xFFFD; c >= 0x80; c--)
         {
-            if (c >= 0x80) n += c < 0x800 ? 1 : (char.IsSurrogate(c) ? 1 : 2);
+            if (c is >= 0xD800 and <= 0xDFFF || char.IsWhiteSpace((char)c)) continue;
+            int cat = (int)CharUnicodeInfo.GetUnicodeCategory((char)c);
+            if (t[cat] == '\u0378') t[cat] = (char)c;
         }
-        return n;
+        t[(int)UnicodeCategory.PrivateUse] = '\uE000';
+        t[(int)UnicodeCategory.OtherNotAssigned] = '\u0378';
+        return t;
     }
 }

@@ -176,20 +176,39 @@ public sealed class TiktokenEncoding
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void EncodePiece<TSink>(ReadOnlySpan<byte> piece, PieceCache cache, ref TSink sink) where TSink : struct, ITokenSink
     {
-        uint r = piece.Length == 1 ? _byteRanks[piece[0]] : _ranks.Get(piece);
-        if (r != RankTable.None) { sink.Add(r); return; }
-        if (piece.Length == 1) throw new EncodeException($"byte 0x{piece[0]:x2} has no token in this encoding (every single byte must be a mergeable token)");
-        if (piece.Length > PieceCache.MaxKey) { BytePairMerge.Encode(_ranks, _byteRanks, piece, cache.Lookups, ref sink); return; }
-        MergeCached(piece, cache, ref sink);
+        if (piece.Length == 1)
+        {
+            uint b = _byteRanks[piece[0]];
+            if (b == RankTable.None) throw new EncodeException($"byte 0x{piece[0]:x2} has no token in this encoding (every single byte must be a mergeable token)");
+            sink.Add(b);
+            return;
+        }
+        if (piece.Length > PieceCache.MaxKey)
+        {
+            uint r = _ranks.Get(piece);
+            if (r != RankTable.None) sink.Add(r);
+            else BytePairMerge.Encode(_ranks, _byteRanks, piece, cache.Lookups, ref sink);
+            return;
+        }
+        Cached(piece, cache, ref sink);
     }
 
-    private unsafe void MergeCached<TSink>(ReadOnlySpan<byte> piece, PieceCache cache, ref TSink sink) where TSink : struct, ITokenSink
+    // Short pieces go through this thread's piece cache first, whole tokens included: it is a few hundred KiB and
+    // stays in cache, while the rank table is megabytes and a lookup there is usually a cache miss.
+    private unsafe void Cached<TSink>(ReadOnlySpan<byte> piece, PieceCache cache, ref TSink sink) where TSink : struct, ITokenSink
     {
         ulong h = RankTable.Hash(piece);
         var hit = cache.Get(piece, h);
         if (!hit.IsEmpty)
         {
             foreach (uint t in hit) sink.Add(t);
+            return;
+        }
+        uint r = _ranks.Get(piece);
+        if (r != RankTable.None)
+        {
+            cache.Put(piece, h, new ReadOnlySpan<uint>(&r, 1));
+            sink.Add(r);
             return;
         }
         uint* buf = stackalloc uint[PieceCache.MaxKey];
