@@ -317,7 +317,7 @@ def bench(args: list[str]) -> None:
     ensure_npm_packages()
     develop()
     env = dict(os.environ, PYTHONPATH=str(ROOT / "python"), AOTML_NPM_MODULES=str(NPM_PREFIX / "node_modules"))
-    scripts = args or sorted(str(p) for p in (ROOT / "bench").glob("*.py"))
+    scripts = args or [str(ROOT / "bench" / f"{name}.py") for name in ("normalize", "tokenize", "inference")]
     for script in scripts:
         run([SYSTEM_PYTHON, script], cwd=ROOT, env=env)
 

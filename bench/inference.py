@@ -9,7 +9,7 @@
 3. Cold start: a fresh `python -c` that imports aotml, creates the MLP session and runs it once.
 
 Every program uses the same libonnxruntime.so.1 (the one beside libaotml.so; onnxruntime-node loads its own copy
-of the same 1.30.0 build). Writes bench/RESULTS.inference.md.
+of the same 1.30.0 build). Writes its section of bench/RESULTS.md.
 """
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import results  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from onnx_models import add_one, mlp  # noqa: E402
@@ -36,7 +39,6 @@ from aotml import _backend  # noqa: E402
 
 SECONDS = float(os.environ.get("AOTML_BENCH_SECONDS", "1.0"))
 ROUNDS = int(os.environ.get("AOTML_BENCH_ROUNDS", "5"))
-OUT = Path(__file__).resolve().parent / "RESULTS.inference.md"
 ORT_LIB = Path(aotml.__file__).parent / "libonnxruntime.so.1"
 NPM = Path(os.environ.get("AOTML_NPM_MODULES", ROOT / "build" / "npm" / "node_modules"))
 
@@ -240,10 +242,8 @@ def main() -> None:
         "Of aotml's part, creating ORT's environment takes about 20 ms and the session about 20-30 ms, "
         "as in the bare C program.",
     ])
-    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    OUT.write_text(f"<!-- inference -->\n## ONNX inference (`bench/inference.py`)\n\nMeasured {stamp}.\n\n{body}\n"
-                   "<!-- /inference -->\n")
-    print(OUT.read_text())
+    results.write_section("inference", "ONNX inference (`bench/inference.py`)", body)
+    print(body)
     shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -4,7 +4,7 @@
 Measures, single thread unless stated: MB/s of UTF-8 input on English prose, source code and multilingual text for
 cl100k_base and o200k_base; encode_batch on 2 threads vs 1; per-call time on a 13-byte string; the pathological
 inputs at 10 KB vs 1 MB (linear growth means MB/s within 2x); RSS added by loading o200k_base. Writes
-bench/RESULTS.tokenize.md (the tokenization section of bench/RESULTS.md).
+its section of bench/RESULTS.md.
 
 Run: python3 build.py bench bench/tokenize.py   (or PYTHONPATH=python /usr/bin/python3 bench/tokenize.py)
 """
@@ -23,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+import results  # noqa: E402
 from tiktoken_oracle import english_prose, manpages, source_code  # noqa: E402  (the test corpora)
 
 import aotml  # noqa: E402
@@ -207,7 +209,8 @@ def main() -> None:
          f"{'met' if rss < 60 else 'NOT met'}")
     emit(f"- loading an encoding well under 100 ms: **{load_ms:.1f} ms** — {'met' if load_ms < 100 else 'NOT met'}")
     text = "\n".join(lines) + "\n"
-    (ROOT / "bench" / "RESULTS.tokenize.md").write_text(text, encoding="utf-8")
+    title, _, body = text.partition("\n")
+    results.write_section("tokenize", title.removeprefix("## "), body.strip("\n"))
     print(text)
 
 

@@ -21,6 +21,13 @@ try:
 except aotml.InvalidArgument as e:  # also a ValueError
     print("clear errors:", e)
 
+# tiktoken-compatible tokenization: the encodings ship in the wheel; ids identical to tiktoken's.
+enc = aotml.encoding_for_model("gpt-4o")
+ids = enc.encode("Hello from a NativeAOT engine! <|endoftext|>", allowed_special="all")
+print(f"{enc.name}: {ids} -> {enc.decode(ids)!r}; {enc.count_tokens('tokens counted without a list')} tokens")
+batch, offsets = enc.encode_batch_to_numpy(["one", "two words", "three little words"], num_threads=2)
+print("encode_batch_to_numpy:", batch.tolist(), offsets.tolist())
+
 # ONNX inference with onnxruntime's API: a tiny model built with the onnx package (Debian's python3-onnx).
 from onnx import TensorProto, helper  # noqa: E402
 
