@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 import aotml
+from gil import count_during
 from onnx_models import add_one, mlp, mlp_reference, slow_chain
 
 PYTHONPATH = str(Path(aotml.__file__).parent.parent)
@@ -53,39 +54,15 @@ def test_gil_is_released_during_a_run(backend):
     start = time.perf_counter()
     s.run(None, {"X": x})
     alone = time.perf_counter() - start
-    done = threading.Event()
-    count = 0
-
-    def worker() -> None:
-        for _ in range(3):
-            s.run(None, {"X": x})
-        done.set()
-
-    t = threading.Thread(target=worker)
-    t.start()
-    while not done.is_set():
-        count += 1
-    t.join()
+    count = count_during(lambda: s.run(None, {"X": x}))
     assert alone > 0.01, f"a run took {alone * 1e3:.1f} ms: too short to tell"
     assert count > 10_000, f"the counting thread advanced only {count} times during {3 * alone:.2f} s of runs"
 
 
 def test_session_creation_releases_the_gil(backend):
     data, _ = mlp(384, 1536, 384)
-    done = threading.Event()
-    count = 0
-    sessions = []
-
-    def worker() -> None:
-        for _ in range(3):
-            sessions.append(aotml.InferenceSession(data))
-        done.set()
-
-    t = threading.Thread(target=worker)
-    t.start()
-    while not done.is_set():
-        count += 1
-    t.join()
+    sessions: list = []
+    count = count_during(lambda: sessions.append(aotml.InferenceSession(data)))
     assert len(sessions) == 3 and count > 1000
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 import aotml
+from gil import count_during
 
 PYTHONPATH = str(Path(aotml.__file__).parent.parent)
 
@@ -22,19 +23,7 @@ def test_gil_is_released_during_a_long_kernel(backend):
     start = time.perf_counter()
     aotml.softmax(x, out=out)
     alone = time.perf_counter() - start
-    done = threading.Event()
-    count = 0
-
-    def worker():
-        for _ in range(3):
-            aotml.softmax(x, out=out)
-        done.set()
-
-    t = threading.Thread(target=worker)
-    t.start()
-    while not done.is_set():
-        count += 1
-    t.join()
+    count = count_during(lambda: aotml.softmax(x, out=out))
     # Three calls of `alone` seconds each: with the GIL held, this loop would barely run.
     assert alone > 0.02, f"the call took {alone * 1e3:.1f} ms: too short to tell"
     assert count > 10_000, f"the counting thread advanced only {count} times during {3 * alone:.2f} s of kernels"

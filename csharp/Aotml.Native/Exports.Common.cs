@@ -74,12 +74,5 @@ internal static unsafe class Common
     private static int Strlen(byte* s) { int n = 0; while (s[n] != 0) n++; return n; }
 
     // Strings with process lifetime: allocated once, never freed, so callers may keep the pointer.
-    private static byte* StaticUtf8(string s)
-    {
-        int n = Encoding.UTF8.GetByteCount(s);
-        byte* p = (byte*)NativeMemory.Alloc((nuint)n + 1);
-        fixed (char* c = s) Encoding.UTF8.GetBytes(c, s.Length, p, n);
-        p[n] = 0;
-        return p;
-    }
+    private static byte* StaticUtf8(string s) => NativeUtf8.Alloc(s);
 }

@@ -35,11 +35,7 @@ internal static unsafe class LastError
     public static int Set(ErrorCode code, string message)
     {
         if (t_message != null) NativeMemory.Free(t_message);
-        int n = Encoding.UTF8.GetByteCount(message);
-        t_message = (byte*)NativeMemory.Alloc((nuint)n + 1);
-        fixed (char* c = message) Encoding.UTF8.GetBytes(c, message.Length, t_message, n);
-        t_message[n] = 0;
-        t_length = n;
+        t_message = NativeUtf8.Alloc(message, out t_length);
         t_code = (int)code;
         return (int)code;
     }

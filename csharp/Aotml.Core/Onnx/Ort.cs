@@ -143,14 +143,7 @@ public static unsafe class Ort
     }
 
     /// <summary>A NUL-terminated UTF-8 copy in native memory, for ORT calls that take const char*.</summary>
-    internal static byte* Utf8(string s)
-    {
-        int n = Encoding.UTF8.GetByteCount(s);
-        byte* p = (byte*)NativeMemory.Alloc((nuint)n + 1);
-        fixed (char* c = s) Encoding.UTF8.GetBytes(c, s.Length, p, n);
-        p[n] = 0;
-        return p;
-    }
+    internal static byte* Utf8(string s) => NativeUtf8.Alloc(s);
 }
 
 /// <summary>A NUL-terminated UTF-8 copy in native memory for the duration of a using block.</summary>
