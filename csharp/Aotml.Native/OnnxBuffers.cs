@@ -16,29 +16,20 @@ internal unsafe struct AotmlOnnxValue
     public int Reserved;     // int32_t reserved
 
     /// <summary>Fills <paramref name="o"/> for a value the caller is to own through a new handle.</summary>
-    public static void Fill(AotmlOnnxValue* o, Value value)
-    {
-        var d = value.Describe();
-        o->Data = d.Data;
-        o->Shape = d.Shape;
-        o->NDim = d.Rank;
-        o->Kind = (int)d.Kind;
-        o->ElemType = (int)d.ElementType;
-        o->Reserved = 0;
-        o->Handle = Handles.New(value);
-    }
+    public static void Fill(AotmlOnnxValue* o, Value value) => Fill(o, value.Describe(), Handles.New(value));
 
     /// <summary>Fills <paramref name="o"/> for a raw OrtValue* the caller owns (aotml_onnx_value_release).</summary>
-    public static void FillRaw(AotmlOnnxValue* o, nint ortValue)
+    public static void FillRaw(AotmlOnnxValue* o, nint ortValue) => Fill(o, Value.Describe(ortValue), ortValue);
+
+    private static void Fill(AotmlOnnxValue* o, Value.Description d, nint handle)
     {
-        var d = Value.Describe(ortValue);
         o->Data = d.Data;
         o->Shape = d.Shape;
         o->NDim = d.Rank;
         o->Kind = (int)d.Kind;
         o->ElemType = (int)d.ElementType;
         o->Reserved = 0;
-        o->Handle = ortValue;
+        o->Handle = handle;
     }
 }
 
