@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 import aotml
+from forking import forked_child_status
 from gil import count_during
 from onnx_models import add_one, mlp, mlp_reference, slow_chain
 
@@ -100,24 +101,12 @@ def test_rss_stays_flat_over_20000_runs(backend):
 
 
 def test_forked_child_can_run_a_session(backend):
-    script = textwrap.dedent(f"""
-        import os, numpy as np, aotml, sys
-        sys.path.insert(0, {str(Path(__file__).parent)!r})
-        from aotml import _backend
+    setup = """
         from onnx_models import add_one
-        _backend.select({backend!r})
         s = aotml.InferenceSession(add_one())
         x = np.ones((1, 16), np.float32)
-        s.run(None, {{"X": x}})
-        pid = os.fork()
-        if pid == 0:
-            ok = float(s.run(None, {{"X": x}})[0].sum()) == 32.0
-            ok = ok and float(aotml.InferenceSession(add_one()).run(None, {{"X": x}})[0].sum()) == 32.0
-            os._exit(0 if ok else 3)
-        _, status = os.waitpid(pid, 0)
-        print("child", os.waitstatus_to_exitcode(status))
-    """)
-    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
-                       env={"PYTHONPATH": PYTHONPATH})
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == "child 0"
+        s.run(None, {"X": x})
+    """
+    child_ok = ('float(s.run(None, {"X": x})[0].sum()) == 32.0 and '
+                'float(aotml.InferenceSession(add_one()).run(None, {"X": x})[0].sum()) == 32.0')
+    assert forked_child_status(backend, setup, child_ok) == "child 0"

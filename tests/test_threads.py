@@ -1,19 +1,14 @@
 """The GIL is released during engine calls, and the library keeps working in a forked child."""
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 
 import aotml
+from forking import forked_child_status
 from gil import count_during
-
-PYTHONPATH = str(Path(aotml.__file__).parent.parent)
 
 
 def test_gil_is_released_during_a_long_kernel(backend):
@@ -49,23 +44,15 @@ def test_threads_share_kernels_and_agree(backend):
 
 
 def test_forked_child_can_use_the_library(backend):
-    script = textwrap.dedent(f"""
-        import os, threading, numpy as np, aotml
-        from aotml import _backend
-        _backend.select({backend!r})
+    setup = """
+        import threading
         x = np.random.default_rng(0).standard_normal((256, 384)).astype(np.float32)
         ts = [threading.Thread(target=lambda: [aotml.standardize(x) for _ in range(20)]) for _ in range(4)]
         [t.start() for t in ts]; [t.join() for t in ts]
         expected = aotml.l2_normalize(x)
-        pid = os.fork()
-        if pid == 0:
+        def child_ok():
             ok = np.array_equal(aotml.l2_normalize(x), expected) and aotml.softmax(x).shape == x.shape
             big = [aotml.standardize(np.ones((1000, 384), np.float32)) for _ in range(50)]  # allocate: GC in child
-            os._exit(0 if ok else 3)
-        _, status = os.waitpid(pid, 0)
-        print("child", os.waitstatus_to_exitcode(status))
-    """)
-    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
-                       env={"PYTHONPATH": PYTHONPATH})
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == "child 0"
+            return ok and len(big) == 50
+    """
+    assert forked_child_status(backend, setup, "child_ok()") == "child 0"
