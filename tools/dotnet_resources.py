@@ -125,6 +125,8 @@ class _Image:
             if va <= rva and rva + size <= va + vsize:
                 if rva - va + size > raw_size:
                     break
+                if raw_ptr + rva - va + size > len(self.data):
+                    raise BadAssembly(f"RVA {rva:#x} (+{size}) lies past the end of the file: truncated")
                 return raw_ptr + rva - va
         raise BadAssembly(f"RVA {rva:#x} (+{size}) lies in no section")
 
@@ -154,8 +156,17 @@ def _string(data: Buffer, heap: int, heap_size: int, index: int) -> str:
 
 
 def manifest_resources(data: Buffer) -> Iterator[tuple[str, memoryview]]:
-    """Yields (name, bytes) for each resource embedded in the assembly (linked resources in other files are skipped)."""
-    view = memoryview(data)
+    """Yields (name, bytes) for each resource embedded in the assembly (linked resources in other files are skipped).
+    Raises BadAssembly for anything else, truncated files included."""
+    try:
+        yield from _manifest_resources(memoryview(data))
+    except BadAssembly:
+        raise
+    except (struct.error, IndexError, ValueError) as e:  # ValueError: bytes.index found no terminator, bad UTF-8
+        raise BadAssembly(f"truncated or malformed assembly: {e}") from None
+
+
+def _manifest_resources(view: memoryview) -> Iterator[tuple[str, memoryview]]:
     img = _Image(view)
     cli = img.offset(img.cli_rva, 72)
     md_rva, md_size = struct.unpack_from("<II", view, cli + 8)

@@ -5,7 +5,8 @@
 //    "truncation": {max_length, stride, strategy, direction} | null,
 //    "padding": {length, pad_to_multiple_of, pad_id, pad_type_id, pad_token, direction} | null}
 //       -> {"encodings": [encoding | {"error": message}]}
-//   {"op": "decode", "ids": [[...], ...], "skip_special_tokens": bool} -> {"texts": [text | {"error": message}]}
+//   {"op": "decode", "ids": [[...], ...] | "ids_from": k, "skip_special_tokens": bool}
+//       -> {"texts": [text | {"error": message}]}   (ids_from: the ids of op k's encodings, for round trips in one load)
 //   {"op": "save"} -> {"json": the tokenizer as the library serializes it (pretty)}
 //   {"op": "vocab", "with_added_tokens": bool} -> {"vocab": {token: id}}
 //   {"op": "train", "skeleton": tokenizer.json text, "files": [...], "out": path} -> {"path": out}
@@ -92,12 +93,13 @@ async function encode(tok, op) {
   return results.map((r) => (r.error ? r : encodingToJson(r)));
 }
 
-async function decode(tok, op) {
+async function decode(tok, op, results) {
   const skip = op.skip_special_tokens ?? true;
+  const batch = op.ids_from === undefined ? op.ids : results[op.ids_from].encodings.map((e) => e.ids ?? []);
   try {
-    return await tok.decodeBatch(op.ids, skip);
+    return await tok.decodeBatch(batch, skip);
   } catch (e) {
-    return Promise.all(op.ids.map((ids) => tok.decode(ids, skip).then((t) => t, (e) => ({ error: message(e) }))));
+    return Promise.all(batch.map((ids) => tok.decode(ids, skip).then((t) => t, (e) => ({ error: message(e) }))));
   }
 }
 
@@ -125,7 +127,7 @@ try {
   for (const op of request.ops) {
     try {
       if (op.op === "encode") results.push({ encodings: await encode(tok, op) });
-      else if (op.op === "decode") results.push({ texts: await decode(tok, op) });
+      else if (op.op === "decode") results.push({ texts: await decode(tok, op, results) });
       else if (op.op === "save") results.push({ json: save(tok) });
       else if (op.op === "vocab") results.push({ vocab: tok.getVocab(op.with_added_tokens ?? true) });
       else if (op.op === "train") results.push(train(op));

@@ -222,6 +222,16 @@ class HfOracle:
         return final
 
 
+def byte_level_alphabet() -> dict[int, str]:
+    """ByteLevel's byte -> character map (GPT-2's bytes_to_unicode): printable Latin-1 bytes stand for themselves,
+    the other 68 bytes for U+0100 onwards in byte order."""
+    keep = [*range(0x21, 0x7F), *range(0xA1, 0xAD), *range(0xAE, 0x100)]
+    out = {b: chr(b) for b in keep}
+    for n, b in enumerate(b for b in range(256) if b not in out):
+        out[b] = chr(0x100 + n)
+    return dict(sorted(out.items()))
+
+
 # ---- training helpers ----------------------------------------------------------------------------------------------
 _EMPTY_MODELS: dict[str, dict[str, Any]] = {
     "BPE": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": None,
