@@ -15,6 +15,15 @@ TypeError before starting node, so a test can expect exactly what HF's Python pa
 
 Offsets are code-point offsets into the original text (the binding encodes with encode_char_offsets), i.e. Python
 str indices, as HF's Python binding reports them.
+
+What npm tokenizers@0.23.2 can construct in JS: models BPE, WordPiece, WordLevel, Unigram; normalizers BertNormalizer,
+Strip, StripAccents, NFC/NFD/NFKC/NFKD, Sequence, Lowercase, Nmt, Precompiled, Replace (string pattern only),
+Prepend; pre-tokenizers BertPreTokenizer, ByteLevel, CharDelimiterSplit, Metaspace, Whitespace, WhitespaceSplit,
+Sequence, Split (string pattern only), Punctuation, Digits; post-processors Bert, Roberta, ByteLevel, Template,
+Sequence; decoders BPEDecoder, CTC, Fuse, Strip, Replace, Sequence, Metaspace, WordPiece, ByteFallback. Not: the
+ByteLevel normalizer and decoder, UnicodeScripts, regex patterns, trainers with options (only `train(files)` with the
+model's default trainer). The oracle never constructs components in JS: it loads tokenizer.json text, which reaches
+every type the Rust core reads, so hand-written JSON (and `train`'s component objects) covers them all.
 """
 from __future__ import annotations
 
