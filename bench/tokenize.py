@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 import results  # noqa: E402
-from tiktoken_oracle import english_prose, manpages, source_code  # noqa: E402  (the test corpora)
+from support.corpora import english_prose, manpages, source_code  # noqa: E402  (the test corpora)
 
 import aotml  # noqa: E402
 from aotml import _backend  # noqa: E402

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aotml
-from tiktoken_oracle import Oracle, english_prose, manpages, source_code
+from support.corpora import english_prose, manpages, source_code
+from tiktoken_oracle import Oracle
 
 ALL = ["gpt2", "r50k_base", "p50k_base", "p50k_edit", "cl100k_base", "o200k_base"]
 # One encoding per distinct split pattern (gpt2/r50k/p50k share theirs), for the costlier tests.

@@ -1,8 +1,7 @@
 """The differential oracle for the tiktoken tests: npm tiktoken@1.0.22 (openai's Rust core as WASM) under node,
-kept running for the session and asked line by line (tests/tiktoken_oracle.mjs); plus the real-text corpora."""
+kept running for the session and asked line by line (tests/tiktoken_oracle.mjs)."""
 from __future__ import annotations
 
-import gzip
 import json
 import shutil
 import subprocess
@@ -54,38 +53,3 @@ class Oracle:
         if self._proc.stdin:
             self._proc.stdin.close()
         self._proc.wait(timeout=30)
-
-
-# ---- real text, generated at test time from what the machine has -------------------------------------------------
-def _take(paths: list[Path], budget: int, read) -> list[str]:  # type: ignore[no-untyped-def]
-    out, total = [], 0
-    for p in paths:
-        if total >= budget:
-            break
-        try:
-            text = read(p)
-        except (OSError, UnicodeDecodeError, EOFError):
-            continue
-        if text.strip():
-            out.append(text)
-            total += len(text.encode("utf-8"))
-    return out
-
-
-def manpages(lang: str, budget: int) -> list[str]:
-    root = Path("/usr/share/man") / lang
-    paths = sorted(root.rglob("*.gz")) if root.is_dir() else []
-    return _take(paths, budget, lambda p: gzip.decompress(p.read_bytes()).decode("utf-8"))
-
-
-def english_prose(budget: int) -> list[str]:
-    paths = sorted(Path("/usr/share/common-licenses").glob("*")) + sorted(Path("/usr/share/doc/nodejs/api").glob("*.md"))
-    return _take([p for p in paths if p.is_file()], budget, lambda p: p.read_text(encoding="utf-8"))
-
-
-def source_code(budget: int) -> list[str]:
-    py = sorted(Path("/usr/lib/python3.11").glob("*.py"))
-    c = sorted(Path("/usr/include").glob("*.h"))
-    # Interleave languages so a small budget still has both.
-    paths = [p for pair in zip(py, c) for p in pair]
-    return _take(paths, budget, lambda p: p.read_text(encoding="utf-8"))

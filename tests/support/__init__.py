@@ -1,0 +1,1 @@
+"""Test support: oracles (HF tokenizers), real-text corpora."""
