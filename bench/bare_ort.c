@@ -2,13 +2,14 @@
  * program would: per call, wrap the caller's input buffer in an OrtValue (CreateTensorWithDataAsOrtValue), Run,
  * read the output's data pointer, release both values.
  *
- *   bare_ort <libonnxruntime.so.1> <model.onnx> <rows> <cols> <intra_threads> <seconds>
+ *   bare_ort <libonnxruntime.so> <model.onnx> <rows> <cols> <intra_threads> <seconds>
  *
  * Prints "<calls> <seconds> <ns per call>": the best of ten slices of <seconds>/10 after a warm-up (the best slice,
  * as the Python side reports its best batch). The input is float32[rows, cols] named "X"; the output is "Y".
  *
- * The ORT header is not vendored: the few OrtApi entries used are called through their index in the function table
- * (ORT_API_VERSION 29 order, which only ever grows at its end), with their C signatures spelled out below. */
+ * Compiled against the C header of the Microsoft.ML.OnnxRuntime NuGet package aotml ships ORT from (build.py passes
+ * its build/native/include); the library itself is dlopen'ed from the path given, so that the program runs the very
+ * file aotml loads rather than whatever a linker would find. */
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,25 +17,14 @@
 #include <string.h>
 #include <time.h>
 
-typedef void* Status;  /* OrtStatus* */
-typedef struct { const void* (*GetApi)(uint32_t); const char* (*GetVersionString)(void); } ApiBase;
+#include <onnxruntime_c_api.h>
 
-/* Indices in struct OrtApi. */
-enum {
-    I_GetErrorMessage = 2, I_CreateEnv = 3, I_CreateSessionFromArray = 8, I_Run = 9, I_CreateSessionOptions = 10,
-    I_SetSessionGraphOptimizationLevel = 23, I_SetIntraOpNumThreads = 24, I_CreateTensorWithDataAsOrtValue = 49,
-    I_GetTensorMutableData = 51, I_CreateCpuMemoryInfo = 69, I_ReleaseStatus = 93, I_ReleaseValue = 96,
-    I_ReleaseSessionOptions = 100,
-};
+static const OrtApi* api;
 
-static void* const* api;
-
-#define FN(index, ret, ...) ((ret(*)(__VA_ARGS__))api[index])
-
-static void check(Status s, const char* what) {
+static void check(OrtStatus* s, const char* what) {
     if (!s) return;
-    fprintf(stderr, "%s: %s\n", what, FN(I_GetErrorMessage, const char*, Status)(s));
-    FN(I_ReleaseStatus, void, Status)(s);
+    fprintf(stderr, "%s: %s\n", what, api->GetErrorMessage(s));
+    api->ReleaseStatus(s);
     exit(2);
 }
 
@@ -46,14 +36,15 @@ static double now(void) {
 
 int main(int argc, char** argv) {
     if (argc != 7) {
-        fprintf(stderr, "usage: %s <libonnxruntime.so.1> <model.onnx> <rows> <cols> <intra_threads> <seconds>\n", argv[0]);
+        fprintf(stderr, "usage: %s <libonnxruntime.so> <model.onnx> <rows> <cols> <intra_threads> <seconds>\n", argv[0]);
         return 1;
     }
     void* lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
     if (!lib) { fprintf(stderr, "%s\n", dlerror()); return 1; }
-    const ApiBase* (*get_base)(void) = (const ApiBase* (*)(void))dlsym(lib, "OrtGetApiBase");
-    api = (void* const*)get_base()->GetApi(29);
-    if (!api) { fprintf(stderr, "API 29 unavailable\n"); return 1; }
+    const OrtApiBase* (*get_base)(void) = (const OrtApiBase* (*)(void))dlsym(lib, "OrtGetApiBase");
+    if (!get_base) { fprintf(stderr, "%s has no OrtGetApiBase\n", argv[1]); return 1; }
+    api = get_base()->GetApi(ORT_API_VERSION);
+    if (!api) { fprintf(stderr, "%s does not serve ORT_API_VERSION %d\n", argv[1], ORT_API_VERSION); return 1; }
 
     FILE* f = fopen(argv[2], "rb");
     if (!f) { perror(argv[2]); return 1; }
@@ -67,15 +58,17 @@ int main(int argc, char** argv) {
     int threads = atoi(argv[5]);
     double seconds = atof(argv[6]);
 
-    void *env, *opts, *session, *mem;
-    check(FN(I_CreateEnv, Status, int, const char*, void**)(4, "bare", &env), "CreateEnv");
-    check(FN(I_CreateSessionOptions, Status, void**)(&opts), "CreateSessionOptions");
-    check(FN(I_SetIntraOpNumThreads, Status, void*, int)(opts, threads), "SetIntraOpNumThreads");
-    check(FN(I_SetSessionGraphOptimizationLevel, Status, void*, int)(opts, 99), "SetSessionGraphOptimizationLevel");
-    check(FN(I_CreateSessionFromArray, Status, void*, const void*, size_t, void*, void**)(env, model, (size_t)size, opts,
-                                                                                          &session), "CreateSession");
-    FN(I_ReleaseSessionOptions, void, void*)(opts);
-    check(FN(I_CreateCpuMemoryInfo, Status, int, int, void**)(0, 0, &mem), "CreateCpuMemoryInfo");
+    OrtEnv* env;
+    OrtSessionOptions* opts;
+    OrtSession* session;
+    OrtMemoryInfo* mem;
+    check(api->CreateEnv(ORT_LOGGING_LEVEL_FATAL, "bare", &env), "CreateEnv");
+    check(api->CreateSessionOptions(&opts), "CreateSessionOptions");
+    check(api->SetIntraOpNumThreads(opts, threads), "SetIntraOpNumThreads");
+    check(api->SetSessionGraphOptimizationLevel(opts, ORT_ENABLE_ALL), "SetSessionGraphOptimizationLevel");
+    check(api->CreateSessionFromArray(env, model, (size_t)size, opts, &session), "CreateSession");
+    api->ReleaseSessionOptions(opts);
+    check(api->CreateCpuMemoryInfo(OrtDeviceAllocator, OrtMemTypeDefault, &mem), "CreateCpuMemoryInfo");
 
     size_t n = (size_t)(shape[0] * shape[1]);
     float* x = malloc(n * sizeof(float));
@@ -91,17 +84,16 @@ int main(int argc, char** argv) {
         calls = 0;
         do {
             for (int k = 0; k < 16; k++) {
-                void* in = NULL;
-                void* out = NULL;
-                check(FN(I_CreateTensorWithDataAsOrtValue, Status, void*, void*, size_t, const int64_t*, size_t, int,
-                         void**)(mem, x, n * sizeof(float), shape, 2, 1, &in), "CreateTensor");
-                check(FN(I_Run, Status, void*, void*, const char* const*, void* const*, size_t, const char* const*,
-                         size_t, void**)(session, NULL, in_names, &in, 1, out_names, 1, &out), "Run");
+                OrtValue* in = NULL;
+                OrtValue* out = NULL;
+                check(api->CreateTensorWithDataAsOrtValue(mem, x, n * sizeof(float), shape, 2,
+                                                          ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT, &in), "CreateTensor");
+                check(api->Run(session, NULL, in_names, (const OrtValue* const*)&in, 1, out_names, 1, &out), "Run");
                 float* y = NULL;
-                check(FN(I_GetTensorMutableData, Status, void*, void**)(out, (void**)&y), "GetTensorMutableData");
+                check(api->GetTensorMutableData(out, (void**)&y), "GetTensorMutableData");
                 sink += y[0];
-                FN(I_ReleaseValue, void, void*)(out);
-                FN(I_ReleaseValue, void, void*)(in);
+                api->ReleaseValue(out);
+                api->ReleaseValue(in);
             }
             calls += 16;
             elapsed = now() - start;

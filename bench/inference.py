@@ -8,11 +8,12 @@
    aotml's run against the bare C program.
 3. Cold start: a fresh `python -c` that imports aotml, creates the MLP session and runs it once.
 
-Every program uses the same libonnxruntime.so.1 (the one beside libaotml.so; onnxruntime-node loads its own copy
-of the same 1.30.0 build). Writes its section of bench/RESULTS.md.
+aotml and the C program use the same libonnxruntime.so (the one beside libaotml.so, from the Microsoft.ML.OnnxRuntime
+NuGet package); onnxruntime-node loads its own build. Writes its section of bench/RESULTS.md.
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import platform
@@ -39,7 +40,7 @@ from aotml import _backend  # noqa: E402
 
 SECONDS = float(os.environ.get("AOTML_BENCH_SECONDS", "1.0"))
 ROUNDS = int(os.environ.get("AOTML_BENCH_ROUNDS", "5"))
-ORT_LIB = Path(aotml.__file__).parent / "libonnxruntime.so.1"
+ORT_LIB = Path(aotml.__file__).parent / "libonnxruntime.so"
 NPM = Path(os.environ.get("AOTML_NPM_MODULES", ROOT / "build" / "npm" / "node_modules"))
 
 
@@ -55,12 +56,22 @@ def per_call(stmt: str, names: dict, seconds: float = SECONDS) -> float:
     return min([t] + timer.repeat(5, n)) / n
 
 
+def ort_include_dir() -> Path:
+    """The headers of the NuGet ORT package, as build.py finds them (loaded by path: `build` is also a PyPI name)."""
+    spec = importlib.util.spec_from_file_location("aotml_build", ROOT / "build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.ort_include_dir()
+
+
 def build_bare(tmp: Path) -> Path:
     exe = tmp / "bare_ort"
     cc = shutil.which("gcc") or shutil.which("cc")
     if cc is None:
         raise SystemExit("gcc is needed to build bench/bare_ort.c")
-    subprocess.run([cc, "-O2", "-o", str(exe), str(ROOT / "bench" / "bare_ort.c"), "-ldl"], check=True)
+    subprocess.run([cc, "-O2", f"-I{ort_include_dir()}", "-o", str(exe), str(ROOT / "bench" / "bare_ort.c"), "-ldl"],
+                   check=True)
     return exe
 
 

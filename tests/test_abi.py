@@ -102,7 +102,7 @@ def test_engine_needs_only_glibc():
 
 def test_versions(backend):
     assert re.match(r"^\d+\.\d+\.\d+", aotml.__version__)
-    assert aotml.ort_version() == "1.30.0"
+    assert aotml.ort_version() == "1.31.1"
 
 
 def test_missing_onnxruntime_fails_only_when_used(tmp_path):

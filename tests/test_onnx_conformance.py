@@ -17,7 +17,7 @@ import aotml
 DATA = Path("/usr/share/libonnx-testdata/data")
 SUITES = ["simple", "pytorch-converted", "pytorch-operator"]
 
-# ORT 1.30 has no CPU kernels for these opset versions (it supports opset 7 onwards for these operators).
+# ORT 1.31 has no CPU kernels for these opset versions (it supports opset 7 onwards for these operators).
 _OLD_OPSET = "Could not find an implementation for"
 # Cases ONNX Runtime refuses at session creation, with the reason it gives (matched against its message).
 ORT_REJECTS = {

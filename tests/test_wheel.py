@@ -35,9 +35,10 @@ def venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
 def test_wheel_contents_and_tag(wheel: Path):
     names = zipfile.ZipFile(wheel).namelist()
     for required in ("aotml/__init__.py", "aotml/__init__.pyi", "aotml/py.typed", "aotml/libaotml.so",
-                     "aotml/libonnxruntime.so.1", "aotml/_ext.abi3.so", "aotml/_ctypes.py"):
+                     "aotml/libonnxruntime.so", "aotml/_ext.abi3.so", "aotml/_ctypes.py"):
         assert required in names, f"{required} missing from {wheel.name}"
     assert not [n for n in names if n.endswith((".c", ".h", ".cs"))], "sources do not belong in the wheel"
+    assert not [n for n in names if n.endswith((".dll", ".lib", ".dylib"))], "only linux-x64 libraries belong in it"
     m = re.search(r"-cp311-abi3-manylinux_(\d+)_(\d+)_x86_64\.whl$", wheel.name)
     assert m, wheel.name
     floor = (int(m.group(1)), int(m.group(2)))
@@ -63,7 +64,7 @@ def test_installed_wheel_imports_without_the_source_tree(venv: Path, tmp_path: P
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert str(venv.parent.parent) in lines[0] and str(ROOT) not in lines[0]
-    assert lines[1] == "ext 0.1.0 1.30.0"
+    assert lines[1] == "ext 0.1.0 1.31.1"
     assert lines[2] == "memoryview [0.6000000238418579, 0.800000011920929]"  # float32 0.6 and 0.8, without numpy
 
 

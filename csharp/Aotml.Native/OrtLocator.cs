@@ -3,14 +3,17 @@ using System.Runtime.InteropServices;
 namespace Aotml.Native;
 
 /// <summary>
-/// Finds libonnxruntime beside the engine. The wheel ships both in one folder; looking there (found with dladdr on
-/// one of our own functions) rather than on LD_LIBRARY_PATH means another onnxruntime on the system is never picked
-/// up by accident. AOTML_ORT_LIBRARY overrides it, e.g. for a GPU build of ORT.
+/// Finds libonnxruntime.so beside the engine. The wheel ships both in one folder, under the file name the
+/// Microsoft.ML.OnnxRuntime NuGet package gives it; looking there (found with dladdr on one of our own functions)
+/// rather than on LD_LIBRARY_PATH means another onnxruntime on the system is never picked up by accident.
+/// AOTML_ORT_LIBRARY overrides it, e.g. for a GPU build of ORT.
 /// </summary>
 internal static unsafe class OrtLocator
 {
-    public const string FileName = "libonnxruntime.so.1";
+    /// <summary>The library's file name beside the engine.</summary>
+    public const string FileName = "libonnxruntime.so";
 
+    /// <summary>AOTML_ORT_LIBRARY if set, else <see cref="FileName"/> in the engine's directory.</summary>
     public static string Locate()
     {
         string? overridePath = Environment.GetEnvironmentVariable("AOTML_ORT_LIBRARY");

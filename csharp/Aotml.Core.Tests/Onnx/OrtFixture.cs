@@ -2,7 +2,10 @@ using Aotml.Onnx;
 
 namespace Aotml.Tests.Onnx;
 
-/// <summary>Points the binding at the ORT library build.py fetched (or AOTML_ORT_LIBRARY) before any test uses it.</summary>
+/// <summary>
+/// Points the binding at ORT before any test uses it: AOTML_ORT_LIBRARY if set, else the libonnxruntime.so that
+/// restoring this project's Microsoft.ML.OnnxRuntime package copied beside the test assembly.
+/// </summary>
 internal static class OrtFixture
 {
     private static readonly Lazy<bool> s_ready = new(() =>
@@ -17,16 +20,12 @@ internal static class OrtFixture
     {
         string? env = Environment.GetEnvironmentVariable("AOTML_ORT_LIBRARY");
         if (!string.IsNullOrEmpty(env)) return env;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        string dir = AppContext.BaseDirectory;
+        foreach (var candidate in new[] { "libonnxruntime.so", "runtimes/linux-x64/native/libonnxruntime.so" })
         {
-            if (!File.Exists(Path.Combine(dir.FullName, "build.py"))) continue;
-            foreach (var candidate in new[] { "build/ort/libonnxruntime.so.1", "python/aotml/libonnxruntime.so.1" })
-            {
-                string p = Path.Combine(dir.FullName, candidate);
-                if (File.Exists(p)) return p;
-            }
-            throw new FileNotFoundException($"no libonnxruntime.so.1 under {dir.FullName}/build/ort: run `python3 build.py develop` first");
+            string p = Path.Combine(dir, candidate);
+            if (File.Exists(p)) return p;
         }
-        throw new FileNotFoundException("repository root (build.py) not found above " + AppContext.BaseDirectory);
+        throw new FileNotFoundException($"no libonnxruntime.so under {dir}: the Microsoft.ML.OnnxRuntime package was not restored");
     }
 }

@@ -8,7 +8,10 @@ namespace Aotml.Onnx;
 /// </summary>
 public static unsafe class OrtLibrary
 {
-    /// <summary>ORT_API_VERSION of the header this binding follows; the function table only grows at its end.</summary>
+    /// <summary>
+    /// ORT_API_VERSION of the header this binding follows; the function table only grows at its end. The shipped
+    /// ORT (1.31, API 31) serves it, and so does any ORT from 1.29 on that AOTML_ORT_LIBRARY may name.
+    /// </summary>
     public const uint ApiVersion = 29;
 
     private static readonly Lock s_lock = new();
@@ -23,7 +26,7 @@ public static unsafe class OrtLibrary
     /// <summary>The path the library was loaded from (loads it if needed).</summary>
     public static string Path { get { EnsureLoaded(); return s_path!; } }
 
-    /// <summary>ORT's own version string, e.g. "1.30.0".</summary>
+    /// <summary>ORT's own version string, e.g. "1.31.1".</summary>
     public static string Version
     {
         get
@@ -42,7 +45,7 @@ public static unsafe class OrtLibrary
             if (s_apiBase != 0) return s_apiBase;
             // A failed load is remembered: retrying dlopen on every call would only repeat the same error slowly.
             if (s_failure != null) throw new OnnxRuntimeUnavailableException(s_failure.Message, s_failure);
-            string path = s_locate?.Invoke() ?? "libonnxruntime.so.1";
+            string path = s_locate?.Invoke() ?? "libonnxruntime.so";
             try
             {
                 if (!NativeLibrary.TryLoad(path, out nint lib))
