@@ -89,6 +89,24 @@ def standardize_cases(x, out):
     return naive, tuned, lambda: aotml.standardize(x, axis=0, out=out)
 
 
+def standardize_rows_cases(x, out):
+    mean = np.empty((x.shape[0], 1), x.dtype)
+    std = np.empty_like(mean)
+
+    def naive():
+        return (x - x.mean(axis=-1, keepdims=True)) / np.maximum(x.std(axis=-1, keepdims=True), 1e-12)
+
+    def tuned():
+        np.mean(x, axis=-1, keepdims=True, out=mean)
+        np.subtract(x, mean, out=out)
+        np.einsum("ij,ij->i", out, out, out=std[:, 0])
+        np.divide(std, x.shape[1], out=std)
+        np.sqrt(std, out=std)
+        np.maximum(std, 1e-12, out=std)
+        np.divide(out, std, out=out)
+    return naive, tuned, lambda: aotml.standardize(x, axis=-1, out=out)
+
+
 def minmax_cases(x, out):
     def naive():
         mn, mx = x.min(), x.max()
@@ -128,6 +146,8 @@ CASES = [
     ("l2_normalize", (100_000, 384), l2_cases),
     ("softmax", (10_000, 1000), softmax_cases),
     ("standardize (axis=0)", (100_000, 384), standardize_cases),
+    ("standardize (axis=-1)", (100_000, 384), standardize_rows_cases),
+    ("standardize (one row)", (1, 10_000_000), standardize_rows_cases),
     ("minmax_scale (axis=None)", (10_000_000,), minmax_cases),
     ("layer_norm", (100_000, 384), layer_norm_cases),
 ]

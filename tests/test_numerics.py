@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import array
+import functools
 import itertools
 
 import numpy as np
@@ -217,6 +218,19 @@ ERROR_CASES = [
     ("weight shape", lambda x: aotml.layer_norm(x, weight=np.ones(7, np.float32)), aotml.InvalidArgument,
      r"weight has shape \(7,\), expected \(8,\)"),
     ("bias dtype", lambda x: aotml.layer_norm(x, bias=np.ones(8)), aotml.InvalidArgument, "bias has dtype float64"),
+    ("weight overlaps out", lambda x: aotml.layer_norm(x, weight=x[1], out=x), aotml.InvalidArgument,
+     "weight overlaps out"),
+    ("bias overlaps out", lambda x: aotml.layer_norm(x.copy(), bias=x.ravel()[3:11], out=x), aotml.InvalidArgument,
+     "bias overlaps out"),
+    ("weight is out", lambda x: aotml.layer_norm(x[:1].copy(), weight=x[0], out=x[:1]), aotml.InvalidArgument,
+     "weight overlaps out"),
+    ("axis True", lambda x: aotml.softmax(x, axis=True), TypeError, "axis must be an integer, not bool"),
+    ("axis False", lambda x: aotml.standardize(x, axis=False), TypeError, "axis must be an integer, not bool"),
+    ("axis numpy bool", lambda x: aotml.minmax_scale(x, axis=np.True_), TypeError, "axis must be an integer"),
+    ("ddof True", lambda x: aotml.standardize(x, ddof=True), TypeError, "ddof must be an integer, not bool"),
+    # 16 GiB if out were allocated before x is validated: the layout check must come first.
+    ("broadcast view", lambda x: aotml.standardize(np.broadcast_to(np.float32(1), (2**16, 2**16))),
+     aotml.InvalidArgument, "ascontiguousarray"),
 ]
 
 
@@ -279,3 +293,70 @@ def test_all_combinations_of_out_and_backend_give_the_same_bytes():
         results.append(aotml.standardize(x, axis=1, out=o).tobytes())
     _backend.select("ext")
     assert len(set(results)) == 1
+
+
+@pytest.mark.parametrize("name", [*KERNELS, "layer_norm"])
+@pytest.mark.parametrize("wrap", [lambda a: a, memoryview], ids=["ndarray", "memoryview"])
+def test_huge_broadcast_view_is_refused_before_allocating(backend, name, wrap):
+    fn = KERNELS[name][0] if name in KERNELS else aotml.layer_norm
+    # 4 PiB as a C-contiguous array, 4 bytes behind it: allocating out first would raise MemoryError (and the
+    # 16 GiB of 2**16 × 2**16 would succeed lazily here, so the test could not tell).
+    x = wrap(np.broadcast_to(np.float32(1), (2**25, 2**25)))
+    with pytest.raises(aotml.InvalidArgument, match="not C-contiguous"):
+        fn(x)
+
+
+def test_layer_norm_checks_overlap_before_writing(backend):
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal((4, 8)).astype(np.float32)
+    out = np.full((5, 8), 7.0, np.float32)
+    for kwargs in ({"weight": out[3]}, {"bias": out[0]}, {"weight": out.ravel()[5:13], "bias": x[0]}):
+        with pytest.raises(aotml.InvalidArgument, match="overlaps out"):
+            aotml.layer_norm(x, out=out[:4], **kwargs)
+        assert (out == 7.0).all()
+    # Weight and bias may share memory with x and with each other: both are only read.
+    w = x[0].copy()
+    close(aotml.layer_norm(x, weight=w, bias=w), ref_layer_norm(x, w, w), np.float32)
+    close(aotml.layer_norm(x, weight=x[1], bias=x[2]), ref_layer_norm(x, x[1], x[2]), np.float32)
+
+
+# Long float32 axes on a large offset: the statistics must not lose the offset's digits (a float32 running sum of a
+# million values near 1e4 is off by ~1 in the mean). The bar is numpy's own float32 formula, or a few float32 ulps of
+# the result where numpy does better than that by luck. Both backends run inside one test so that the float64
+# references, the slow part, are computed once.
+SWEEP_LENGTHS = [1_000, 100_000, 1_000_000, 4_000_000]
+SWEEP_OFFSETS = [0.0, 1e3, 1e4]
+M = 8  # the [m, n] layouts: n/8 columns of 8, or 8 rows of n/8
+
+
+def _z32(x, axis, eps):
+    # numpy's float32 formula, as a user would write it.
+    if eps is None:
+        return (x - x.mean(axis, keepdims=True)) / x.std(axis, keepdims=True)
+    return (x - x.mean(axis, keepdims=True)) / np.sqrt(x.var(axis, keepdims=True) + np.float32(eps))
+
+
+@pytest.mark.parametrize("offset", SWEEP_OFFSETS)
+@pytest.mark.parametrize("n", SWEEP_LENGTHS)
+def test_float32_standardize_and_layer_norm_keep_precision_on_long_axes(n, offset):
+    from aotml import _backend
+    x = (np.random.default_rng(n).standard_normal(n) + offset).astype(np.float32)
+    layouts = [("1-D axis=0", x, 0, None), ("[n/8, 8] axis=0", x.reshape(-1, M), 0, None),
+               ("[8, n/8] axis=-1", x.reshape(M, -1), -1, None),
+               ("layer_norm [1, n]", x.reshape(1, n), -1, 1e-5), ("layer_norm [8, n/8]", x.reshape(M, -1), -1, 1e-5)]
+    failures = []
+    try:
+        for name, a, axis, eps in layouts:
+            ref = _z32(a.astype(np.float64), axis, eps)
+            numpy_error = np.abs(_z32(a, axis, eps) - ref).max()
+            bar = max(numpy_error, 8 * np.finfo(np.float32).eps * np.abs(ref).max())
+            for backend in ("ext", "ctypes"):
+                _backend.select(backend)
+                ours = aotml.standardize(a, axis=axis) if eps is None else aotml.layer_norm(a, eps=eps)
+                assert ours.dtype == np.float32
+                error = np.abs(ours - ref).max()
+                if not error <= bar:
+                    failures.append(f"{backend} {name}: max error {error:.3g}, numpy float32 {numpy_error:.3g}")
+    finally:
+        _backend.select("ext")
+    assert not failures, failures

@@ -12,6 +12,7 @@ import operator
 from typing import Any
 
 from . import _backend
+from ._errors import InvalidArgument
 
 try:
     import numpy as _np
@@ -29,19 +30,39 @@ def _real(value: object, name: str) -> float:
     return float(value)
 
 
+def _int(value: object, name: str) -> int:
+    # operator.index accepts True as 1: axis=True is far more likely a slip than a request for axis 1.
+    if isinstance(value, bool) or (_np is not None and isinstance(value, _np.bool_)):
+        raise TypeError(f"{name} must be an integer, not {type(value).__name__}")
+    return operator.index(value)  # type: ignore[arg-type]
+
+
 def _axis(axis: object) -> int | None:
-    return None if axis is None else operator.index(axis)  # type: ignore[arg-type]
+    return None if axis is None else _int(axis, "axis")
+
+
+# The engine's message for a non-contiguous x, raised here too so that it comes before the allocation of out.
+_NOT_CONTIGUOUS = ("x is not C-contiguous; aotml reads inputs in place and never copies silently: "
+                   "pass numpy.ascontiguousarray(x)")
 
 
 def _like(x: Any) -> Any:
-    """A new C-contiguous array of x's shape and dtype (validation of x itself is the engine's)."""
+    """A new C-contiguous array of x's shape and dtype.
+
+    The engine validates x, but only after this allocation; a non-contiguous view (a broadcast, a transpose) can be
+    far larger than the memory behind it, so its layout is checked first. Everything else is the engine's to say.
+    """
     if _np is not None and type(x) is _np.ndarray:
+        if not x.flags.c_contiguous:
+            raise InvalidArgument(_NOT_CONTIGUOUS)
         return _np.empty(x.shape, x.dtype)
     try:
         view = memoryview(x)
     except TypeError:
         raise TypeError(f"x must support the buffer protocol (a numpy array, array.array or memoryview), "
                         f"not {type(x).__name__}") from None
+    if not view.c_contiguous:
+        raise InvalidArgument(_NOT_CONTIGUOUS)
     if _np is not None:
         try:
             return _np.empty(view.shape or (), _np.dtype(view.format))
@@ -58,8 +79,9 @@ def _like(x: Any) -> Any:
 
 def l2_normalize(x: Any, axis: int = -1, eps: float = 1e-12, out: Any = None) -> Any:
     """x / max(‖x‖₂, eps) along ``axis`` (as sklearn.preprocessing.normalize and torch's F.normalize)."""
+    a, e = _int(axis, "axis"), _real(eps, "eps")
     result = _like(x) if out is None else out
-    _backend.impl.l2_normalize(x, result, operator.index(axis), _real(eps, "eps"))
+    _backend.impl.l2_normalize(x, result, a, e)
     return result
 
 
@@ -70,34 +92,46 @@ def minmax_scale(x: Any, axis: int | None = None, feature_range: tuple[float, fl
     A constant slice maps to the range's lower end (scikit-learn's rule); a NaN makes its slice NaN (numpy's min).
     """
     lo, hi = feature_range
+    a, lo, hi = _axis(axis), _real(lo, "feature_range[0]"), _real(hi, "feature_range[1]")
     result = _like(x) if out is None else out
-    _backend.impl.minmax_scale(x, result, _axis(axis), _real(lo, "feature_range[0]"), _real(hi, "feature_range[1]"))
+    _backend.impl.minmax_scale(x, result, a, lo, hi)
     return result
 
 
 def standardize(x: Any, axis: int = 0, eps: float = 1e-12, ddof: int = 0, out: Any = None) -> Any:
-    """(x - mean) / max(std, eps) along ``axis``, std with ``ddof`` delta degrees of freedom (z-score)."""
+    """(x - mean) / max(std, eps) along ``axis``, std with ``ddof`` delta degrees of freedom (z-score).
+
+    Statistics are accumulated in float64 for float32 input too, so long axes and large offsets keep the accuracy
+    of the float64 formula to within a few float32 ulps.
+    """
+    a, e, d = _int(axis, "axis"), _real(eps, "eps"), _int(ddof, "ddof")
     result = _like(x) if out is None else out
-    _backend.impl.standardize(x, result, operator.index(axis), _real(eps, "eps"), operator.index(ddof))
+    _backend.impl.standardize(x, result, a, e, d)
     return result
 
 
 def softmax(x: Any, axis: int = -1, out: Any = None) -> Any:
     """exp(x - max) / Σ exp(x - max) along ``axis`` (max-subtracted, so large inputs do not overflow)."""
+    a = _int(axis, "axis")
     result = _like(x) if out is None else out
-    _backend.impl.softmax(x, result, operator.index(axis), False)
+    _backend.impl.softmax(x, result, a, False)
     return result
 
 
 def log_softmax(x: Any, axis: int = -1, out: Any = None) -> Any:
     """(x - max) - log Σ exp(x - max) along ``axis``."""
+    a = _int(axis, "axis")
     result = _like(x) if out is None else out
-    _backend.impl.softmax(x, result, operator.index(axis), True)
+    _backend.impl.softmax(x, result, a, True)
     return result
 
 
 def layer_norm(x: Any, weight: Any = None, bias: Any = None, eps: float = 1e-5, out: Any = None) -> Any:
-    """(x - mean) / sqrt(var + eps) * weight + bias over the last axis (biased variance, as torch's layer_norm)."""
+    """(x - mean) / sqrt(var + eps) * weight + bias over the last axis (biased variance, as torch's layer_norm).
+
+    ``weight`` and ``bias`` must not share memory with ``out`` (every row reads them after earlier rows are written).
+    """
+    e = _real(eps, "eps")
     result = _like(x) if out is None else out
-    _backend.impl.layer_norm(x, result, weight, bias, _real(eps, "eps"))
+    _backend.impl.layer_norm(x, result, weight, bias, e)
     return result

@@ -117,4 +117,49 @@ public class NormalizationTests
     {
         Assert.Throws<ArgumentException>(() => Normalization.L2<float>(new float[5], new float[6], new AxisLayout(2, 3, 1), 1e-12f));
     }
+
+    // Float32 data on a large offset along long axes: the statistics must be accumulated so that the offset's digits
+    // survive (float32 running sums lost the mean by ~1 at a million values near 1e4).
+    [Theory]
+    [InlineData(1_000_000, 1, 10_000.0)]
+    [InlineData(1_000_000, 1, 0.0)]
+    [InlineData(125_000, 8, 10_000.0)]
+    [InlineData(3, 300_000, 1_000.0)]
+    public void Float32StandardizeKeepsPrecisionOnLongAxesAndLargeOffsets(int length, int inner, double offset)
+    {
+        var r = new Random(11);
+        var x = new float[length * inner];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(offset + Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble()));
+        var l = new AxisLayout(1, length, inner);
+        var y = new float[x.Length];
+        Normalization.Standardize<float>(x, y, l, 1e-12f, 0);
+        var expected = Reference(x.Select(v => (double)v).ToArray(), l, RefStd);
+        double worst = 0;
+        for (int i = 0; i < x.Length; i++) worst = Math.Max(worst, Math.Abs(y[i] - expected[i]) / (1 + Math.Abs(expected[i])));
+        Assert.True(worst < 1e-6, $"max error {worst}");
+
+        var rows = new float[x.Length];
+        Normalization.LayerNorm<float>(x, rows, length * inner, default, default, 0f);
+        var whole = Reference(x.Select(v => (double)v).ToArray(), AxisLayout.Whole(x.Length), RefStd);
+        for (int i = 0; i < x.Length; i++) worst = Math.Max(worst, Math.Abs(rows[i] - whole[i]) / (1 + Math.Abs(whole[i])));
+        Assert.True(worst < 1e-6, $"max error {worst}");
+    }
+
+    [Fact]
+    public void LayerNormRefusesWeightOrBiasOverlappingTheOutput()
+    {
+        var x = Random(12, 13).Select(v => (float)v).ToArray();
+        var y = new float[16];
+        var e = Assert.Throws<ArgumentException>(() => Normalization.LayerNorm<float>(x, y, 4, y.AsSpan(8, 4), default, 1e-5f));
+        Assert.Contains("weight overlaps out", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Normalization.LayerNorm<float>(x, y, 4, default, y.AsSpan(2, 4), 1e-5f));
+        Assert.Contains("bias overlaps out", e.Message);
+        Assert.All(y, v => Assert.Equal(0f, v));
+        // Reading weight from x is fine (x is only read); the output is exactly the separate-weight result.
+        var w = x.AsSpan(0, 4).ToArray();
+        var expected = new float[12];
+        Normalization.LayerNorm<float>(x, expected, 4, w, w, 1e-5f);
+        Normalization.LayerNorm<float>(x, y.AsSpan(0, 12), 4, x.AsSpan(0, 4), x.AsSpan(0, 4), 1e-5f);
+        Assert.Equal(expected, y.AsSpan(0, 12).ToArray());
+    }
 }

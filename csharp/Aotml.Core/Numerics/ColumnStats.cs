@@ -6,23 +6,26 @@ using System.Runtime.Intrinsics;
 namespace Aotml.Numerics;
 
 /// <summary>
-/// Per-column mean and variance of a [rows, width] slab in one pass over memory. Rows are taken in blocks; each
-/// block sums deviations from its own first row (small values, so no cancellation on a large offset as in
-/// E[x²] - E[x]²), and blocks are merged in double precision with Chan's parallel formula.
+/// Per-column mean and variance of a [rows, width] slab in one pass over memory. Rows are taken in blocks of at most
+/// 256; each block sums, in T, deviations from a value near the column mean (small values, so no cancellation on a
+/// large offset as in E[x²] - E[x]²), and blocks are merged in double precision with Chan's parallel formula.
 /// </summary>
 internal sealed class ColumnStats<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const int BlockBytes = 128 * 1024;
+    // Each column's float32 sums add at most this many terms in a row (a narrow slab would otherwise make a block
+    // of thousands of rows, and a sequential float32 sum of thousands of squares loses ~1e-5).
+    private const int MaxBlockRows = 256;
     private readonly int _width;
-    private readonly Scratch<T> _blockSum, _blockM2, _mean, _std;
+    private readonly Scratch<T> _blockSum, _blockM2, _shift, _mean, _lo, _std;
     private readonly double[] _runMean, _runM2;
     private long _count;
 
     public ColumnStats(int width)
     {
         _width = width;
-        _blockSum = new Scratch<T>(width); _blockM2 = new Scratch<T>(width);
-        _mean = new Scratch<T>(width); _std = new Scratch<T>(width);
+        _blockSum = new Scratch<T>(width); _blockM2 = new Scratch<T>(width); _shift = new Scratch<T>(width);
+        _mean = new Scratch<T>(width); _lo = new Scratch<T>(width); _std = new Scratch<T>(width);
         _runMean = new double[width]; _runM2 = new double[width];
     }
 
@@ -30,17 +33,27 @@ internal sealed class ColumnStats<T> : IDisposable where T : unmanaged, IFloatin
     public void Accumulate(ReadOnlySpan<T> slab, int rows)
     {
         Array.Clear(_runMean); Array.Clear(_runM2); _count = 0;
-        int block = Math.Max(1, BlockBytes / Math.Max(1, _width * System.Runtime.CompilerServices.Unsafe.SizeOf<T>()));
-        Span<T> s1 = _blockSum.Span, s2 = _blockM2.Span;
+        int block = Math.Clamp(BlockBytes / Math.Max(1, _width * System.Runtime.CompilerServices.Unsafe.SizeOf<T>()), 1, MaxBlockRows);
+        Span<T> s1 = _blockSum.Span, s2 = _blockM2.Span, shift = _shift.Span;
         for (int start = 0; start < rows; start += block)
         {
             int count = Math.Min(block, rows - start);
             var part = slab.Slice(start * _width, count * _width);
-            // Sums of deviations from the block's first row: small numbers, so float32 sums keep their precision
-            // even when the data sit on a large offset; one fused pass per row.
-            var shift = part.Slice(0, _width);
+            // Deviations from a value near the column mean are small, so float32 sums of them and of their squares
+            // keep their precision on any offset, and s2 - s1²/n does not cancel: the first block is centred on its
+            // own mean (one more pass, over rows the next loop finds in cache), later blocks on the running mean.
+            if (start == 0)
+            {
+                shift.Clear();
+                for (int r = 0; r < count; r++) TensorPrimitives.Add(shift, part.Slice(r * _width, _width), shift);
+                TensorPrimitives.Multiply(shift, T.One / T.CreateTruncating(count), shift);
+            }
+            else
+            {
+                for (int j = 0; j < _width; j++) shift[j] = T.CreateTruncating(_runMean[j]);
+            }
             s1.Clear(); s2.Clear();
-            for (int r = 1; r < count; r++) ShiftedMoments(part.Slice(r * _width, _width), shift, s1, s2);
+            for (int r = 0; r < count; r++) ShiftedMoments(part.Slice(r * _width, _width), shift, s1, s2);
             Merge(shift, s1, s2, count);
         }
     }
@@ -78,20 +91,24 @@ internal sealed class ColumnStats<T> : IDisposable where T : unmanaged, IFloatin
         _count = total;
     }
 
-    /// <summary>Mean and standard deviation (Σ squared deviations / <paramref name="denominator"/>) per column.</summary>
-    public void MeanAndStd(T denominator, out Span<T> mean, out Span<T> std)
+    /// <summary>
+    /// Per column: the mean as <paramref name="hi"/> (its rounding to T) plus <paramref name="lo"/> (the rest), and
+    /// 1 / max(std, eps) with std = sqrt(Σ squared deviations / <paramref name="denominator"/>), all from double.
+    /// </summary>
+    public void Scaling(double denominator, double eps, out Span<T> hi, out Span<T> lo, out Span<T> rstd)
     {
-        double d = double.CreateTruncating(denominator);
-        mean = _mean.Span; std = _std.Span;
+        hi = _mean.Span; lo = _lo.Span; rstd = _std.Span;
         for (int j = 0; j < _width; j++)
         {
-            mean[j] = T.CreateTruncating(_runMean[j]);
-            std[j] = T.CreateTruncating(Math.Sqrt(_runM2[j] / d));
+            T h = T.CreateTruncating(_runMean[j]);
+            hi[j] = h;
+            lo[j] = T.CreateTruncating(_runMean[j] - double.CreateTruncating(h));
+            rstd[j] = T.CreateTruncating(1 / Math.Max(Math.Sqrt(_runM2[j] / denominator), eps));
         }
     }
 
     public void Dispose()
     {
-        _blockSum.Dispose(); _blockM2.Dispose(); _mean.Dispose(); _std.Dispose();
+        _blockSum.Dispose(); _blockM2.Dispose(); _shift.Dispose(); _mean.Dispose(); _lo.Dispose(); _std.Dispose();
     }
 }
