@@ -29,17 +29,6 @@ class ExecutionMode(enum.IntEnum):
     ORT_PARALLEL = 1
 
 
-def get_available_providers() -> list[str]:
-    """The execution providers the loaded ONNX Runtime can use, in priority order (CPUExecutionProvider last)."""
-    return _impl().onnx_providers()
-
-
-def get_device() -> str:
-    """'CPU', or 'GPU' when a GPU provider is available."""
-    gpu = {"CUDAExecutionProvider", "TensorrtExecutionProvider", "ROCMExecutionProvider"}
-    return "GPU" if gpu & set(get_available_providers()) else "CPU"
-
-
 class SessionOptions:
     """Options of a session, with onnxruntime's names and defaults. A plain object: it pickles with the session."""
 

@@ -1,6 +1,7 @@
 """tiktoken's ``core``: the ``Encoding`` class."""
 from collections.abc import Collection, Sequence
 from collections.abc import Set as AbstractSet
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -17,6 +18,10 @@ class Encoding:
                  special_tokens: dict[str, int], explicit_n_vocab: int | None = None) -> None:
         """A custom encoding. ``pat_str`` is the split pattern (tiktoken's own patterns run on hand-written
         scanners, any other on .NET Regex with possessive quantifiers rewritten as atomic groups)."""
+
+    @classmethod
+    def _from_file(cls, name: str, path: Path, pat_str: str, special_tokens: dict[str, int],
+                   explicit_n_vocab: int | None) -> Encoding: ...
 
     def encode_ordinary(self, text: str) -> list[int]:
         """Encodes a string, treating special tokens as plain text."""

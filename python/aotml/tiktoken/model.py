@@ -8,7 +8,8 @@ from .registry import _index, get_encoding
 
 __all__ = ["MODEL_TO_ENCODING", "MODEL_PREFIX_TO_ENCODING", "encoding_for_model", "encoding_name_for_model"]
 
-# Model-name prefixes (tiktoken's model.py); exact names come from the bundled model table.
+# Exact model names (from the bundled table, through __getattr__ below) and model-name prefixes, as tiktoken's model.py.
+MODEL_TO_ENCODING: dict[str, str]
 MODEL_PREFIX_TO_ENCODING: dict[str, str] = {
     "o1-": "o200k_base",
     "o3-": "o200k_base",
