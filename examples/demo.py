@@ -6,6 +6,7 @@ import numpy as np
 import aotml
 import aotml.onnxruntime as ort
 import aotml.tiktoken as tiktoken
+from aotml.onnxruntime.capi.onnxruntime_pybind11_state import InvalidProtobuf
 
 print(f"aotml {aotml.__version__} (backend: {aotml.backend()}, ONNX Runtime {aotml.ort_version()})")
 
@@ -44,3 +45,7 @@ sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionP
 x = np.arange(8, dtype=np.float32).reshape(2, 4)
 (y,) = sess.run(None, {"x": x})
 print("onnx:", [(i.name, i.shape, i.type) for i in sess.get_inputs()], "->", y.tolist())
+try:
+    ort.InferenceSession(b"not a model")
+except InvalidProtobuf as e:  # onnxruntime's class for ORT's status code, and an aotml.OnnxRuntimeError
+    print("onnxruntime's errors:", type(e).__name__, isinstance(e, aotml.OnnxRuntimeError))

@@ -111,6 +111,21 @@ def test_session_outputs_outlive_the_session(backend):
     assert out == "[[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]] [[2.0, 2.0, 2.0], [2.0, 2.0, 2.0]]"
 
 
+def test_sequence_outputs_outlive_the_value_they_came_from(backend):
+    out = run_case(backend, """
+        n = 1 << 22
+        data = model_bytes([helper.make_node("SequenceConstruct", ["A", "B"], ["S"])],
+                           [vi("A", TensorProto.FLOAT, [n]), vi("B", TensorProto.FLOAT, [2])],
+                           [helper.make_tensor_sequence_value_info("S", TensorProto.FLOAT, None)])
+        s = ort.InferenceSession(data)
+        (seq,) = s.run(None, {"A": np.full(n, 3, np.float32), "B": np.array([4, 5], np.float32)})
+        del s
+        junk = churn()
+        print(float(seq[0].sum()) == 3.0 * n, seq[1].tolist())
+    """)
+    assert out == "True [4.0, 5.0]"
+
+
 def test_encode_results_outlive_their_encoding(backend):
     out = run_case(backend, """
         base = tiktoken.get_encoding("gpt2")
