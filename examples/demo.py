@@ -4,6 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 import aotml
+import aotml.onnxruntime as ort
+import aotml.tiktoken as tiktoken
+from aotml.onnxruntime.capi.onnxruntime_pybind11_state import InvalidProtobuf
 
 print(f"aotml {aotml.__version__} (backend: {aotml.backend()}, ONNX Runtime {aotml.ort_version()})")
 
@@ -22,7 +25,7 @@ except aotml.InvalidArgument as e:  # also a ValueError
     print("clear errors:", e)
 
 # tiktoken-compatible tokenization: the encodings ship in the wheel; ids identical to tiktoken's.
-enc = aotml.encoding_for_model("gpt-4o")
+enc = tiktoken.encoding_for_model("gpt-4o")
 ids = enc.encode("Hello from a NativeAOT engine! <|endoftext|>", allowed_special="all")
 print(f"{enc.name}: {ids} -> {enc.decode(ids)!r}; {enc.count_tokens('tokens counted without a list')} tokens")
 batch, offsets = enc.encode_batch_to_numpy(["one", "two words", "three little words"], num_threads=2)
@@ -38,7 +41,11 @@ graph = helper.make_graph(
     [helper.make_tensor("w", TensorProto.FLOAT, [4, 3], np.linspace(-1, 1, 12).tolist())])
 model = helper.make_model(graph, producer_name="aotml-demo", opset_imports=[helper.make_opsetid("", 17)])
 model.ir_version = 8
-sess = aotml.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
 x = np.arange(8, dtype=np.float32).reshape(2, 4)
 (y,) = sess.run(None, {"x": x})
 print("onnx:", [(i.name, i.shape, i.type) for i in sess.get_inputs()], "->", y.tolist())
+try:
+    ort.InferenceSession(b"not a model")
+except InvalidProtobuf as e:  # onnxruntime's class for ORT's status code, and an aotml.OnnxRuntimeError
+    print("onnxruntime's errors:", type(e).__name__, isinstance(e, aotml.OnnxRuntimeError))

@@ -14,7 +14,7 @@ PYTHONPATH = f"{Path(aotml.__file__).parent.parent}:{Path(__file__).parent}"
 def forked_child_status(backend: str, setup: str, child_ok: str) -> str:
     """Runs `setup` on `backend`, forks, evaluates `child_ok` in the child; returns the parent's 'child <code>' line."""
     script = "\n".join([
-        "import os, numpy as np, aotml",
+        "import os, numpy as np, aotml, aotml.onnxruntime as ort, aotml.tiktoken as tiktoken",
         "from aotml import _backend",
         f"_backend.select({backend!r})",
         textwrap.dedent(setup),

@@ -1,5 +1,5 @@
 """ONNX's own conformance data (Debian's libonnx-testdata): the simple, pytorch-converted and pytorch-operator suites
-through aotml.InferenceSession, inputs and expected outputs read with onnx.numpy_helper. Every case must match
+through ort.InferenceSession, inputs and expected outputs read with onnx.numpy_helper. Every case must match
 (rtol 1e-3, atol 1e-7) except the ones ONNX Runtime itself refuses to load, listed below with ORT's reason."""
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from onnx import numpy_helper
 
 import aotml
+import aotml.onnxruntime as ort
 
 DATA = Path("/usr/share/libonnx-testdata/data")
 SUITES = ["simple", "pytorch-converted", "pytorch-operator"]
@@ -95,13 +96,13 @@ def test_conformance(backend, case):
     model_path = DATA / case / "model.onnx"
     if case in ORT_REJECTS:
         with pytest.raises(aotml.OnnxRuntimeError) as e:
-            aotml.InferenceSession(model_path)
+            ort.InferenceSession(model_path)
         assert ORT_REJECTS[case] in str(e.value)
         return
     model = onnx.load(str(model_path))
     initializers = {i.name for i in model.graph.initializer}
     inputs = [i for i in model.graph.input if i.name not in initializers]
-    session = aotml.InferenceSession(model_path)
+    session = ort.InferenceSession(model_path)
     datasets = sorted(glob.glob(str(DATA / case / "test_data_set_*")))
     assert datasets
     for ds in datasets:

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 import aotml
+import aotml.onnxruntime as ort
 from forking import forked_child_status
 from gil import count_during
 from onnx_models import add_one, mlp, mlp_reference, slow_chain
@@ -20,7 +21,7 @@ PYTHONPATH = str(Path(aotml.__file__).parent.parent)
 
 def test_eight_threads_share_one_session_and_every_output_is_exact(backend):
     data, weights = mlp(32, 64, 16)
-    s = aotml.InferenceSession(data)
+    s = ort.InferenceSession(data)
     rng = np.random.default_rng(7)
     inputs = [rng.standard_normal((1 + i % 5, 32)).astype(np.float32) for i in range(8 * 300)]
     # Single-threaded results are the reference: the same kernels must give the same bits under contention.
@@ -47,9 +48,9 @@ def test_eight_threads_share_one_session_and_every_output_is_exact(backend):
 
 
 def test_gil_is_released_during_a_run(backend):
-    o = aotml.SessionOptions()
+    o = ort.SessionOptions()
     o.intra_op_num_threads = 1
-    s = aotml.InferenceSession(slow_chain(24, 512), sess_options=o)
+    s = ort.InferenceSession(slow_chain(24, 512), sess_options=o)
     x = np.random.default_rng(0).standard_normal((512, 512)).astype(np.float32)
     s.run(None, {"X": x})
     start = time.perf_counter()
@@ -63,13 +64,13 @@ def test_gil_is_released_during_a_run(backend):
 def test_session_creation_releases_the_gil(backend):
     data, _ = mlp(384, 1536, 384)
     sessions: list = []
-    count = count_during(lambda: sessions.append(aotml.InferenceSession(data)))
+    count = count_during(lambda: sessions.append(ort.InferenceSession(data)))
     assert len(sessions) == 3 and count > 1000
 
 
 def test_rss_stays_flat_over_20000_runs(backend):
     script = textwrap.dedent(f"""
-        import numpy as np, aotml, sys
+        import numpy as np, aotml.onnxruntime as ort, sys
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from aotml import _backend
         from onnx_models import add_one
@@ -78,9 +79,9 @@ def test_rss_stays_flat_over_20000_runs(backend):
             for line in open("/proc/self/status"):
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1]) * 1024
-        s = aotml.InferenceSession(add_one())
+        s = ort.InferenceSession(add_one())
         x = np.ones((1, 16), np.float32)
-        strings = aotml.InferenceSession(__import__("onnx_models").identity(8, [2]))
+        strings = ort.InferenceSession(__import__("onnx_models").identity(8, [2]))
         words = np.array(["alpha", "beta"])
         for _ in range(2000):
             s.run(None, {{"X": x}}); strings.run(None, {{"X": words}})
@@ -103,10 +104,10 @@ def test_rss_stays_flat_over_20000_runs(backend):
 def test_forked_child_can_run_a_session(backend):
     setup = """
         from onnx_models import add_one
-        s = aotml.InferenceSession(add_one())
+        s = ort.InferenceSession(add_one())
         x = np.ones((1, 16), np.float32)
         s.run(None, {"X": x})
     """
     child_ok = ('float(s.run(None, {"X": x})[0].sum()) == 32.0 and '
-                'float(aotml.InferenceSession(add_one()).run(None, {"X": x})[0].sum()) == 32.0')
+                'float(ort.InferenceSession(add_one()).run(None, {"X": x})[0].sum()) == 32.0')
     assert forked_child_status(backend, setup, child_ok) == "child 0"

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 import pytest
 
-import aotml
+import aotml.tiktoken as tiktoken
 from aotml import EncodeError, TokenizerConfigError, UnknownTokenError
 
 CL100K = "cl100k_base"
@@ -21,26 +21,26 @@ SAMPLE = "The quick brown 🦊 jumps over 13 lazy dogs.\r\n\tÜnïcödé — 日
 
 @pytest.fixture
 def cl100k(backend):
-    return aotml.get_encoding(CL100K)
+    return tiktoken.get_encoding(CL100K)
 
 
 # ---- bundled encodings and the model table ---------------------------------------------------------------------
 def test_list_and_attributes(backend):
-    assert aotml.list_encoding_names() == ["cl100k_base", "gpt2", "o200k_base", "p50k_base", "p50k_edit", "r50k_base"]
+    assert tiktoken.list_encoding_names() == ["cl100k_base", "gpt2", "o200k_base", "p50k_base", "p50k_edit", "r50k_base"]
     expected = {"gpt2": (50257, 50256), "r50k_base": (50257, 50256), "p50k_base": (50281, 50256),
                 "p50k_edit": (50284, 50256), "cl100k_base": (100277, 100257), "o200k_base": (200019, 199999)}
     for name, (n_vocab, eot) in expected.items():
-        enc = aotml.get_encoding(name)
+        enc = tiktoken.get_encoding(name)
         assert (enc.name, enc.n_vocab, enc.max_token_value, enc.eot_token) == (name, n_vocab, n_vocab - 1, eot)
         assert repr(enc) == f"<Encoding {name!r}>"
-    assert aotml.get_encoding(CL100K).special_tokens_set == {
+    assert tiktoken.get_encoding(CL100K).special_tokens_set == {
         "<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|endofprompt|>"}
 
 
 def test_get_encoding_is_cached_and_unknown_names_fail(backend):
-    assert aotml.get_encoding(CL100K) is aotml.get_encoding(CL100K)
+    assert tiktoken.get_encoding(CL100K) is tiktoken.get_encoding(CL100K)
     with pytest.raises(ValueError, match="Unknown encoding 'nope'.*cl100k_base"):
-        aotml.get_encoding("nope")
+        tiktoken.get_encoding("nope")
 
 
 @pytest.mark.parametrize("model,name", [
@@ -50,13 +50,13 @@ def test_get_encoding_is_cached_and_unknown_names_fail(backend):
     ("gpt2", "gpt2"), ("o1-mini", "o200k_base"), ("gpt-4.1-nano-2099-01-01", "o200k_base"),
     ("ft:gpt-3.5-turbo:org:x", "cl100k_base"), ("text-embedding-3-small", "cl100k_base")])
 def test_encoding_for_model(backend, model, name):
-    assert aotml.encoding_for_model(model) is aotml.get_encoding(name)
-    assert aotml.encoding_name_for_model(model) == name
+    assert tiktoken.encoding_for_model(model) is tiktoken.get_encoding(name)
+    assert tiktoken.encoding_name_for_model(model) == name
 
 
 def test_encoding_for_unknown_model(backend):
     with pytest.raises(KeyError, match="Could not automatically map llama-3"):
-        aotml.encoding_for_model("llama-3")
+        tiktoken.encoding_for_model("llama-3")
 
 
 def test_bundled_ranks_equal_gpt_tokenizers_tiktoken_files(backend, npm_modules):
@@ -65,14 +65,14 @@ def test_bundled_ranks_equal_gpt_tokenizers_tiktoken_files(backend, npm_modules)
     if not data.is_dir():
         pytest.skip("gpt-tokenizer is not installed under build/npm: run `python3 build.py test`")
     for name in ("r50k_base", "p50k_base", "cl100k_base", "o200k_base"):
-        ranks = aotml.load_tiktoken_bpe(data / f"{name}.tiktoken")
-        assert ranks == aotml.get_encoding(name)._mergeable_ranks, name
+        ranks = tiktoken.load_tiktoken_bpe(data / f"{name}.tiktoken")
+        assert ranks == tiktoken.get_encoding(name)._mergeable_ranks, name
 
 
 # ---- encoding: documented values, special tokens --------------------------------------------------------------------
 def test_documented_ids(backend):
     # From tiktoken's README, core.py docstrings and test suite.
-    gpt2 = aotml.get_encoding("gpt2")
+    gpt2 = tiktoken.get_encoding("gpt2")
     assert gpt2.encode("hello world") == [31373, 995]
     assert gpt2.decode([31373, 995]) == "hello world"
     assert gpt2.encode("<|endoftext|>", allowed_special={"<|endoftext|>"}) == [50256]
@@ -82,10 +82,10 @@ def test_documented_ids(backend):
     assert gpt2.decode_single_token_bytes(31373) == b"hello"
     assert gpt2.decode_tokens_bytes([31373, 995]) == [b"hello", b" world"]
     assert gpt2.decode_with_offsets([31373, 995]) == ("hello world", [0, 5])
-    cl = aotml.get_encoding(CL100K)
+    cl = tiktoken.get_encoding(CL100K)
     assert cl.encode("hello world") == [15339, 1917]
     assert cl.encode("👍") == [9468, 239, 235]
-    assert aotml.get_encoding("o200k_base").encode("hello world") == [24912, 2375]
+    assert tiktoken.get_encoding("o200k_base").encode("hello world") == [24912, 2375]
     assert gpt2.encode_ordinary_batch(["hello world", "goodbye world"]) == [[31373, 995], [11274, 16390, 995]]
 
 
@@ -115,8 +115,8 @@ def test_encode_ordinary_treats_specials_as_text(cl100k):
 
 
 def test_round_trips_and_counts(backend):
-    for name in aotml.list_encoding_names():
-        enc = aotml.get_encoding(name)
+    for name in tiktoken.list_encoding_names():
+        enc = tiktoken.get_encoding(name)
         ids = enc.encode(SAMPLE)
         assert enc.decode(ids) == SAMPLE
         assert enc.count_tokens(SAMPLE) == len(ids)
@@ -191,8 +191,8 @@ def test_threads_share_one_encoding(cl100k):
 
 # ---- custom encodings, rank files, pickling ------------------------------------------------------------------------
 def test_custom_encoding_from_ranks_matches_bundled(backend):
-    base = aotml.get_encoding(CL100K)
-    enc = aotml.Encoding("cl100k_im", pat_str=base._pat_str, mergeable_ranks=base._mergeable_ranks,
+    base = tiktoken.get_encoding(CL100K)
+    enc = tiktoken.Encoding("cl100k_im", pat_str=base._pat_str, mergeable_ranks=base._mergeable_ranks,
                          special_tokens={**base._special_tokens, "<|im_start|>": 100264, "<|im_end|>": 100265})
     assert enc.encode(SAMPLE) == base.encode(SAMPLE)
     assert enc.encode("<|im_start|>hi<|im_end|>", allowed_special="all") == [100264, 6151, 100265]
@@ -203,23 +203,23 @@ def test_custom_encoding_from_ranks_matches_bundled(backend):
 
 
 def test_custom_pattern_uses_the_regex_path_with_the_same_results(backend):
-    base = aotml.get_encoding(CL100K)
+    base = tiktoken.get_encoding(CL100K)
     # The same language written differently (a group around it) cannot use the hand-written scanner.
     wrapped = "(?:" + base._pat_str + ")"
-    enc = aotml.Encoding("cl100k_regex", pat_str=wrapped, mergeable_ranks=base._mergeable_ranks, special_tokens={})
+    enc = tiktoken.Encoding("cl100k_regex", pat_str=wrapped, mergeable_ranks=base._mergeable_ranks, special_tokens={})
     bmp_text = SAMPLE.replace("🦊", "") + " don'T  stop\r\n\r\n  123456 ÀÉÎ ﬁ"
     assert enc.encode(bmp_text) == base.encode_ordinary(bmp_text)
     # Astral characters keep their category on the regex path too: letters, digits, marks and symbols.
     astral = "ok 👍🏽 fine 👨\u200d👩\u200d👧 🦊! 𝐀𝐁𝐜 x𝑥 𠀀𠀁 𝟙𝟚𝟛𝟜 \U000e0041 \U0010fffd 𐐀𐐨's"
     assert enc.encode(astral) == base.encode_ordinary(astral)
     # Possessive quantifiers (PCRE/Rust syntax) are accepted and become atomic groups.
-    poss = aotml.Encoding("poss", pat_str=r"\p{L}++|\p{N}{1,3}+|\s++|[^\s\p{L}\p{N}]++",
+    poss = tiktoken.Encoding("poss", pat_str=r"\p{L}++|\p{N}{1,3}+|\s++|[^\s\p{L}\p{N}]++",
                           mergeable_ranks=base._mergeable_ranks, special_tokens={})
     assert poss.decode(poss.encode("abc 123 !!")) == "abc 123 !!"
 
 
 def test_pickle_bundled_by_name(backend):
-    enc = aotml.get_encoding("o200k_base")
+    enc = tiktoken.get_encoding("o200k_base")
     data = pickle.dumps(enc)
     assert len(data) < 200
     assert pickle.loads(data) is enc
@@ -228,40 +228,40 @@ def test_pickle_bundled_by_name(backend):
 def test_load_tiktoken_bpe_and_errors_naming_the_line(backend, tmp_path: Path):
     good = tmp_path / "tiny.tiktoken"
     good.write_bytes(b"YQ== 0\nYg== 1\n\nYWI= 2\r\n")
-    assert aotml.load_tiktoken_bpe(good) == {b"a": 0, b"b": 1, b"ab": 2}
+    assert tiktoken.load_tiktoken_bpe(good) == {b"a": 0, b"b": 1, b"ab": 2}
     bad = tmp_path / "bad.tiktoken"
     bad.write_bytes(b"YQ== 0\nYg== 1\nnot base64! 2\n")
     with pytest.raises(TokenizerConfigError, match=r"bad\.tiktoken: line 3"):
-        aotml.load_tiktoken_bpe(bad)
+        tiktoken.load_tiktoken_bpe(bad)
     bad.write_bytes(b"YQ== 0\nYg== x\n")
     with pytest.raises(TokenizerConfigError, match="line 2: rank 'x'"):
-        aotml.load_tiktoken_bpe(bad)
+        tiktoken.load_tiktoken_bpe(bad)
     bad.write_bytes(b"YQ== 0 extra\n")
     with pytest.raises(TokenizerConfigError, match="line 1"):
-        aotml.load_tiktoken_bpe(bad)
+        tiktoken.load_tiktoken_bpe(bad)
     with pytest.raises(FileNotFoundError):
-        aotml.load_tiktoken_bpe(tmp_path / "missing.tiktoken")
+        tiktoken.load_tiktoken_bpe(tmp_path / "missing.tiktoken")
     with pytest.raises(ValueError, match="Hash mismatch"):
-        aotml.load_tiktoken_bpe(good, expected_hash="0" * 64)
+        tiktoken.load_tiktoken_bpe(good, expected_hash="0" * 64)
     with pytest.raises(ValueError, match="does not fetch URLs"):
-        aotml.load_tiktoken_bpe("https://openaipublic.blob.core.windows.net/encodings/r50k_base.tiktoken")
+        tiktoken.load_tiktoken_bpe("https://openaipublic.blob.core.windows.net/encodings/r50k_base.tiktoken")
 
 
 def test_malformed_encodings_are_config_errors(backend):
     ranks = {bytes([i]): i for i in range(256)}
     with pytest.raises(TokenizerConfigError, match="explicit_n_vocab"):
-        aotml.Encoding("x", pat_str=r"\w+", mergeable_ranks=ranks, special_tokens={}, explicit_n_vocab=300)
+        tiktoken.Encoding("x", pat_str=r"\w+", mergeable_ranks=ranks, special_tokens={}, explicit_n_vocab=300)
     with pytest.raises(TokenizerConfigError, match="also a mergeable rank"):
-        aotml.Encoding("x", pat_str=r"\w+", mergeable_ranks=ranks, special_tokens={"<s>": 5})
+        tiktoken.Encoding("x", pat_str=r"\w+", mergeable_ranks=ranks, special_tokens={"<s>": 5})
     with pytest.raises(TokenizerConfigError, match="regular expression"):
-        aotml.Encoding("x", pat_str="(unclosed", mergeable_ranks=ranks, special_tokens={})
+        tiktoken.Encoding("x", pat_str="(unclosed", mergeable_ranks=ranks, special_tokens={})
     with pytest.raises(TokenizerConfigError, match="duplicate token"):
         _duplicate_token()
     with pytest.raises(TypeError):
-        aotml.Encoding("x", pat_str=r"\w+", mergeable_ranks={"a": 0}, special_tokens={})  # type: ignore[dict-item]
+        tiktoken.Encoding("x", pat_str=r"\w+", mergeable_ranks={"a": 0}, special_tokens={})  # type: ignore[dict-item]
     with pytest.raises(TypeError):
-        aotml.Encoding("x", pat_str=r"\w+", mergeable_ranks=ranks, special_tokens={"<s>": "1"})  # type: ignore[dict-item]
-    small = aotml.Encoding("small", pat_str=r"\w+|\s+|.", mergeable_ranks={b"a": 0, b"b": 1}, special_tokens={})
+        tiktoken.Encoding("x", pat_str=r"\w+", mergeable_ranks=ranks, special_tokens={"<s>": "1"})  # type: ignore[dict-item]
+    small = tiktoken.Encoding("small", pat_str=r"\w+|\s+|.", mergeable_ranks={b"a": 0, b"b": 1}, special_tokens={})
     with pytest.raises(EncodeError, match="byte 0x63 has no token"):
         small.encode("abc")
 
@@ -310,7 +310,7 @@ def test_encode_single_token_unknown(cl100k):
     assert cl100k.encode_single_token(b" world") == 1917
 
 
-_REGEX_PATH: dict[str, aotml.Encoding] = {}
+_REGEX_PATH: dict[str, tiktoken.Encoding] = {}
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -320,9 +320,9 @@ _REGEX_PATH: dict[str, aotml.Encoding] = {}
 def test_regex_path_agrees_with_the_scanners(backend, text):
     # Any pattern tiktoken does not ship runs on .NET Regex; the shipped ones written differently must agree.
     for name in ("cl100k_base", "o200k_base"):
-        base = aotml.get_encoding(name)
+        base = tiktoken.get_encoding(name)
         enc = _REGEX_PATH.get(name)
         if enc is None:
-            enc = _REGEX_PATH[name] = aotml.Encoding(f"{name}-regex", pat_str="(?:" + base._pat_str + ")",
+            enc = _REGEX_PATH[name] = tiktoken.Encoding(f"{name}-regex", pat_str="(?:" + base._pat_str + ")",
                                                      mergeable_ranks=base._mergeable_ranks, special_tokens={})
         assert enc.encode(text) == base.encode_ordinary(text), name

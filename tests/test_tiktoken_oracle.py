@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import aotml
+import aotml.tiktoken as tiktoken
 from support.corpora import english_prose, manpages, source_code
 from tiktoken_oracle import Oracle
 
@@ -46,7 +46,7 @@ def first_difference(a: list[int], b: list[int]) -> str:
     return f"first difference at token {i}: aotml {a[i:i + 8]} tiktoken {b[i:i + 8]}"
 
 
-def assert_same(enc: aotml.Encoding, oracle: Oracle, texts: list[str]) -> None:
+def assert_same(enc: tiktoken.Encoding, oracle: Oracle, texts: list[str]) -> None:
     expected = oracle.ask(enc.name, texts, ordinary=True)
     got = enc.encode_ordinary_batch(texts, num_threads=2)
     for i, (text, g, e) in enumerate(zip(texts, got, expected)):
@@ -57,7 +57,7 @@ def assert_same(enc: aotml.Encoding, oracle: Oracle, texts: list[str]) -> None:
 @pytest.mark.parametrize("corpus", ["prose", "code", "man-de", "man-fr", "man-ja", "man-ru", "man-zh_CN"])
 @pytest.mark.parametrize("name", ALL)
 def test_real_text(backend, oracle, corpora, name, corpus):
-    enc = aotml.get_encoding(name)
+    enc = tiktoken.get_encoding(name)
     texts = corpora[corpus]
     assert_same(enc, oracle, texts)
     # The single-text path and the batch path agree.
@@ -85,7 +85,7 @@ def code_point_texts() -> list[str]:
 
 @pytest.mark.parametrize("name", PATTERNS)
 def test_every_code_point(backend, oracle, name):
-    assert_same(aotml.get_encoding(name), oracle, code_point_texts())
+    assert_same(tiktoken.get_encoding(name), oracle, code_point_texts())
 
 
 # ---- generated strings -------------------------------------------------------------------------------------------------
@@ -107,7 +107,7 @@ SETTINGS = settings(max_examples=250, deadline=None, suppress_health_check=[Heal
 @SETTINGS
 @given(text=fragment_text | any_text)
 def test_generated_strings(backend, oracle, name, text):
-    enc = aotml.get_encoding(name)
+    enc = tiktoken.get_encoding(name)
     ids = enc.encode_ordinary(text)
     assert ids == oracle.encode_ordinary(name, text)
     assert enc.decode(ids) == text
@@ -119,7 +119,7 @@ def test_generated_strings(backend, oracle, name, text):
 @given(text=st.lists(st.sampled_from(FRAGMENTS) | st.just("\ud800") | st.just("\udfff") | st.just("\ud83d"),
                      max_size=20).map("".join))
 def test_lone_surrogates_become_replacement_characters(backend, oracle, name, text):
-    enc = aotml.get_encoding(name)
+    enc = tiktoken.get_encoding(name)
     fixed = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     assert enc.encode_ordinary(text) == oracle.encode_ordinary(name, text) == enc.encode_ordinary(fixed)
 
@@ -129,7 +129,7 @@ def test_lone_surrogates_become_replacement_characters(backend, oracle, name, te
 @pytest.mark.parametrize("char", ["a", " ", "!", "\n", "日", "1", "é"])
 def test_long_runs_of_one_character(backend, oracle, name, char):
     # tiktoken's merge is quadratic, so the oracle gets 20,000 characters; aotml's own 1 MB run is below.
-    enc = aotml.get_encoding(name)
+    enc = tiktoken.get_encoding(name)
     text = char * 20_000
     assert enc.encode_ordinary(text) == oracle.encode_ordinary(name, text)
 
@@ -139,18 +139,18 @@ def test_random_base64_megabyte(backend, oracle, name):
     rnd = random.Random(4)
     alphabet = string.ascii_letters + string.digits + "+/"
     text = "".join(rnd.choices(alphabet, k=1_000_000))
-    assert_same(aotml.get_encoding(name), oracle, [text])
+    assert_same(tiktoken.get_encoding(name), oracle, [text])
 
 
 def test_hundred_thousand_character_word(backend, oracle):
     rnd = random.Random(5)
     word = "".join(rnd.choices(string.ascii_lowercase, k=100_000))
-    assert_same(aotml.get_encoding("cl100k_base"), oracle, [word])
+    assert_same(tiktoken.get_encoding("cl100k_base"), oracle, [word])
 
 
 @pytest.mark.parametrize("char", ["a", " ", "!", "日"])
 def test_megabyte_of_one_character_round_trips(backend, char):
-    enc = aotml.get_encoding("o200k_base")
+    enc = tiktoken.get_encoding("o200k_base")
     text = char * (1_000_000 // len(char.encode()))
     ids = enc.encode_ordinary(text)
     assert enc.decode(ids) == text
@@ -173,7 +173,7 @@ DISALLOWED = ["all", (), {"<|endoftext|>"}, {"<|fim_middle|>"}]
 @pytest.mark.parametrize("allowed", ALLOWED, ids=lambda a: str(sorted(a)) if a != "all" else "all")
 @pytest.mark.parametrize("disallowed", DISALLOWED, ids=lambda d: str(sorted(d)) if d != "all" else "all")
 def test_special_token_policies(backend, oracle, name, allowed, disallowed):
-    enc = aotml.get_encoding(name)
+    enc = tiktoken.get_encoding(name)
     known = enc.special_tokens_set
     allowed = allowed if allowed == "all" else {t for t in allowed if t in known}
     disallowed = disallowed if disallowed == "all" else {t for t in disallowed if t in known}

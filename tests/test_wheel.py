@@ -35,7 +35,8 @@ def venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
 def test_wheel_contents_and_tag(wheel: Path):
     names = zipfile.ZipFile(wheel).namelist()
     for required in ("aotml/__init__.py", "aotml/__init__.pyi", "aotml/py.typed", "aotml/libaotml.so",
-                     "aotml/libonnxruntime.so", "aotml/_ext.abi3.so", "aotml/_ctypes.py"):
+                     "aotml/libonnxruntime.so", "aotml/_ext.abi3.so", "aotml/_ctypes.py", "aotml/tiktoken/core.pyi",
+                     "aotml/tiktoken/registry.py", "aotml/onnxruntime/capi/onnxruntime_pybind11_state.py"):
         assert required in names, f"{required} missing from {wheel.name}"
     assert not [n for n in names if n.endswith((".c", ".h", ".cs"))], "sources do not belong in the wheel"
     assert not [n for n in names if n.endswith((".dll", ".lib", ".dylib"))], "only linux-x64 libraries belong in it"
@@ -58,7 +59,9 @@ def test_installed_wheel_imports_without_the_source_tree(venv: Path, tmp_path: P
               "print(aotml.__file__)\n"
               "print(aotml.backend(), aotml.__version__, aotml.ort_version())\n"
               "y = aotml.l2_normalize(array.array('f', [3.0, 4.0]))\n"
-              "print(type(y).__name__, list(y))\n")
+              "print(type(y).__name__, list(y))\n"
+              "import aotml.tiktoken as tiktoken\n"
+              "print(tiktoken.get_encoding('gpt2').encode('hello world'), 'numpy' in sys.modules)\n")
     r = subprocess.run([str(venv), "-c", script], capture_output=True, text=True, cwd=tmp_path,
                        env={"PATH": os.environ.get("PATH", "")}, timeout=120)
     assert r.returncode == 0, r.stderr
@@ -66,6 +69,7 @@ def test_installed_wheel_imports_without_the_source_tree(venv: Path, tmp_path: P
     assert str(venv.parent.parent) in lines[0] and str(ROOT) not in lines[0]
     assert lines[1] == "ext 0.1.0 1.31.1"
     assert lines[2] == "memoryview [0.6000000238418579, 0.800000011920929]"  # float32 0.6 and 0.8, without numpy
+    assert lines[3] == "[31373, 995] False"  # the tiktoken drop-in needs no numpy either
 
 
 def test_pip_install_from_the_checkout(tmp_path: Path):

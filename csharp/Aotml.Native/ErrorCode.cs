@@ -14,4 +14,8 @@ internal enum ErrorCode
     OutOfMemory = 8,
     Internal = 9,
     OnnxRuntimeUnavailable = 10,
+
+    /// <summary>ONNX Runtime's own error: the status is this base plus its OrtErrorCode (1 = FAIL ... 11 = EP_FAIL), so
+    /// Python raises onnxruntime's exception for it. <see cref="OnnxRuntime"/> remains for a code out of range.</summary>
+    OnnxRuntimeCodeBase = 100,
 }

@@ -46,6 +46,7 @@ internal static unsafe class LastError
         ConfigurationException => ErrorCode.Config,
         EncodeException => ErrorCode.Encode,
         OnnxRuntimeUnavailableException => ErrorCode.OnnxRuntimeUnavailable,
+        OnnxRuntimeException { OrtCode: > 0 and < 100 } ort => ErrorCode.OnnxRuntimeCodeBase + ort.OrtCode,
         OnnxRuntimeException => ErrorCode.OnnxRuntime,
         FileNotFoundException or DirectoryNotFoundException => ErrorCode.FileNotFound,
         KeyNotFoundException => ErrorCode.Key,

@@ -1,18 +1,10 @@
 from typing import Any, Literal
 
-from .tiktoken import (Encoding as Encoding, encoding_for_model as encoding_for_model,
-                       encoding_name_for_model as encoding_name_for_model, get_encoding as get_encoding,
-                       list_encoding_names as list_encoding_names, load_tiktoken_bpe as load_tiktoken_bpe)
-
 from ._errors import (AotmlError as AotmlError, EncodeError as EncodeError,
                       EngineFileNotFoundError as EngineFileNotFoundError, InvalidArgument as InvalidArgument,
                       OnnxRuntimeError as OnnxRuntimeError, OnnxRuntimeUnavailableError as OnnxRuntimeUnavailableError,
                       RunCancelledError as RunCancelledError, TokenizerConfigError as TokenizerConfigError,
                       UnknownTokenError as UnknownTokenError)
-from .onnx import (ExecutionMode as ExecutionMode, GraphOptimizationLevel as GraphOptimizationLevel,
-                   InferenceSession as InferenceSession, IOBinding as IOBinding, ModelMetadata as ModelMetadata,
-                   NodeArg as NodeArg, OrtValue as OrtValue, RunOptions as RunOptions, SessionOptions as SessionOptions,
-                   get_available_providers as get_available_providers, get_device as get_device)
 
 __version__: str
 

@@ -157,19 +157,21 @@ _FORMAT_OF_CHAR = {c: c.encode() for c in "fdebBhHiIlLqQ?"}
 def onnx_session_run(session, run_options, name_index, feed, handles, output_index, raw):  # type: ignore[no-untyped-def]
     # Mirrors _ext_onnx.c: plain C-contiguous numeric ndarrays are read in place, anything else returns None so that
     # onnx.py prepares the feed. The array's address comes from numpy itself (no Py_buffer round trip through
-    # ctypes.pythonapi, which costs more than the run); the arrays stay referenced by `feed` for the call.
+    # ctypes.pythonapi, which costs more than the run). `pinned` holds every array read in place until the run
+    # returns: another thread may empty `feed` while the GIL is released.
     if type(feed) is not dict or type(name_index) is not dict or (handles is not None and type(handles) is not dict):
         return None
     ndarray = _numpy().ndarray
-    n_feed = len(feed)
-    n_in = n_feed + (len(handles) if handles else 0)
+    items = list(feed.items())  # one snapshot: other threads run between bytecodes here
+    n_in = len(items) + (len(handles) if handles else 0)
     n_out = len(output_index)
     index = (c_int32 * max(n_in, 1))()
     bufs = (_c.Buffer * max(n_in, 1))()
     values = (c_void_p * max(n_in, 1))()
     shapes = []
+    pinned = []
     i = 0
-    for name, value in feed.items():
+    for name, value in items:
         k = name_index.get(name)
         if k is None or type(value) is not ndarray or not value.flags.c_contiguous:
             return None
@@ -180,6 +182,7 @@ def onnx_session_run(session, run_options, name_index, feed, handles, output_ind
         shape = value.shape
         dims = (c_int64 * max(len(shape), 1))(*shape)
         shapes.append(dims)
+        pinned.append(value)
         index[i] = k
         b = bufs[i]
         b.data = value.ctypes.data
@@ -200,6 +203,7 @@ def onnx_session_run(session, run_options, name_index, feed, handles, output_ind
     out_index = (c_int32 * n_out)(*output_index)
     outs = (OnnxValue * n_out)()
     _check(_lib.aotml_onnx_session_run(session, run_options, n_in, index, bufs, values, n_out, out_index, 0, outs))
+    del pinned
     return _wrap_all(outs, n_out, raw)
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 __all__ = [
     "AotmlError", "InvalidArgument", "TokenizerConfigError", "EncodeError", "OnnxRuntimeError",
     "OnnxRuntimeUnavailableError", "RunCancelledError", "UnknownTokenError", "EngineFileNotFoundError",
-    "from_status",
+    "from_status", "ORT_CODE_BASE",
 ]
 
 OK, INVALID_ARGUMENT, CONFIG, ENCODE, ONNXRUNTIME, FILE_NOT_FOUND, KEY, CANCELLED, OUT_OF_MEMORY, INTERNAL, \
     ORT_UNAVAILABLE = range(11)
+# ONNX Runtime's own errors come back as ORT_CODE_BASE + OrtErrorCode, and raise onnxruntime's exception classes.
+ORT_CODE_BASE = 100
 
 
 class AotmlError(Exception):
@@ -68,8 +70,20 @@ _BY_STATUS: dict[int, type[BaseException]] = {
 }
 
 
+def _ort_error(code: int) -> type[BaseException]:
+    """onnxruntime's exception class for an OrtErrorCode (they live in the drop-in, which imports numpy: ORT's
+    errors only come from calls it made, so it is loaded already)."""
+    try:
+        from .onnxruntime.capi import onnxruntime_pybind11_state as state
+    except ImportError:  # pragma: no cover - numpy missing: still the right family
+        return OnnxRuntimeError
+    return state.BY_CODE.get(code, OnnxRuntimeError)
+
+
 def from_status(status: int, message: str) -> BaseException:
     """The exception for a failed engine call (both backends call this, so both raise the same)."""
+    if ORT_CODE_BASE < status < ORT_CODE_BASE + 100:
+        return _ort_error(status - ORT_CODE_BASE)(message)
     cls = _BY_STATUS.get(status, AotmlError)
     if cls is AotmlError and status not in _BY_STATUS:
         message = f"engine status {status}: {message}"

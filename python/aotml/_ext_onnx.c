@@ -291,10 +291,14 @@ static int int_tuple(PyObject* seq, int32_t** out, Py_ssize_t* n, int32_t* stack
     return 0;
 }
 
+#define MAX_DIMS 64   /* NPY_MAXDIMS of numpy 2 (numpy 1: 32) */
+
 /* Adds one input to the call's arrays: a value handle, or a C-contiguous numeric buffer read in place. Returns 1 when
- * added, 0 when the value needs the prepared path, -1 on error. */
+ * added, 0 when the value needs the prepared path, -1 on error. An array read in place is pinned for the call: a
+ * reference goes to *ref (the caller drops it after the run) and its shape is copied to dims, since another thread
+ * may empty the feed dict or reshape the array while the GIL is released. */
 static int add_input(PyObject* name_index, PyObject* key, PyObject* value, int is_handle, int32_t* index, void** handle,
-                     aotml_buffer* buf, Py_buffer* views, Py_ssize_t* held) {
+                     aotml_buffer* buf, Py_buffer* views, Py_ssize_t* held, PyObject** ref, int64_t* dims) {
     PyObject* idx = PyDict_GetItemWithError(name_index, key);
     if (!idx) return PyErr_Occurred() ? -1 : 0;
     if (index_arg(idx, index) < 0) return -1;
@@ -311,15 +315,18 @@ static int add_input(PyObject* name_index, PyObject* key, PyObject* value, int i
         np_descr_head* d = (np_descr_head*)a->descr;
         Py_ssize_t itemsize = 0;
         const char* fmt = np_format(d->type_num, &itemsize);
-        if (!fmt || !(a->flags & NP_C_CONTIGUOUS) || !(d->byteorder == '=' || d->byteorder == '<' || d->byteorder == '|'))
+        if (!fmt || !(a->flags & NP_C_CONTIGUOUS) || !(d->byteorder == '=' || d->byteorder == '<' || d->byteorder == '|')
+            || a->nd > MAX_DIMS)
             return 0;
+        for (int k = 0; k < a->nd; k++) dims[k] = (int64_t)a->dimensions[k];
         buf->data = a->data;
-        buf->shape = (const int64_t*)a->dimensions;
+        buf->shape = dims;
         buf->format = fmt;
         buf->itemsize = itemsize;
         buf->ndim = a->nd;
         buf->readonly = !(a->flags & NP_WRITEABLE);
-        return 1;   /* the feed dict keeps the array alive for the call */
+        *ref = Py_NewRef(value);
+        return 1;
     }
     Py_buffer* v = &views[*held];
     if (PyObject_GetBuffer(value, v, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) { PyErr_Clear(); return 0; }
@@ -357,13 +364,17 @@ static PyObject* onnx_session_run(PyObject* m, PyObject* const* a, Py_ssize_t na
     aotml_buffer bufs_stack[MAX_FAST];
     void* values_stack[MAX_FAST];
     aotml_onnx_value outs_stack[MAX_FAST];
+    PyObject* refs_stack[MAX_FAST];
+    int64_t dims_stack[MAX_FAST * MAX_DIMS];
     Py_buffer* views = heap ? PyMem_Calloc((size_t)n_in + 1, sizeof(Py_buffer)) : views_stack;
+    PyObject** refs = heap ? PyMem_Calloc((size_t)n_in + 1, sizeof(PyObject*)) : refs_stack;
+    int64_t* dims = heap ? PyMem_Calloc(((size_t)n_in + 1) * MAX_DIMS, sizeof(int64_t)) : dims_stack;
     aotml_buffer* bufs = heap ? PyMem_Calloc((size_t)n_in + 1, sizeof(aotml_buffer)) : bufs_stack;
     void** values = heap ? PyMem_Calloc((size_t)n_in + 1, sizeof(void*)) : values_stack;
     int32_t* in_index = heap ? PyMem_Calloc((size_t)n_in + 1, sizeof(int32_t)) : in_index_stack;
     aotml_onnx_value* outs = heap ? PyMem_Calloc((size_t)n_out + 1, sizeof(aotml_onnx_value)) : outs_stack;
-    Py_ssize_t held = 0, i = 0;
-    if (!views || !bufs || !values || !in_index || !outs) { PyErr_NoMemory(); goto done; }
+    Py_ssize_t held = 0, i = 0, n_refs = 0;
+    if (!views || !bufs || !values || !in_index || !outs || !refs || !dims) { PyErr_NoMemory(); goto done; }
 
     for (int pass = 0; pass < 2; pass++) {
         PyObject* d = pass == 0 ? feed : handles;
@@ -371,7 +382,12 @@ static PyObject* onnx_session_run(PyObject* m, PyObject* const* a, Py_ssize_t na
         Py_ssize_t pos = 0;
         PyObject *key, *value;
         while (PyDict_Next(d, &pos, &key, &value)) {
-            int r = add_input(name_index, key, value, pass, &in_index[i], &values[i], &bufs[i], views, &held);
+            /* a key's __eq__ may run Python code that grows the dict: more entries than counted take the other path */
+            if (i >= n_in) { result = Py_NewRef(Py_None); goto done; }
+            PyObject* ref = NULL;
+            int r = add_input(name_index, key, value, pass, &in_index[i], &values[i], &bufs[i], views, &held, &ref,
+                              &dims[i * MAX_DIMS]);
+            if (ref) refs[n_refs++] = ref;
             if (r < 0) goto done;
             if (r == 0) { result = Py_NewRef(Py_None); goto done; }
             i++;
@@ -382,14 +398,18 @@ static PyObject* onnx_session_run(PyObject* m, PyObject* const* a, Py_ssize_t na
     /* Arrays are wanted: take bare OrtValue* (no per-output handle) when numpy's table lets us build them directly. */
     int32_t flags = !raw && g_np_api ? AOTML_ONNX_RAW_OUTPUTS : 0;
     Py_BEGIN_ALLOW_THREADS
-    st = aotml_onnx_session_run(session, ro, (int32_t)n_in, in_index, bufs, values, (int32_t)n_out, out_index, flags,
+    st = aotml_onnx_session_run(session, ro, (int32_t)i, in_index, bufs, values, (int32_t)n_out, out_index, flags,
                                 outs);
     Py_END_ALLOW_THREADS
     if (st) { aotml_raise(st); goto done; }
     result = flags ? wrap_raw_outputs(outs, n_out) : wrap_outputs(outs, n_out, raw);
 done:
     for (Py_ssize_t k = 0; k < held; k++) PyBuffer_Release(&views[k]);
-    if (heap) { PyMem_Free(views); PyMem_Free(bufs); PyMem_Free(values); PyMem_Free(in_index); PyMem_Free(outs); }
+    for (Py_ssize_t k = 0; k < n_refs; k++) Py_DECREF(refs[k]);
+    if (heap) {
+        PyMem_Free(views); PyMem_Free(bufs); PyMem_Free(values); PyMem_Free(in_index); PyMem_Free(outs);
+        PyMem_Free(refs); PyMem_Free(dims);
+    }
     if (out_index != out_stack) PyMem_Free(out_index);
     return result;
 }

@@ -1,13 +1,11 @@
-"""tiktoken-compatible byte-pair encodings: the same ids as tiktoken, the same API, without the GIL."""
-import os
+"""tiktoken's ``core``: the ``Encoding`` class."""
 from collections.abc import Collection, Sequence
 from collections.abc import Set as AbstractSet
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-
-MODEL_PREFIX_TO_ENCODING: dict[str, str]
 
 class Encoding:
     """A byte-pair encoding: tiktoken's ``Encoding``, with the same constructor, methods and ids. Immutable and
@@ -20,6 +18,10 @@ class Encoding:
                  special_tokens: dict[str, int], explicit_n_vocab: int | None = None) -> None:
         """A custom encoding. ``pat_str`` is the split pattern (tiktoken's own patterns run on hand-written
         scanners, any other on .NET Regex with possessive quantifiers rewritten as atomic groups)."""
+
+    @classmethod
+    def _from_file(cls, name: str, path: Path, pat_str: str, special_tokens: dict[str, int],
+                   explicit_n_vocab: int | None) -> Encoding: ...
 
     def encode_ordinary(self, text: str) -> list[int]:
         """Encodes a string, treating special tokens as plain text."""
@@ -96,19 +98,3 @@ class Encoding:
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Bundled encodings pickle by name, custom ones by content."""
-
-def list_encoding_names() -> list[str]:
-    """The bundled encodings: gpt2, r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base."""
-
-def get_encoding(encoding_name: str) -> Encoding:
-    """A bundled encoding (loaded once per process, in about 25 ms, then shared)."""
-
-def encoding_name_for_model(model_name: str) -> str:
-    """The encoding name a model uses (tiktoken's table and prefix rules); KeyError if unknown."""
-
-def encoding_for_model(model_name: str) -> Encoding:
-    """The encoding a model uses, e.g. ``encoding_for_model("gpt-4o")`` is o200k_base."""
-
-def load_tiktoken_bpe(tiktoken_bpe_file: str | os.PathLike[str], expected_hash: str | None = None) -> dict[bytes, int]:
-    """Reads a local ``.tiktoken`` file into mergeable ranks; a malformed line raises TokenizerConfigError naming
-    the file and line. URLs are refused (aotml never goes to the network)."""

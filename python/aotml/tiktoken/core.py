@@ -1,55 +1,28 @@
-"""tiktoken-compatible byte-pair encodings: the same ids as tiktoken, the same API, without the GIL.
+"""tiktoken's ``core``: the ``Encoding`` class, with tiktoken's constructor, methods and ids, without the GIL.
 
-The encodings tiktoken ships (gpt2, r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base) are bundled in the
-wheel; nothing is fetched at import or run time. Policy (which special tokens are allowed, tiktoken's exact error)
-is resolved here, as in tiktoken's core.py; the mechanism (splitting, merging, special-token search) is the engine's.
+Policy (which special tokens are allowed, tiktoken's exact error) is resolved here, as in tiktoken's core.py; the
+mechanism (splitting, merging, special-token search) is the engine's.
 """
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import os
 import re
-import threading
-import weakref
 from array import array
 from pathlib import Path
 from collections.abc import Collection, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any, Literal
 
-from . import _backend
+from .. import _backend, _handles
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["Encoding", "get_encoding", "encoding_for_model", "encoding_name_for_model", "list_encoding_names",
-           "load_tiktoken_bpe"]
+__all__ = ["Encoding"]
 
-_DATA = Path(__file__).resolve().parent / "_data"
 _MAX_THREADS = min(os.cpu_count() or 8, 32)
-
-# Model-name prefixes (tiktoken's model.py); exact names come from the bundled model table.
-MODEL_PREFIX_TO_ENCODING: dict[str, str] = {
-    "o1-": "o200k_base",
-    "o3-": "o200k_base",
-    "o4-mini-": "o200k_base",
-    "gpt-5-": "o200k_base",
-    "gpt-4.5-": "o200k_base",
-    "gpt-4.1-": "o200k_base",
-    "chatgpt-4o-": "o200k_base",
-    "gpt-4o-": "o200k_base",
-    "gpt-4-": "cl100k_base",
-    "gpt-3.5-turbo-": "cl100k_base",
-    "gpt-35-turbo-": "cl100k_base",
-    "ft:gpt-4o": "o200k_base",
-    "ft:gpt-4": "cl100k_base",
-    "ft:gpt-3.5-turbo": "cl100k_base",
-    "ft:davinci-002": "cl100k_base",
-    "ft:babbage-002": "cl100k_base",
-}
 
 
 def _impl() -> Any:
@@ -85,7 +58,7 @@ def _special_token_regex(tokens: frozenset[str]) -> re.Pattern[str]:
 
 
 def _raise_disallowed_special_token(token: str) -> None:
-    from ._errors import EncodeError
+    from .._errors import EncodeError
     raise EncodeError(
         f"Encountered text corresponding to disallowed special token {token!r}.\n"
         "If you want this text to be encoded as a special token, "
@@ -94,13 +67,6 @@ def _raise_disallowed_special_token(token: str) -> None:
         f"by passing `disallowed_special=(enc.special_tokens_set - {{{token!r}}})`.\n"
         "To disable this check for all special tokens, pass `disallowed_special=()`.\n"
     )
-
-
-def _free_all(handle: int, policies: dict[Any, int]) -> None:
-    for p in list(policies.values()):
-        _impl().handle_free(p)
-    policies.clear()
-    _impl().handle_free(handle)
 
 
 class Encoding:
@@ -142,9 +108,11 @@ class Encoding:
         self._special_token_values = set(self._special_tokens.values())
         self._special_tokens_set = set(self._special_tokens)
         self._explicit_n_vocab = explicit_n_vocab
+        # The policies are dropped before the encoding they point into (an owner frees when its last holder goes;
+        # the attributes of a dying object go in assignment order).
+        self._policies: dict[Any, _handles.Owner] = {}
+        self._owner = _handles.own(handle)
         self._handle = handle
-        self._policies: dict[Any, int] = {}
-        self._finalizer = weakref.finalize(self, _free_all, handle, self._policies)
         self._mergeable_ranks_given = mergeable_ranks
         _, self.max_token_value, _ = _impl().tiktoken_info(handle)
         self._default_policy = self._policy_handle((), tuple(sorted(self._special_token_values)))
@@ -157,14 +125,14 @@ class Encoding:
         # Policies live as long as the encoding: another thread may be using one at any time. There are few
         # distinct ones in practice (a handful of special tokens), each two small arrays.
         key = (allowed_ids, disallowed_ids)
-        h = self._policies.get(key)
-        if h is None:
-            new = _impl().tiktoken_policy_new(self._handle, False, array("I", allowed_ids).tobytes(), False,
-                                              array("I", disallowed_ids).tobytes())
-            h = self._policies.setdefault(key, new)
-            if h != new:  # another thread won the race
-                _impl().handle_free(new)
-        return h
+        owner = self._policies.get(key)
+        if owner is None:
+            new = _handles.own(_impl().tiktoken_policy_new(self._handle, False, array("I", allowed_ids).tobytes(),
+                                                           False, array("I", disallowed_ids).tobytes()))
+            owner = self._policies.setdefault(key, new)
+            if owner is not new:  # another thread won the race
+                _handles.release(new)
+        return owner.h
 
     def _policy(self, text: str | None, allowed_special: Literal["all"] | AbstractSet[str],
                 disallowed_special: Literal["all"] | Collection[str]) -> int:
@@ -340,6 +308,7 @@ class Encoding:
 
     # ---- pickling: bundled encodings by name, custom ones by content ---------------------------------------------
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        from .registry import _REGISTRY, get_encoding
         if _REGISTRY.get(self.name) is self:
             return get_encoding, (self.name,)
         return _rebuild, (self.name, self._pat_str, self._mergeable_ranks, self._special_tokens,
@@ -350,80 +319,3 @@ def _rebuild(name: str, pat_str: str, mergeable_ranks: dict[bytes, int], special
              explicit_n_vocab: int | None) -> Encoding:
     return Encoding(name, pat_str=pat_str, mergeable_ranks=mergeable_ranks, special_tokens=special_tokens,
                     explicit_n_vocab=explicit_n_vocab)
-
-
-# ---- the bundled encodings -------------------------------------------------------------------------------------
-_REGISTRY: dict[str, Encoding] = {}
-_LOCK = threading.Lock()
-
-
-@functools.lru_cache(maxsize=1)
-def _index() -> dict[str, Any]:
-    path = _DATA / "encodings.json"
-    if not path.exists():
-        from ._errors import EngineFileNotFoundError
-        raise EngineFileNotFoundError(f"{path} is missing: the bundled encodings were not built "
-                                      "(run `python3 build.py develop`)")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def list_encoding_names() -> list[str]:
-    """The names of the bundled encodings."""
-    return sorted(_index()["encodings"])
-
-
-def get_encoding(encoding_name: str) -> Encoding:
-    """A bundled encoding by name (loaded once per process, then shared)."""
-    enc = _REGISTRY.get(encoding_name)
-    if enc is not None:
-        return enc
-    with _LOCK:
-        enc = _REGISTRY.get(encoding_name)
-        if enc is not None:
-            return enc
-        spec = _index()["encodings"].get(encoding_name) if isinstance(encoding_name, str) else None
-        if spec is None:
-            raise ValueError(f"Unknown encoding {encoding_name!r}. Available encodings: "
-                             f"{', '.join(list_encoding_names())}")
-        enc = Encoding._from_file(encoding_name, _DATA / spec["ranks"], spec["pat_str"], spec["special_tokens"],
-                                  spec["explicit_n_vocab"])
-        _REGISTRY[encoding_name] = enc
-        return enc
-
-
-def encoding_name_for_model(model_name: str) -> str:
-    """The name of the encoding a model uses (tiktoken's table, then its prefix rules)."""
-    models = _index()["models"]
-    if model_name in models:
-        return models[model_name]
-    for prefix, name in MODEL_PREFIX_TO_ENCODING.items():
-        if model_name.startswith(prefix):
-            return name
-    raise KeyError(f"Could not automatically map {model_name} to a tokeniser. "
-                   "Please use `tiktoken.get_encoding` to explicitly get the tokeniser you expect.")
-
-
-def encoding_for_model(model_name: str) -> Encoding:
-    """The encoding a model uses, e.g. ``encoding_for_model("gpt-4o")`` is o200k_base."""
-    return get_encoding(encoding_name_for_model(model_name))
-
-
-def load_tiktoken_bpe(tiktoken_bpe_file: str | os.PathLike[str], expected_hash: str | None = None) -> dict[bytes, int]:
-    """Reads a local ``.tiktoken`` file (``base64 rank`` per line) into mergeable ranks.
-
-    A malformed line raises TokenizerConfigError naming the file and the line. URLs are not fetched: aotml never
-    goes to the network; download the file and pass its path.
-    """
-    path = os.fspath(tiktoken_bpe_file)
-    if "://" in str(path):
-        raise ValueError(f"{path}: aotml does not fetch URLs; download the file and pass a local path")
-    with open(path, "rb") as f:
-        data = f.read()
-    if expected_hash is not None:
-        actual = hashlib.sha256(data).hexdigest()
-        if actual != expected_hash:
-            raise ValueError(f"Hash mismatch for data from {path} (expected {expected_hash}, got {actual})")
-    blob, offsets, ranks = _impl().tiktoken_parse_ranks(data, str(path))
-    off = memoryview(offsets).cast("q")
-    rk = memoryview(ranks).cast("I")
-    return {blob[off[i]:off[i + 1]]: rk[i] for i in range(len(rk))}

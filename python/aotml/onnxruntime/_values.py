@@ -1,0 +1,146 @@
+"""OrtValue: a tensor (or sequence/map) ORT takes or gives, and the conversion of engine outputs to Python."""
+from __future__ import annotations
+
+from collections import abc as _abc
+from typing import Any
+
+import numpy as np
+
+from .. import _handles
+from .._errors import InvalidArgument
+from ._common import ELEM_OF, KIND_NAMES, NUMPY_OF, STRING, TYPE_NAMES, cpu_only, impl
+
+__all__ = ["OrtValue"]
+
+
+class OrtValue:
+    """A tensor (or sequence/map) ORT can take or give. ``ortvalue_from_numpy`` shares the array's memory.
+
+    A value over a caller's array keeps that array alive, and so does every numpy array it hands out. Values over
+    caller memory refuse copy and pickle (a copy could not share the caller's memory); the others pickle by content.
+    """
+
+    def __init__(self, owner: _handles.Owner, keepalive: np.ndarray | None = None, foreign: bool = False,
+                 session: object = None) -> None:
+        self._owner = owner
+        self._keepalive = keepalive   # the caller's array whose memory the value reads and writes
+        self._foreign = foreign or keepalive is not None
+        self._session = session       # the owner of the session that made the value, kept alive with it
+
+    @property
+    def _h(self) -> int:
+        return self._owner.h
+
+    @staticmethod
+    def ortvalue_from_numpy(array: Any, device_type: str = "cpu", device_id: int = 0) -> OrtValue:
+        """A tensor over `array`'s memory (no copy; the array is kept alive). Strings become a string tensor (copied)."""
+        cpu_only(device_type)
+        arr = np.asarray(array)
+        if arr.dtype.kind in "UOS":
+            return OrtValue(_handles.own(string_tensor(arr)))
+        if not arr.flags.c_contiguous:
+            arr = arr.copy(order="C")  # (np.ascontiguousarray would make a 0-d array 1-d)
+        return OrtValue(_handles.own(impl().onnx_value_from_buffer(arr, 0)), arr)
+
+    @staticmethod
+    def ortvalue_from_numpy_with_onnx_type(array: Any, onnx_element_type: int) -> OrtValue:
+        """Like ortvalue_from_numpy, naming the ONNX element type: 16 (bfloat16) reads a uint16 array's bits."""
+        arr = np.asarray(array)
+        if not arr.flags.c_contiguous:
+            arr = arr.copy(order="C")
+        return OrtValue(_handles.own(impl().onnx_value_from_buffer(arr, int(onnx_element_type))), arr)
+
+    @staticmethod
+    def ortvalue_from_shape_and_type(shape: _abc.Sequence[int], element_type: Any = np.float32, device_type: str = "cpu",
+                                     device_id: int = 0) -> OrtValue:
+        """A zero-filled tensor ORT allocates."""
+        cpu_only(device_type)
+        dt = np.dtype(element_type)
+        if dt.kind in "UOS":
+            elem = STRING
+        elif dt in ELEM_OF:
+            elem = ELEM_OF[dt]
+        else:
+            raise InvalidArgument(f"numpy dtype {dt} has no ONNX tensor type")
+        return OrtValue(_handles.own(impl().onnx_value_new(tuple(int(d) for d in shape), elem)))
+
+    def _describe(self) -> tuple[int, int, tuple[int, ...], int]:
+        return impl().onnx_value_describe(self._h)
+
+    def numpy(self) -> Any:
+        """The tensor as a numpy array sharing the value's memory (strings, sequences and maps are converted).
+
+        Over a caller's array, the result is a view of that array, so it keeps the memory it reads alive."""
+        keep = self._keepalive
+        if keep is not None:
+            return keep.reshape(self._describe()[2])
+        return convert(impl().onnx_value_output(self._h), "value")
+
+    def shape(self) -> list[int]:
+        return list(self._describe()[2])
+
+    def data_type(self) -> str:
+        kind, elem, _, _ = self._describe()
+        if kind == 1:
+            return f"tensor({TYPE_NAMES.get(elem, elem)})"
+        return KIND_NAMES.get(kind, "unknown")
+
+    def element_type(self) -> Any:
+        elem = self._describe()[1]
+        return np.str_ if elem == STRING else NUMPY_OF.get(elem)
+
+    def data_ptr(self) -> int:
+        return self._describe()[3]
+
+    def is_tensor(self) -> bool:
+        return self._describe()[0] == 1
+
+    def has_value(self) -> bool:
+        return True
+
+    def device_name(self) -> str:
+        return "cpu"
+
+    def __reduce__(self) -> Any:
+        if self._foreign:
+            _handles.refuse_copy(self, "it shares a caller's memory; copy the array and make a new OrtValue")
+        kind, elem, _, _ = self._describe()
+        if kind != 1:
+            _handles.refuse_copy(self, f"only tensors pickle by content, and this value is a {KIND_NAMES.get(kind)}")
+        content = np.array(self.numpy(), copy=True)
+        if elem == STRING:
+            return (OrtValue.ortvalue_from_numpy, (content,))
+        return (OrtValue.ortvalue_from_numpy_with_onnx_type, (content, elem))
+
+    def __repr__(self) -> str:
+        return f"OrtValue({self.data_type()}, shape={self.shape()})"
+
+
+def string_tensor(arr: np.ndarray) -> int:
+    """A string tensor handle from a str/bytes/object array (UTF-8)."""
+    flat = arr.reshape(-1)
+    parts = [s.encode("utf-8", "surrogateescape") if isinstance(s, str) else bytes(s) for s in flat.tolist()]
+    offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+    if parts:
+        np.cumsum([len(p) for p in parts], out=offsets[1:])
+    return impl().onnx_value_from_strings(b"".join(parts), offsets, arr.shape)
+
+
+def convert(out: Any, name: str) -> Any:
+    """An engine output in Python form: arrays pass through; strings, sequences and maps are built here."""
+    if type(out) is not tuple:
+        return out
+    owner = _handles.own(out[0])
+    kind, elem, shape = out[1], out[2], out[3]
+    backend = impl()
+    if kind == 1 and elem == STRING:
+        return np.array(backend.onnx_value_strings(owner.h), dtype=object).reshape(shape)
+    if kind == 2:
+        return [convert(backend.onnx_value_element(owner.h, i), name) for i in range(backend.onnx_value_count(owner.h))]
+    if kind == 3:
+        keys = convert(backend.onnx_value_element(owner.h, 0), name)
+        values = convert(backend.onnx_value_element(owner.h, 1), name)
+        return dict(zip(np.asarray(keys).tolist(), np.asarray(values).tolist()))
+    what = f"tensor({TYPE_NAMES.get(elem, elem)})" if kind == 1 else KIND_NAMES.get(kind, str(kind))
+    raise InvalidArgument(f"output '{name}' is of type {what}, which aotml cannot convert to Python "
+                          "(numeric and string tensors, sequences and maps are supported)")

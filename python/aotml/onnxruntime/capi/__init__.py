@@ -1,0 +1,1 @@
+"""onnxruntime's ``capi`` package: here, the module that holds its exception classes."""
