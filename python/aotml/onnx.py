@@ -454,7 +454,7 @@ class InferenceSession:
 
     def end_profiling(self) -> str:
         """Ends profiling; returns the profile file's name."""
-        return _impl().onnx_session_end_profiling(self._h)
+        return self._impl.onnx_session_end_profiling(self._h)
 
     # ---- running ------------------------------------------------------------------------------------------------
     def run(self, output_names: _abc.Sequence[str] | None, input_feed: dict[str, Any],
@@ -463,11 +463,11 @@ class InferenceSession:
         # The hot path: one engine call that reads the arrays in place; everything else is the fallback.
         out_idx = self._all_out if output_names is None else self._output_index(output_names)
         ro = None if run_options is None else run_options._h
-        res = _backend.impl.onnx_session_run(self._h, ro, self._in_index, input_feed, None, out_idx, False)
+        res = self._impl.onnx_session_run(self._h, ro, self._in_index, input_feed, None, out_idx, False)
         if res is None:  # something other than in-place arrays: prepare the feed and go again
             arrays, handles = self._prepare(input_feed)
-            res = _backend.impl.onnx_session_run(self._h, ro, self._in_index, arrays,
-                                                 {k: h.h for k, h in handles.items()}, out_idx, False)
+            res = self._impl.onnx_session_run(self._h, ro, self._in_index, arrays,
+                                              {k: h.h for k, h in handles.items()}, out_idx, False)
             del handles
             if res is None:  # pragma: no cover - _prepare hands over only what the engine takes
                 raise InvalidArgument("the prepared inputs were refused; please report this")
@@ -488,14 +488,14 @@ class InferenceSession:
                 raise TypeError(f"input '{k}' must be an OrtValue, not {type(v).__name__}")
             handles[k] = v._h
         ro = run_options._h if run_options is not None else None
-        res = _impl().onnx_session_run(self._h, ro, self._in_index, {}, handles, out_idx, True)
+        res = self._impl.onnx_session_run(self._h, ro, self._in_index, {}, handles, out_idx, True)
         return [OrtValue(_Handle(h)) for h in res]
 
     def io_binding(self) -> IOBinding:
         return IOBinding(self)
 
     def run_with_iobinding(self, iobinding: IOBinding, run_options: RunOptions | None = None) -> None:
-        _impl().onnx_binding_run(iobinding._handle.h, run_options._h if run_options is not None else None)
+        self._impl.onnx_binding_run(iobinding._handle.h, run_options._h if run_options is not None else None)
 
     def run_async(self, output_names: _abc.Sequence[str] | None, input_feed: dict[str, Any],
                   callback: _abc.Callable[[list[Any], Any, str], None] | None = None, user_data: Any = None,
@@ -666,7 +666,7 @@ class IOBinding:
         self._out_names: list[str] = []
 
     def _bind(self, output: bool, name: str, value: OrtValue | None, keep: Any) -> None:
-        _impl().onnx_binding_bind(self._handle.h, output, name, value._h if value is not None else 0)
+        _impl().onnx_binding_bind(self._handle.h, output, name, value._h if value is not None else None)
         self._kept[(output, name)] = (value, keep)
         if output and name not in self._out_names:
             self._out_names.append(name)

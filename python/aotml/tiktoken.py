@@ -96,11 +96,11 @@ def _raise_disallowed_special_token(token: str) -> None:
     )
 
 
-def _free_all(handle: int, policies: dict[Any, int]) -> None:
+def _free_all(impl: Any, handle: Any, policies: dict[Any, Any]) -> None:
     for p in list(policies.values()):
-        _impl().handle_free(p)
+        impl.handle_free(p)
     policies.clear()
-    _impl().handle_free(handle)
+    impl.handle_free(handle)
 
 
 class Encoding:
@@ -143,10 +143,11 @@ class Encoding:
         self._special_tokens_set = set(self._special_tokens)
         self._explicit_n_vocab = explicit_n_vocab
         self._handle = handle
-        self._policies: dict[Any, int] = {}
-        self._finalizer = weakref.finalize(self, _free_all, handle, self._policies)
+        self._impl = _impl()  # the backend that made the handle serves every call on it
+        self._policies: dict[Any, Any] = {}
+        self._finalizer = weakref.finalize(self, _free_all, self._impl, handle, self._policies)
         self._mergeable_ranks_given = mergeable_ranks
-        _, self.max_token_value, _ = _impl().tiktoken_info(handle)
+        _, self.max_token_value, _ = self._impl.tiktoken_info(handle)
         self._default_policy = self._policy_handle((), tuple(sorted(self._special_token_values)))
 
     def __repr__(self) -> str:
@@ -159,11 +160,11 @@ class Encoding:
         key = (allowed_ids, disallowed_ids)
         h = self._policies.get(key)
         if h is None:
-            new = _impl().tiktoken_policy_new(self._handle, False, array("I", allowed_ids).tobytes(), False,
+            new = self._impl.tiktoken_policy_new(self._handle, False, array("I", allowed_ids).tobytes(), False,
                                               array("I", disallowed_ids).tobytes())
             h = self._policies.setdefault(key, new)
             if h != new:  # another thread won the race
-                _impl().handle_free(new)
+                self._impl.handle_free(new)
         return h
 
     def _policy(self, text: str | None, allowed_special: Literal["all"] | AbstractSet[str],
@@ -191,26 +192,26 @@ class Encoding:
     # ---- encoding ---------------------------------------------------------------------------------------------
     def encode_ordinary(self, text: str) -> list[int]:
         """Encodes a string into tokens, ignoring special tokens (faster than ``encode(text, disallowed_special=())``)."""
-        return _impl().tiktoken_encode(self._handle, 0, text)
+        return self._impl.tiktoken_encode(self._handle, None, text)
 
     def encode(self, text: str, *, allowed_special: Literal["all"] | AbstractSet[str] = set(),  # noqa: B006
                disallowed_special: Literal["all"] | Collection[str] = "all") -> list[int]:
         """Encodes a string into tokens, with tiktoken's special-token policy (a disallowed one raises ValueError)."""
         policy = self._policy(text if isinstance(text, str) else None, allowed_special, disallowed_special)
-        return _impl().tiktoken_encode(self._handle, policy, text)
+        return self._impl.tiktoken_encode(self._handle, policy, text)
 
     def encode_to_numpy(self, text: str, *, allowed_special: Literal["all"] | AbstractSet[str] = set(),  # noqa: B006
                         disallowed_special: Literal["all"] | Collection[str] = "all") -> npt.NDArray[np.uint32]:
         """Encodes into a uint32 numpy array over engine memory (no copy)."""
         import numpy as np
         policy = self._policy(text if isinstance(text, str) else None, allowed_special, disallowed_special)
-        return np.frombuffer(_impl().tiktoken_encode_buffer(self._handle, policy, text), dtype=np.uint32)
+        return np.frombuffer(self._impl.tiktoken_encode_buffer(self._handle, policy, text), dtype=np.uint32)
 
     def count_tokens(self, text: str, *, allowed_special: Literal["all"] | AbstractSet[str] = set(),  # noqa: B006
                      disallowed_special: Literal["all"] | Collection[str] = "all") -> int:
         """``len(encode(text, ...))`` without building the list of ids."""
         policy = self._policy(text if isinstance(text, str) else None, allowed_special, disallowed_special)
-        return _impl().tiktoken_count(self._handle, policy, text)
+        return self._impl.tiktoken_count(self._handle, policy, text)
 
     def _batch_policy(self, texts: Sequence[str], allowed_special: Any, disallowed_special: Any) -> int:
         policy = self._policy(None, allowed_special, disallowed_special)
@@ -223,14 +224,14 @@ class Encoding:
 
     def encode_ordinary_batch(self, text: Sequence[str], *, num_threads: int = _MAX_THREADS) -> list[list[int]]:
         """Encodes a list of strings in one engine call on ``num_threads`` threads, ignoring special tokens."""
-        return _impl().tiktoken_encode_batch(self._handle, 0, text, num_threads, False)
+        return self._impl.tiktoken_encode_batch(self._handle, None, text, num_threads, False)
 
     def encode_batch(self, text: Sequence[str], *, num_threads: int = _MAX_THREADS,
                      allowed_special: Literal["all"] | AbstractSet[str] = set(),  # noqa: B006
                      disallowed_special: Literal["all"] | Collection[str] = "all") -> list[list[int]]:
         """Encodes a list of strings in one engine call on ``num_threads`` threads (see ``encode`` for the policy)."""
         policy = self._batch_policy(text, allowed_special, disallowed_special)
-        return _impl().tiktoken_encode_batch(self._handle, policy, text, num_threads, False)
+        return self._impl.tiktoken_encode_batch(self._handle, policy, text, num_threads, False)
 
     def encode_batch_to_numpy(self, text: Sequence[str], *, num_threads: int = _MAX_THREADS,
                               allowed_special: Literal["all"] | AbstractSet[str] = set(),  # noqa: B006
@@ -244,7 +245,7 @@ class Encoding:
         """
         import numpy as np
         policy = self._batch_policy(text, allowed_special, disallowed_special)
-        ids_buf, off_buf = _impl().tiktoken_encode_batch(self._handle, policy, text, num_threads, True)
+        ids_buf, off_buf = self._impl.tiktoken_encode_batch(self._handle, policy, text, num_threads, True)
         ids = np.frombuffer(ids_buf, dtype=np.uint32)
         offsets = np.frombuffer(off_buf, dtype=np.int64)
         if padding is None:
@@ -260,29 +261,29 @@ class Encoding:
         """The token whose bytes are exactly ``text_or_bytes`` (special tokens included); KeyError otherwise."""
         if isinstance(text_or_bytes, str):
             text_or_bytes = text_or_bytes.encode("utf-8")
-        return _impl().tiktoken_encode_single_token(self._handle, text_or_bytes)
+        return self._impl.tiktoken_encode_single_token(self._handle, text_or_bytes)
 
     def _encode_single_piece(self, text_or_bytes: str | bytes) -> list[int]:
         if isinstance(text_or_bytes, str):
             text_or_bytes = text_or_bytes.encode("utf-8")
-        return _impl().tiktoken_encode_single_piece(self._handle, text_or_bytes)
+        return self._impl.tiktoken_encode_single_piece(self._handle, text_or_bytes)
 
     # ---- decoding ---------------------------------------------------------------------------------------------
     def decode_bytes(self, tokens: Sequence[int]) -> bytes:
         """The bytes of a sequence of tokens (a list, tuple or numpy integer array)."""
-        return _impl().tiktoken_decode_bytes(self._handle, tokens)
+        return self._impl.tiktoken_decode_bytes(self._handle, tokens)
 
     def decode(self, tokens: Sequence[int], errors: str = "replace") -> str:
         """Decodes tokens into a string; invalid UTF-8 is handled per ``errors`` (lossy by default, as tiktoken)."""
-        return _impl().tiktoken_decode_bytes(self._handle, tokens).decode("utf-8", errors=errors)
+        return self._impl.tiktoken_decode_bytes(self._handle, tokens).decode("utf-8", errors=errors)
 
     def decode_single_token_bytes(self, token: int) -> bytes:
         """The bytes of one token (special tokens included); KeyError for an unknown id."""
-        return _impl().tiktoken_token_bytes(self._handle, token)
+        return self._impl.tiktoken_token_bytes(self._handle, token)
 
     def decode_tokens_bytes(self, tokens: Sequence[int]) -> list[bytes]:
         """The bytes of each token."""
-        tb = _impl().tiktoken_token_bytes
+        tb = self._impl.tiktoken_token_bytes
         return [tb(self._handle, t) for t in tokens]
 
     def decode_with_offsets(self, tokens: Sequence[int]) -> tuple[str, list[int]]:
@@ -307,7 +308,7 @@ class Encoding:
 
     # ---- vocabulary -------------------------------------------------------------------------------------------
     def _mergeable(self) -> list[tuple[bytes, int]]:
-        blob, offsets, ranks = _impl().tiktoken_mergeable(self._handle)
+        blob, offsets, ranks = self._impl.tiktoken_mergeable(self._handle)
         off = memoryview(offsets).cast("i")
         rk = memoryview(ranks).cast("I")
         return [(blob[off[i]:off[i + 1]], rk[i]) for i in range(len(rk))]
@@ -340,7 +341,7 @@ class Encoding:
 
     # ---- pickling: bundled encodings by name, custom ones by content ---------------------------------------------
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        if _REGISTRY.get(self.name) is self:
+        if any(e is self for e in _REGISTRY.values()):
             return get_encoding, (self.name,)
         return _rebuild, (self.name, self._pat_str, self._mergeable_ranks, self._special_tokens,
                           self._explicit_n_vocab)
@@ -353,7 +354,7 @@ def _rebuild(name: str, pat_str: str, mergeable_ranks: dict[bytes, int], special
 
 
 # ---- the bundled encodings -------------------------------------------------------------------------------------
-_REGISTRY: dict[str, Encoding] = {}
+_REGISTRY: dict[tuple[str, str], Encoding] = {}  # by (backend, name): a handle serves the backend that made it
 _LOCK = threading.Lock()
 
 
@@ -374,11 +375,12 @@ def list_encoding_names() -> list[str]:
 
 def get_encoding(encoding_name: str) -> Encoding:
     """A bundled encoding by name (loaded once per process, then shared)."""
-    enc = _REGISTRY.get(encoding_name)
+    key = (_backend.name, encoding_name)
+    enc = _REGISTRY.get(key)
     if enc is not None:
         return enc
     with _LOCK:
-        enc = _REGISTRY.get(encoding_name)
+        enc = _REGISTRY.get(key)
         if enc is not None:
             return enc
         spec = _index()["encodings"].get(encoding_name) if isinstance(encoding_name, str) else None
@@ -387,7 +389,7 @@ def get_encoding(encoding_name: str) -> Encoding:
                              f"{', '.join(list_encoding_names())}")
         enc = Encoding._from_file(encoding_name, _DATA / spec["ranks"], spec["pat_str"], spec["special_tokens"],
                                   spec["explicit_n_vocab"])
-        _REGISTRY[encoding_name] = enc
+        _REGISTRY[key] = enc
         return enc
 
 
