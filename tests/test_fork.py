@@ -42,14 +42,14 @@ SCRIPT = textwrap.dedent("""
     def run():
         s = aotml.InferenceSession(model)
         while not stop.is_set():
-            s.run(None, {"x": x})
+            s.run(None, {"X": x})
             busy[2] += 1
 
     def child():
         ok = gpt2.encode("hello world") == [31373, 995]
         enc = aotml.Encoding("child", pat_str=gpt2._pat_str, mergeable_ranks=ranks, special_tokens={})
         ok = ok and enc.encode("ab") == [256]
-        (y,) = aotml.InferenceSession(model).run(None, {"x": x})
+        (y,) = aotml.InferenceSession(model).run(None, {"X": x})
         ok = ok and bool((y == 2).all())
         ok = ok and abs(float(aotml.softmax(np.ones(8, np.float32)).sum()) - 1) < 1e-6
         ok = ok and len(gpt2.encode_batch(texts[:4], num_threads=2)) == 4
@@ -58,8 +58,10 @@ SCRIPT = textwrap.dedent("""
     threads = [threading.Thread(target=f, daemon=True) for f in (batch, construct, run)]
     for t in threads:
         t.start()
-    while min(busy) == 0:
+    deadline = time.monotonic() + 60
+    while min(busy) == 0 and time.monotonic() < deadline:
         time.sleep(0.01)
+    print("started", busy, flush=True)
     failures = []
     for i in range(forks):
         pid = os.fork()
@@ -82,6 +84,7 @@ SCRIPT = textwrap.dedent("""
             time.sleep(0.005)
         if code != 0:
             failures.append((i, code))
+        print("fork", i, code, flush=True)
         time.sleep(0.01)
     stop.set()
     for t in threads:

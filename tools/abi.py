@@ -20,11 +20,11 @@ IN_KINDS: dict[str, tuple[list[str], str]] = {
     "texts": (["const uint8_t** {n}", "const int64_t* {n}_lens", "int64_t n_{n}"], "Sequence[str]"),
     "str": (["const char* {n}", "int64_t {n}_len"], "str"),    # str, strict UTF-8
     "opt_str": (["const char* {n}", "int64_t {n}_len"], "str | None"),
-    "bytes": (["const uint8_t* {n}", "int64_t {n}_len"], "Buffer"),  # any C-contiguous buffer, as bytes
-    "opt_bytes": (["const uint8_t* {n}", "int64_t {n}_len"], "Buffer | None"),
-    "i64s": (["const int64_t* {n}", "int64_t n_{n}"], "Buffer"),  # bytes holding int64 values
-    "u32s": (["const uint32_t* {n}", "int64_t n_{n}"], "Buffer"),  # bytes holding uint32 values
-    "ids": (["const uint32_t* {n}", "int64_t n_{n}"], "Sequence[int] | Buffer"),  # token ids; bad ones: KeyError
+    "bytes": (["const uint8_t* {n}", "int64_t {n}_len"], "Any"),  # any C-contiguous buffer, as bytes
+    "opt_bytes": (["const uint8_t* {n}", "int64_t {n}_len"], "Any | None"),
+    "i64s": (["const int64_t* {n}", "int64_t n_{n}"], "Any"),  # bytes holding int64 values
+    "u32s": (["const uint32_t* {n}", "int64_t n_{n}"], "Any"),  # bytes holding uint32 values
+    "ids": (["const uint32_t* {n}", "int64_t n_{n}"], "Sequence[int] | Any"),  # token ids; bad ones: KeyError
     "token": (["uint32_t {n}"], "int"),                        # one token id; out of range: KeyError
     "shape": (["const int64_t* {n}", "int32_t {n}_ndim"], "Sequence[int]"),
     "handles": (["void** {n}", "int64_t n_{n}"], "Sequence[Handle]"),
@@ -35,8 +35,8 @@ IN_KINDS: dict[str, tuple[list[str], str]] = {
     "address": (["void* {n}"], "int"),                         # a raw address the caller vouches for
     "f64": (["double {n}"], "float"),
     "bool": (["int32_t {n}"], "bool"),
-    "buffer": (["const aotml_buffer* {n}"], "Buffer"),
-    "opt_buffer": (["const aotml_buffer* {n}"], "Buffer | None"),
+    "buffer": (["const aotml_buffer* {n}"], "Any"),
+    "opt_buffer": (["const aotml_buffer* {n}"], "Any | None"),
     "flag": ([], "bool"),                                      # Python-only: chooses the result's form
 }
 

