@@ -7,6 +7,7 @@
     python3 build.py develop   put the engine and extension into python/aotml for in-tree use
     python3 build.py bench     run bench/*.py
     python3 build.py material  fetch the pinned test material (tokenizer.json files, all-MiniLM-L6-v2) to build/material
+    python3 build.py gen       regenerate the ABI glue from tools/abi.py (develop and wheel do it first)
 
 The wheel holds: the pure-Python package, libaotml.so (NativeAOT), _ext.abi3.so (the C extension, when a compiler
 and Python.h are present; ctypes is used otherwise), ONNX Runtime's linux-x64 libraries (libonnxruntime.so and
@@ -201,8 +202,22 @@ def fetch_material() -> list[Path]:
     return material.fetch_all()
 
 
+def gen() -> list[Path]:
+    """Regenerates aotml.h, the C shim's and ctypes' wrappers and _ext.pyi from tools/abi.py (only what changed)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import abi_gen
+    finally:
+        sys.path.pop(0)
+    changed = abi_gen.write()
+    for p in changed:
+        log(f"generated {p.relative_to(ROOT)}")
+    return changed
+
+
 def build_package_dir(dest: Path, with_extension: bool = True) -> Path:
     """Lays out the importable package in dest/aotml: sources, engine, ORT, extension and data."""
+    gen()
     pkg = dest / NAME
     if pkg != PKG_SRC:
         if pkg.exists():
@@ -377,6 +392,8 @@ def main(argv: list[str]) -> None:
         bench(rest)
     elif cmd == "material":
         print("\n".join(str(p) for p in fetch_material()))
+    elif cmd == "gen":
+        gen()
     elif cmd == "sdist":
         print(build_sdist(str(ROOT / "dist")))
     else:

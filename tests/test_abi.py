@@ -1,11 +1,12 @@
-"""The C ABI: aotml.h declares exactly what libaotml.so exports, the ctypes signatures agree with it, and the engine
-depends on nothing beyond glibc."""
+"""The C ABI: tools/abi.py describes exactly what libaotml.so exports, the files generated from it are fresh, the ctypes
+signatures agree with aotml.h, and the engine depends on nothing beyond glibc."""
 from __future__ import annotations
 
 import ctypes
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,14 +58,65 @@ def acceptable(c_type: str, ctype: object) -> bool:
     return pointee is not None and ctype is ctypes.POINTER(pointee)
 
 
-def test_header_declares_what_the_library_exports():
+def _tools():  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import abi
+        import abi_gen
+    finally:
+        sys.path.pop(0)
+    return abi, abi_gen
+
+
+def library_exports() -> set[str]:
     nm = shutil.which("nm")
     assert nm, "binutils' nm is needed (python3 build.py test installs it)"
     out = subprocess.run([nm, "-D", "--defined-only", str(ENGINE)], capture_output=True, text=True, check=True).stdout
-    exported = {m.split("@")[0] for m in re.findall(r"\sT\s+(aotml_\S+)", out)}
+    return {m.split("@")[0] for m in re.findall(r"\sT\s+(aotml_\S+)", out)}
+
+
+def test_table_describes_what_the_library_exports():
+    abi, _ = _tools()
+    described = {e.name for e in abi.EXPORTS}
+    exported = library_exports()
+    assert described == exported, f"described only: {described - exported}; exported only: {exported - described}"
+
+
+def test_header_declares_what_the_library_exports():
     declared = set(header_prototypes())
     assert declared, "no prototypes parsed from aotml.h"
-    assert declared == exported, f"declared only: {declared - exported}; exported only: {exported - declared}"
+    assert declared == library_exports()
+
+
+def test_generated_files_are_fresh():
+    """aotml.h, _ext_generated.c, _ctypes_generated.py and _ext.pyi are what tools/abi.py generates now."""
+    _, abi_gen = _tools()
+    for path, text in abi_gen.outputs().items():
+        assert path.read_text() == text, f"{path.relative_to(ROOT)} is stale: run python3 build.py gen"
+        assert abi_gen.STAMP in text.splitlines()[0]
+
+
+def test_both_backends_expose_the_same_functions():
+    from aotml import _ext
+    abi, _ = _tools()
+    names = {p.name for e in abi.EXPORTS for p in e.py} | {"handle_free", "onnx_session_run", "onnx_binding_outputs"}
+    for name in names:
+        assert callable(getattr(_ext, name)) and callable(getattr(_ctypes, name)), name
+
+
+def test_exports_check_their_arguments_by_kind():
+    """Every export that takes a Python argument converts it through its kind: a wrong type never reaches the engine."""
+    from aotml import _ext
+    abi, _ = _tools()
+    for e in abi.EXPORTS:
+        for p in e.py:
+            ins = [k for k, _ in e.parsed() if k in abi.IN_KINDS]
+            if "handle" not in ins:
+                continue
+            args = [object()] * len(ins)
+            for impl in (_ext, _ctypes):
+                with pytest.raises(TypeError):
+                    getattr(impl, p.name)(*args)
 
 
 def test_ctypes_signatures_agree_with_the_header():

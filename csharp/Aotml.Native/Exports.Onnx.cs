@@ -323,20 +323,25 @@ internal static unsafe class Onnx
     }
 
     /// <summary>
-    /// int32_t aotml_onnx_value_from_strings(const char* utf8, const int64_t* offsets, const int64_t* shape, int32_t ndim,
-    /// aotml_onnx_value* value): a string tensor; element i is utf8[offsets[i]:offsets[i+1]].
+    /// int32_t aotml_onnx_value_from_strings(const char* utf8, int64_t utf8_len, const int64_t* offsets,
+    /// int64_t n_offsets, const int64_t* shape, int32_t ndim, aotml_onnx_value* value): a string tensor; element i is
+    /// utf8[offsets[i]:offsets[i+1]]; n_offsets must be the element count + 1, the offsets ascending within utf8.
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "aotml_onnx_value_from_strings")]
-    public static int ValueFromStrings(byte* utf8, long* offsets, long* shape, int ndim, AotmlOnnxValue* value)
+    public static int ValueFromStrings(byte* utf8, long utf8Len, long* offsets, long nOffsets, long* shape, int ndim, AotmlOnnxValue* value)
     {
         try
         {
-            if (ndim < 0) throw new ArgumentException("negative ndim");
+            if (ndim < 0 || (shape == null && ndim > 0)) throw new ArgumentException("invalid shape");
             var s = new ReadOnlySpan<long>(shape, ndim);
             long count = 1;
-            foreach (long d in s) { if (d < 0) throw new ArgumentException("negative dimension"); count *= d; }
-            long bytes = offsets[count];
-            AotmlOnnxValue.Fill(value, Value.FromStrings(new ReadOnlySpan<byte>(utf8, checked((int)bytes)), new ReadOnlySpan<long>(offsets, checked((int)count + 1)), s));
+            foreach (long d in s) { if (d < 0) throw new ArgumentException("negative dimension"); count = checked(count * d); }
+            if (nOffsets != count + 1 || offsets == null) throw new ArgumentException("string offsets do not match the shape");
+            if (utf8Len < 0 || utf8Len > int.MaxValue || (utf8 == null && utf8Len > 0)) throw new ArgumentException("invalid string bytes");
+            var off = new ReadOnlySpan<long>(offsets, checked((int)nOffsets));
+            for (int i = 0; i < count; i++)
+                if (off[i] < 0 || off[i + 1] < off[i] || off[i + 1] > utf8Len) throw new ArgumentException("string offsets out of range");
+            AotmlOnnxValue.Fill(value, Value.FromStrings(new ReadOnlySpan<byte>(utf8, (int)utf8Len), off, s));
             return 0;
         }
         catch (Exception e) { return LastError.Set(e); }

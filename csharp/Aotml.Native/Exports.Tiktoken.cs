@@ -20,44 +20,47 @@ internal static unsafe class Tiktoken
         return new ReadOnlySpan<byte>(p, (int)len);
     }
 
-    private static List<(string, uint)> Specials(byte* blob, long* offsets, uint* ids, long n)
+    private static List<(string, uint)> Specials(byte* blob, long blobLen, long* offsets, long nOffsets, uint* ids, long n)
     {
-        if (n < 0 || (n > 0 && (offsets == null || ids == null))) throw new ArgumentException("invalid special tokens");
+        if (n < 0 || n > int.MaxValue || (n > 0 && (offsets == null || ids == null))) throw new ArgumentException("invalid special tokens");
+        if (nOffsets != n + 1) throw new ArgumentException($"{n} special tokens need {n + 1} offsets, not {nOffsets}");
         var list = new List<(string, uint)>((int)n);
         for (long i = 0; i < n; i++)
         {
             long s = offsets[i], e = offsets[i + 1];
-            if (s < 0 || e < s) throw new ArgumentException("invalid special token offsets");
+            if (s < 0 || e < s || e > blobLen) throw new ArgumentException("invalid special token offsets");
             list.Add((Utf8(blob + s, e - s, "special token"), ids[i]));
         }
         return list;
     }
 
-    private static int? NVocab(long v) => v <= 0 ? null : checked((int)v);
+    private static int? NVocab(long v) => v <= 0 ? null
+        : v <= int.MaxValue ? (int)v : throw new ArgumentException($"explicit_n_vocab {v} is over the 2**31 - 1 token limit");
 
     /// <summary>
-    /// int32_t aotml_tiktoken_new(const char* name, int64_t name_len, const uint8_t* rank_blob,
-    /// const int64_t* rank_offsets, const uint32_t* ranks, int64_t n_ranks, const char* pat, int64_t pat_len,
-    /// const uint8_t* special_blob, const int64_t* special_offsets, const uint32_t* special_ids, int64_t n_specials,
-    /// int64_t explicit_n_vocab, void** out): an encoding from ranks in memory (copied).
+    /// aotml_tiktoken_new (see aotml.h): an encoding from ranks in memory (copied).
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "aotml_tiktoken_new")]
-    public static int New(byte* name, long nameLen, byte* rankBlob, long* rankOffsets, uint* ranks, long nRanks,
-        byte* pat, long patLen, byte* specialBlob, long* specialOffsets, uint* specialIds, long nSpecials, long explicitNVocab, nint* result)
+    public static int New(byte* name, long nameLen, byte* rankBlob, long rankBlobLen, long* rankOffsets, long nRankOffsets,
+        uint* ranks, long nRanks, byte* pat, long patLen, byte* specialBlob, long specialBlobLen, long* specialOffsets,
+        long nSpecialOffsets, uint* specialIds, long nSpecials,
+        long explicitNVocab, nint* result)
     {
         try
         {
             if (result == null) throw new ArgumentNullException("out");
             if (nRanks < 0 || nRanks > int.MaxValue - 1 || (nRanks > 0 && (rankOffsets == null || ranks == null)))
                 throw new ArgumentException("invalid mergeable ranks");
+            if (nRankOffsets != nRanks + 1) throw new ArgumentException($"{nRanks} ranks need {nRanks + 1} offsets, not {nRankOffsets}");
             int n = (int)nRanks;
             long blobLen = n == 0 ? 0 : rankOffsets[n];
+            if (blobLen < 0 || blobLen > rankBlobLen) throw new ArgumentException("rank offsets run past the rank bytes");
             var offsets = GC.AllocateUninitializedArray<int>(n + 1, pinned: true);
             offsets[0] = 0;
             for (int i = 0; i < n; i++)
             {
                 long s = rankOffsets[i], e = rankOffsets[i + 1];
-                if (s < 0 || e <= s || e > int.MaxValue) throw new ConfigurationException($"mergeable token {i} (rank {ranks[i]}) is empty or out of range");
+                if (s < 0 || e <= s || e > blobLen) throw new ConfigurationException($"mergeable token {i} (rank {ranks[i]}) is empty or out of range");
                 offsets[i + 1] = (int)e;
             }
             if (n > 0 && rankOffsets[0] != 0) throw new ArgumentException("rank offsets must start at 0");
@@ -66,7 +69,8 @@ internal static unsafe class Tiktoken
             var values = GC.AllocateUninitializedArray<uint>(n, pinned: true);
             new ReadOnlySpan<uint>(ranks, n).CopyTo(values);
             var enc = new TiktokenEncoding(Utf8(name, nameLen, "name"), Utf8(pat, patLen, "pat_str"),
-                new RankFiles.Ranks(blob, offsets, values), Specials(specialBlob, specialOffsets, specialIds, nSpecials), NVocab(explicitNVocab));
+                new RankFiles.Ranks(blob, offsets, values), Specials(specialBlob, specialBlobLen, specialOffsets, nSpecialOffsets, specialIds, nSpecials),
+                NVocab(explicitNVocab));
             *result = Handles.New(enc);
             return 0;
         }
@@ -74,21 +78,19 @@ internal static unsafe class Tiktoken
     }
 
     /// <summary>
-    /// int32_t aotml_tiktoken_new_from_file(const char* name, int64_t name_len, const char* path, int64_t path_len,
-    /// const char* pat, int64_t pat_len, const uint8_t* special_blob, const int64_t* special_offsets,
-    /// const uint32_t* special_ids, int64_t n_specials, int64_t explicit_n_vocab, void** out): ranks from a
-    /// .tiktoken or compact file.
+    /// aotml_tiktoken_new_from_file (see aotml.h): ranks from a .tiktoken or compact file.
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "aotml_tiktoken_new_from_file")]
     public static int NewFromFile(byte* name, long nameLen, byte* path, long pathLen, byte* pat, long patLen,
-        byte* specialBlob, long* specialOffsets, uint* specialIds, long nSpecials, long explicitNVocab, nint* result)
+        byte* specialBlob, long specialBlobLen, long* specialOffsets, long nSpecialOffsets, uint* specialIds, long nSpecials,
+        long explicitNVocab, nint* result)
     {
         try
         {
             if (result == null) throw new ArgumentNullException("out");
             var ranks = RankFiles.Load(Utf8(path, pathLen, "path"));
             var enc = new TiktokenEncoding(Utf8(name, nameLen, "name"), Utf8(pat, patLen, "pat_str"), ranks,
-                Specials(specialBlob, specialOffsets, specialIds, nSpecials), NVocab(explicitNVocab));
+                Specials(specialBlob, specialBlobLen, specialOffsets, nSpecialOffsets, specialIds, nSpecials), NVocab(explicitNVocab));
             *result = Handles.New(enc);
             return 0;
         }

@@ -1,5 +1,6 @@
-/* ONNX Runtime sessions, values, run options and bindings. The hot path is onnx_session_run: it takes the feed dict
- * as given, reads each array in place (no copy), drops the GIL for the run and returns numpy arrays over ORT's output
+/* ONNX Runtime: the hand-written fast path onnx_session_run (measured: generic per-input conversion costs more than
+ * a small model's run), the two-step onnx_binding_outputs, and the value results of the generated wrappers. The run
+ * takes the feed dict as given, reads each array in place (no copy), drops the GIL for the run and returns numpy arrays over ORT's output
  * memory. Anything it cannot take as is (unknown names, strings, non-contiguous or non-array values) makes it return
  * None, and aotml/onnx.py prepares the feed and calls again: the policy and its messages live in Python, once. */
 #include "_ext.h"
@@ -178,14 +179,16 @@ static PyObject* shape_tuple(const aotml_onnx_value* v) {
     return t;
 }
 
-/* A numpy array over a numeric tensor (the array owns the value handle), or (handle, kind, elem_type, shape) for
- * anything else, which onnx.py converts. Takes ownership of v->handle in every case. */
+/* A numpy array over a numeric tensor (its base keeps the value's Handle alive), or (Handle, kind, elem_type, shape)
+ * for anything else, which onnx.py converts. Takes ownership of v->handle in every case. */
 static PyObject* wrap_value(const aotml_onnx_value* v) {
     Py_ssize_t itemsize = 0;
     const char* fmt = v->kind == 1 ? elem_format(v->elem_type, &itemsize) : NULL;
+    if (fmt && ensure_numpy() < 0) { aotml_handle_free(v->handle); return NULL; }
+    PyObject* owner = aotml_handle_new(v->handle);
+    if (!owner) return NULL;
     if (fmt) {
-        if (ensure_numpy() < 0) { aotml_handle_free(v->handle); return NULL; }
-        PyObject* nb = aotml_native_buffer(v->data, fmt, itemsize, v->ndim, v->shape, v->handle, AOTML_OWNER_HANDLE);
+        PyObject* nb = aotml_native_buffer(v->data, fmt, itemsize, v->ndim, v->shape, owner, AOTML_OWNER_PYOBJECT);
         if (!nb) return NULL;
         if (g_np_api) {   /* an ndarray over ORT's memory whose base owns the value */
             PyObject* descr = ((np_descr_from_type_fn)g_np_api[NP_DESCR_FROM_TYPE])(npy_type(v->elem_type));
@@ -201,9 +204,19 @@ static PyObject* wrap_value(const aotml_onnx_value* v) {
         return arr;
     }
     PyObject* shape = shape_tuple(v);
-    PyObject* h = shape ? PyLong_FromVoidPtr(v->handle) : NULL;
-    if (!h) { Py_XDECREF(shape); aotml_handle_free(v->handle); return NULL; }
-    return Py_BuildValue("(NiiN)", h, (int)v->kind, (int)v->elem_type, shape);
+    if (!shape) { Py_DECREF(owner); return NULL; }
+    return Py_BuildValue("(NiiN)", owner, (int)v->kind, (int)v->elem_type, shape);
+}
+
+PyObject* aotml_res_value(aotml_onnx_value* v) { return wrap_value(v); }
+
+/* (kind, elem_type, shape, data address); the reference describe made is dropped at once. */
+PyObject* aotml_result_describe(aotml_onnx_value* v) {
+    PyObject* shape = shape_tuple(v);
+    PyObject* r = shape ? Py_BuildValue("(iiNN)", (int)v->kind, (int)v->elem_type, shape, PyLong_FromVoidPtr(v->data))
+                        : NULL;
+    aotml_handle_free(v->handle);
+    return r;
 }
 
 static PyObject* wrap_outputs(aotml_onnx_value* outs, Py_ssize_t n, int raw) {
@@ -211,8 +224,8 @@ static PyObject* wrap_outputs(aotml_onnx_value* outs, Py_ssize_t n, int raw) {
     Py_ssize_t i = 0;
     if (!list) goto fail;
     for (; i < n; i++) {
-        PyObject* o = raw ? PyLong_FromVoidPtr(outs[i].handle) : wrap_value(&outs[i]);
-        if (!o) { if (raw) aotml_handle_free(outs[i].handle); i++; goto fail; }
+        PyObject* o = raw ? aotml_handle_new(outs[i].handle) : wrap_value(&outs[i]);
+        if (!o) { i++; goto fail; }
         PyList_SetItem(list, i, o);
     }
     return list;
@@ -294,19 +307,22 @@ static int int_tuple(PyObject* seq, int32_t** out, Py_ssize_t* n, int32_t* stack
 #define MAX_DIMS 64   /* NPY_MAXDIMS of numpy 2 (numpy 1: 32) */
 
 /* Adds one input to the call's arrays: a value handle, or a C-contiguous numeric buffer read in place. Returns 1 when
- * added, 0 when the value needs the prepared path, -1 on error. An array read in place is pinned for the call: a
- * reference goes to *ref (the caller drops it after the run) and its shape is copied to dims, since another thread
- * may empty the feed dict or reshape the array while the GIL is released. */
+ * added, 0 when the value needs the prepared path, -1 on error. Everything read in place is pinned for the call: a
+ * reference goes to *ref (the caller drops it after the run) and an array's shape is copied to dims, since another
+ * thread may empty the feed dict or reshape the array while the GIL is released. */
 static int add_input(PyObject* name_index, PyObject* key, PyObject* value, int is_handle, int32_t* index, void** handle,
-                     aotml_buffer* buf, Py_buffer* views, Py_ssize_t* held, PyObject** ref, int64_t* dims) {
+                     aotml_buffer* buf, Py_buffer* views, Py_ssize_t* held, PyObject** borrowed, Py_ssize_t* n_borrowed,
+                     PyObject** ref, int64_t* dims) {
     PyObject* idx = PyDict_GetItemWithError(name_index, key);
     if (!idx) return PyErr_Occurred() ? -1 : 0;
     if (index_arg(idx, index) < 0) return -1;
     memset(buf, 0, sizeof(aotml_buffer));
     *handle = NULL;
-    if (is_handle) {
-        *handle = PyLong_AsVoidPtr(value);
-        return PyErr_Occurred() ? -1 : 1;
+    if (is_handle) {   /* borrowed for the call: closing it meanwhile defers the free until the call is done */
+        if (aotml_handle_acquire(value, handle, "input value") < 0) return -1;
+        borrowed[(*n_borrowed)++] = value;
+        *ref = Py_NewRef(value);
+        return 1;
     }
     /* numpy scalars, memoryviews and the like take the prepared path, which gives them the input's dtype and rank */
     if ((PyObject*)Py_TYPE(value) != g_ndarray) return 0;
@@ -345,18 +361,28 @@ static int add_input(PyObject* name_index, PyObject* key, PyObject* value, int i
  * feed maps names to arrays, handles (None or a dict) names to value handles. */
 static PyObject* onnx_session_run(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
     if (nargs != 7) { PyErr_SetString(PyExc_TypeError, "onnx_session_run() takes 7 arguments"); return NULL; }
-    void* session = PyLong_AsVoidPtr(a[0]);
-    void* ro = a[1] == Py_None ? NULL : PyLong_AsVoidPtr(a[1]);
-    if (PyErr_Occurred()) return NULL;
     PyObject *name_index = a[2], *feed = a[3], *handles = a[4];
     int raw = PyObject_IsTrue(a[6]);
+    if (raw < 0) return NULL;
     if (!PyDict_Check(feed) || !PyDict_Check(name_index) || (handles != Py_None && !PyDict_Check(handles)))
         Py_RETURN_NONE;
     if (ensure_numpy() < 0) return NULL;
+    aotml_arg_handle session = {0}, ro = {0};
+    if (aotml_conv_handle(a[0], &session, "session") < 0) return NULL;
+    if (aotml_conv_opt_handle(a[1], &ro, "run_options") < 0) { aotml_clear_handle(&session); return NULL; }
     Py_ssize_t n_in = PyDict_Size(feed) + (handles == Py_None ? 0 : PyDict_Size(handles)), n_out = 0;
     int32_t out_stack[MAX_FAST], in_index_stack[MAX_FAST];
     int32_t* out_index = NULL;
-    if (int_tuple(a[5], &out_index, &n_out, out_stack) < 0) return NULL;
+    PyObject* borrowed_stack[MAX_FAST];
+    PyObject** borrowed = n_in > MAX_FAST ? PyMem_Calloc((size_t)n_in + 1, sizeof(PyObject*)) : borrowed_stack;
+    Py_ssize_t n_borrowed = 0;
+    if (!borrowed || int_tuple(a[5], &out_index, &n_out, out_stack) < 0) {
+        if (!borrowed) PyErr_NoMemory();
+        else if (borrowed != borrowed_stack) PyMem_Free(borrowed);
+        aotml_clear_handle(&session);
+        aotml_clear_handle(&ro);
+        return NULL;
+    }
 
     PyObject* result = NULL;
     int heap = n_in > MAX_FAST || n_out > MAX_FAST;
@@ -364,15 +390,15 @@ static PyObject* onnx_session_run(PyObject* m, PyObject* const* a, Py_ssize_t na
     aotml_buffer bufs_stack[MAX_FAST];
     void* values_stack[MAX_FAST];
     aotml_onnx_value outs_stack[MAX_FAST];
-    PyObject* refs_stack[MAX_FAST];
-    int64_t dims_stack[MAX_FAST * MAX_DIMS];
     Py_buffer* views = heap ? PyMem_Calloc((size_t)n_in + 1, sizeof(Py_buffer)) : views_stack;
-    PyObject** refs = heap ? PyMem_Calloc((size_t)n_in + 1, sizeof(PyObject*)) : refs_stack;
-    int64_t* dims = heap ? PyMem_Calloc(((size_t)n_in + 1) * MAX_DIMS, sizeof(int64_t)) : dims_stack;
     aotml_buffer* bufs = heap ? PyMem_Calloc((size_t)n_in + 1, sizeof(aotml_buffer)) : bufs_stack;
     void** values = heap ? PyMem_Calloc((size_t)n_in + 1, sizeof(void*)) : values_stack;
     int32_t* in_index = heap ? PyMem_Calloc((size_t)n_in + 1, sizeof(int32_t)) : in_index_stack;
     aotml_onnx_value* outs = heap ? PyMem_Calloc((size_t)n_out + 1, sizeof(aotml_onnx_value)) : outs_stack;
+    PyObject* refs_stack[MAX_FAST];
+    int64_t dims_stack[MAX_FAST * MAX_DIMS];
+    PyObject** refs = heap ? PyMem_Calloc((size_t)n_in + 1, sizeof(PyObject*)) : refs_stack;
+    int64_t* dims = heap ? PyMem_Calloc(((size_t)n_in + 1) * MAX_DIMS, sizeof(int64_t)) : dims_stack;
     Py_ssize_t held = 0, i = 0, n_refs = 0;
     if (!views || !bufs || !values || !in_index || !outs || !refs || !dims) { PyErr_NoMemory(); goto done; }
 
@@ -385,8 +411,8 @@ static PyObject* onnx_session_run(PyObject* m, PyObject* const* a, Py_ssize_t na
             /* a key's __eq__ may run Python code that grows the dict: more entries than counted take the other path */
             if (i >= n_in) { result = Py_NewRef(Py_None); goto done; }
             PyObject* ref = NULL;
-            int r = add_input(name_index, key, value, pass, &in_index[i], &values[i], &bufs[i], views, &held, &ref,
-                              &dims[i * MAX_DIMS]);
+            int r = add_input(name_index, key, value, pass, &in_index[i], &values[i], &bufs[i], views, &held, borrowed,
+                              &n_borrowed, &ref, &dims[i * MAX_DIMS]);
             if (ref) refs[n_refs++] = ref;
             if (r < 0) goto done;
             if (r == 0) { result = Py_NewRef(Py_None); goto done; }
@@ -397,367 +423,48 @@ static PyObject* onnx_session_run(PyObject* m, PyObject* const* a, Py_ssize_t na
     int32_t st;
     /* Arrays are wanted: take bare OrtValue* (no per-output handle) when numpy's table lets us build them directly. */
     int32_t flags = !raw && g_np_api ? AOTML_ONNX_RAW_OUTPUTS : 0;
-    Py_BEGIN_ALLOW_THREADS
-    st = aotml_onnx_session_run(session, ro, (int32_t)i, in_index, bufs, values, (int32_t)n_out, out_index, flags,
-                                outs);
-    Py_END_ALLOW_THREADS
+    AOTML_CALL(st = aotml_onnx_session_run(session.h, ro.h, (int32_t)i, in_index, bufs, values, (int32_t)n_out,
+                                           out_index, flags, outs);)
     if (st) { aotml_raise(st); goto done; }
     result = flags ? wrap_raw_outputs(outs, n_out) : wrap_outputs(outs, n_out, raw);
 done:
     for (Py_ssize_t k = 0; k < held; k++) PyBuffer_Release(&views[k]);
-    for (Py_ssize_t k = 0; k < n_refs; k++) Py_DECREF(refs[k]);
+    if (out_index != out_stack) PyMem_Free(out_index);
+    for (Py_ssize_t k = 0; k < n_borrowed; k++) aotml_handle_release(borrowed[k]);
+    for (Py_ssize_t k = 0; k < n_refs; k++) Py_DECREF(refs[k]);   /* after the releases: they read the handles */
     if (heap) {
         PyMem_Free(views); PyMem_Free(bufs); PyMem_Free(values); PyMem_Free(in_index); PyMem_Free(outs);
         PyMem_Free(refs); PyMem_Free(dims);
     }
-    if (out_index != out_stack) PyMem_Free(out_index);
+    if (borrowed != borrowed_stack) PyMem_Free(borrowed);
+    aotml_clear_handle(&session);
+    aotml_clear_handle(&ro);
     return result;
-}
-
-static PyObject* take_string(int32_t st, char* s, int64_t len) {
-    if (st) return aotml_raise(st);
-    PyObject* r = PyUnicode_DecodeUTF8(s, (Py_ssize_t)len, "replace");
-    aotml_free(s);
-    return r;
-}
-
-static PyObject* onnx_providers(PyObject* m, PyObject* unused) {
-    char* s = NULL;
-    int64_t len = 0;
-    int32_t st;
-    Py_BEGIN_ALLOW_THREADS
-    st = aotml_onnx_providers(&s, &len);
-    Py_END_ALLOW_THREADS
-    PyObject* joined = take_string(st, s, len);
-    if (!joined) return NULL;
-    PyObject* sep = PyUnicode_FromStringAndSize("\0", 1);
-    PyObject* list = sep ? PyUnicode_Split(joined, sep, -1) : NULL;
-    Py_XDECREF(sep);
-    Py_DECREF(joined);
-    return list;
-}
-
-/* onnx_session_new(path: str | None, model: bytes-like | None, options: bytes) -> handle */
-static PyObject* onnx_session_new(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
-    if (nargs != 3) { PyErr_SetString(PyExc_TypeError, "onnx_session_new() takes 3 arguments"); return NULL; }
-    const char* path = NULL;
-    Py_ssize_t path_len = 0;
-    Py_buffer model = {0}, opts = {0};
-    PyObject* result = NULL;
-    if (a[0] != Py_None && !(path = PyUnicode_AsUTF8AndSize(a[0], &path_len))) return NULL;
-    if (a[1] != Py_None && PyObject_GetBuffer(a[1], &model, PyBUF_SIMPLE) < 0) return NULL;
-    if (PyObject_GetBuffer(a[2], &opts, PyBUF_SIMPLE) < 0) goto done;
-    void* h = NULL;
-    int32_t st;
-    Py_BEGIN_ALLOW_THREADS
-    st = aotml_onnx_session_new(path, path_len, model.buf, model.len, opts.buf, opts.len, &h);
-    Py_END_ALLOW_THREADS
-    result = st ? aotml_raise(st) : PyLong_FromVoidPtr(h);
-done:
-    if (model.obj) PyBuffer_Release(&model);
-    if (opts.obj) PyBuffer_Release(&opts);
-    return result;
-}
-
-static PyObject* onnx_session_info(PyObject* m, PyObject* arg) {
-    void* h = PyLong_AsVoidPtr(arg);
-    if (PyErr_Occurred()) return NULL;
-    char* s = NULL;
-    int64_t len = 0;
-    int32_t st = aotml_onnx_session_info(h, &s, &len);
-    return take_string(st, s, len);
-}
-
-static PyObject* onnx_session_end_profiling(PyObject* m, PyObject* arg) {
-    void* h = PyLong_AsVoidPtr(arg);
-    if (PyErr_Occurred()) return NULL;
-    char* s = NULL;
-    int64_t len = 0;
-    int32_t st;
-    Py_BEGIN_ALLOW_THREADS
-    st = aotml_onnx_session_end_profiling(h, &s, &len);
-    Py_END_ALLOW_THREADS
-    return take_string(st, s, len);
-}
-
-static PyObject* onnx_run_options_new(PyObject* m, PyObject* unused) {
-    void* h = NULL;
-    int32_t st = aotml_onnx_run_options_new(&h);
-    return st ? aotml_raise(st) : PyLong_FromVoidPtr(h);
-}
-
-static PyObject* onnx_run_options_set(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
-    if (nargs != 3) { PyErr_SetString(PyExc_TypeError, "onnx_run_options_set() takes 3 arguments"); return NULL; }
-    void* h = PyLong_AsVoidPtr(a[0]);
-    if (PyErr_Occurred()) return NULL;
-    Py_ssize_t kl, vl;
-    const char* k = PyUnicode_AsUTF8AndSize(a[1], &kl);
-    const char* v = k ? PyUnicode_AsUTF8AndSize(a[2], &vl) : NULL;
-    if (!v) return NULL;
-    int32_t st = aotml_onnx_run_options_set(h, k, kl, v, vl);
-    return st ? aotml_raise(st) : Py_NewRef(Py_None);
-}
-
-static PyObject* onnx_run_options_terminate(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
-    if (nargs != 2) { PyErr_SetString(PyExc_TypeError, "onnx_run_options_terminate() takes 2 arguments"); return NULL; }
-    void* h = PyLong_AsVoidPtr(a[0]);
-    if (PyErr_Occurred()) return NULL;
-    int flag = PyObject_IsTrue(a[1]);
-    if (flag < 0) return NULL;
-    int32_t st = aotml_onnx_run_options_terminate(h, flag);
-    return st ? aotml_raise(st) : Py_NewRef(Py_None);
-}
-
-/* onnx_value_from_buffer(obj, elem_type) -> handle; the caller keeps obj alive while the value lives. */
-static PyObject* onnx_value_from_buffer(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
-    if (nargs != 2) { PyErr_SetString(PyExc_TypeError, "onnx_value_from_buffer() takes 2 arguments"); return NULL; }
-    long t = PyLong_AsLong(a[1]);
-    if (t == -1 && PyErr_Occurred()) return NULL;
-    Py_buffer view = {0};
-    aotml_buffer buf;
-    if (aotml_get_buffer(a[0], &view, &buf, "the array") < 0) return NULL;
-    aotml_onnx_value v;
-    int32_t st = aotml_onnx_value_from_buffer(&buf, (int32_t)t, &v);
-    aotml_release_buffer(&view);
-    return st ? aotml_raise(st) : PyLong_FromVoidPtr(v.handle);
-}
-
-static int shape_arg(PyObject* o, int64_t** shape, Py_ssize_t* ndim) {
-    PyObject* t = PySequence_Tuple(o);
-    if (!t) return -1;
-    *ndim = PyTuple_Size(t);
-    *shape = PyMem_Malloc(sizeof(int64_t) * (size_t)(*ndim + 1));
-    if (!*shape) { Py_DECREF(t); PyErr_NoMemory(); return -1; }
-    for (Py_ssize_t i = 0; i < *ndim; i++) {
-        (*shape)[i] = PyLong_AsLongLong(PyTuple_GetItem(t, i));
-        if ((*shape)[i] == -1 && PyErr_Occurred()) { PyMem_Free(*shape); Py_DECREF(t); return -1; }
-    }
-    Py_DECREF(t);
-    return 0;
-}
-
-/* onnx_value_from_pointer(address, shape, elem_type) -> handle */
-static PyObject* onnx_value_from_pointer(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
-    if (nargs != 3) { PyErr_SetString(PyExc_TypeError, "onnx_value_from_pointer() takes 3 arguments"); return NULL; }
-    void* p = PyLong_AsVoidPtr(a[0]);
-    long t = PyLong_AsLong(a[2]);
-    if (PyErr_Occurred()) return NULL;
-    int64_t* shape;
-    Py_ssize_t ndim;
-    if (shape_arg(a[1], &shape, &ndim) < 0) return NULL;
-    aotml_onnx_value v;
-    int32_t st = aotml_onnx_value_from_pointer(p, shape, (int32_t)ndim, (int32_t)t, &v);
-    PyMem_Free(shape);
-    return st ? aotml_raise(st) : PyLong_FromVoidPtr(v.handle);
-}
-
-/* onnx_value_new(shape, elem_type) -> handle */
-static PyObject* onnx_value_new(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
-    if (nargs != 2) { PyErr_SetString(PyExc_TypeError, "onnx_value_new() takes 2 arguments"); return NULL; }
-    long t = PyLong_AsLong(a[1]);
-    if (t == -1 && PyErr_Occurred()) return NULL;
-    int64_t* shape;
-    Py_ssize_t ndim;
-    if (shape_arg(a[0], &shape, &ndim) < 0) return NULL;
-    aotml_onnx_value v;
-    int32_t st = aotml_onnx_value_new(shape, (int32_t)ndim, (int32_t)t, &v);
-    PyMem_Free(shape);
-    return st ? aotml_raise(st) : PyLong_FromVoidPtr(v.handle);
-}
-
-/* onnx_value_from_strings(utf8: bytes, offsets: int64 buffer, shape) -> handle */
-static PyObject* onnx_value_from_strings(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
-    if (nargs != 3) { PyErr_SetString(PyExc_TypeError, "onnx_value_from_strings() takes 3 arguments"); return NULL; }
-    Py_buffer text = {0}, offsets = {0};
-    PyObject* result = NULL;
-    int64_t* shape = NULL;
-    Py_ssize_t ndim;
-    if (PyObject_GetBuffer(a[0], &text, PyBUF_SIMPLE) < 0) return NULL;
-    if (PyObject_GetBuffer(a[1], &offsets, PyBUF_SIMPLE) < 0) goto done;
-    if (shape_arg(a[2], &shape, &ndim) < 0) goto done;
-    int64_t count = 1;
-    for (Py_ssize_t i = 0; i < ndim; i++) count *= shape[i] < 0 ? 0 : shape[i];
-    if (offsets.len != (Py_ssize_t)sizeof(int64_t) * (count + 1)) {
-        PyErr_SetString(PyExc_ValueError, "string offsets do not match the shape");
-        goto done;
-    }
-    aotml_onnx_value v;
-    int32_t st;
-    Py_BEGIN_ALLOW_THREADS
-    st = aotml_onnx_value_from_strings(text.buf, offsets.buf, shape, (int32_t)ndim, &v);
-    Py_END_ALLOW_THREADS
-    result = st ? aotml_raise(st) : PyLong_FromVoidPtr(v.handle);
-done:
-    PyMem_Free(shape);
-    if (text.obj) PyBuffer_Release(&text);
-    if (offsets.obj) PyBuffer_Release(&offsets);
-    return result;
-}
-
-/* onnx_value_sequence(handles: sequence of int) -> handle */
-static PyObject* onnx_value_sequence(PyObject* m, PyObject* arg) {
-    PyObject* t = PySequence_Tuple(arg);
-    if (!t) return NULL;
-    Py_ssize_t n = PyTuple_Size(t);
-    void** items = PyMem_Malloc(sizeof(void*) * (size_t)(n + 1));
-    PyObject* result = NULL;
-    if (!items) { PyErr_NoMemory(); goto done; }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        items[i] = PyLong_AsVoidPtr(PyTuple_GetItem(t, i));
-        if (PyErr_Occurred()) goto done;
-    }
-    aotml_onnx_value v;
-    int32_t st = aotml_onnx_value_sequence(items, (int64_t)n, &v);
-    result = st ? aotml_raise(st) : PyLong_FromVoidPtr(v.handle);
-done:
-    PyMem_Free(items);
-    Py_DECREF(t);
-    return result;
-}
-
-/* onnx_value_strings(handle) -> list[str] (row-major order) */
-static PyObject* onnx_value_strings(PyObject* m, PyObject* arg) {
-    void* h = PyLong_AsVoidPtr(arg);
-    if (PyErr_Occurred()) return NULL;
-    char* text = NULL;
-    int64_t* offsets = NULL;
-    int64_t count = 0;
-    int32_t st = aotml_onnx_value_strings(h, &text, &offsets, &count);
-    if (st) return aotml_raise(st);
-    PyObject* list = PyList_New((Py_ssize_t)count);
-    for (int64_t i = 0; list && i < count; i++) {
-        PyObject* s = PyUnicode_DecodeUTF8(text + offsets[i], (Py_ssize_t)(offsets[i + 1] - offsets[i]), "surrogateescape");
-        if (!s) { Py_CLEAR(list); break; }
-        PyList_SetItem(list, (Py_ssize_t)i, s);
-    }
-    aotml_free(text);
-    aotml_free(offsets);
-    return list;
-}
-
-/* onnx_value_output(handle) -> numpy array sharing the value's memory, or (handle, kind, elem_type, shape) */
-static PyObject* onnx_value_output(PyObject* m, PyObject* arg) {
-    void* h = PyLong_AsVoidPtr(arg);
-    if (PyErr_Occurred()) return NULL;
-    aotml_onnx_value v;
-    int32_t st = aotml_onnx_value_describe(h, &v);
-    return st ? aotml_raise(st) : wrap_value(&v);
-}
-
-/* onnx_value_describe(handle) -> (kind, elem_type, shape, data address) */
-static PyObject* onnx_value_describe(PyObject* m, PyObject* arg) {
-    void* h = PyLong_AsVoidPtr(arg);
-    if (PyErr_Occurred()) return NULL;
-    aotml_onnx_value v;
-    int32_t st = aotml_onnx_value_describe(h, &v);
-    if (st) return aotml_raise(st);
-    PyObject* shape = shape_tuple(&v);
-    PyObject* r = shape ? Py_BuildValue("(iiNN)", (int)v.kind, (int)v.elem_type, shape, PyLong_FromVoidPtr(v.data)) : NULL;
-    aotml_handle_free(v.handle);
-    return r;
-}
-
-static PyObject* onnx_value_count(PyObject* m, PyObject* arg) {
-    void* h = PyLong_AsVoidPtr(arg);
-    if (PyErr_Occurred()) return NULL;
-    int64_t n = 0;
-    int32_t st = aotml_onnx_value_count(h, &n);
-    return st ? aotml_raise(st) : PyLong_FromLongLong(n);
-}
-
-/* onnx_value_element(handle, index) -> like onnx_value_output, for a sequence element or a map's keys/values */
-static PyObject* onnx_value_element(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
-    if (nargs != 2) { PyErr_SetString(PyExc_TypeError, "onnx_value_element() takes 2 arguments"); return NULL; }
-    void* h = PyLong_AsVoidPtr(a[0]);
-    long long i = PyLong_AsLongLong(a[1]);
-    if (PyErr_Occurred()) return NULL;
-    aotml_onnx_value v;
-    int32_t st = aotml_onnx_value_element(h, i, &v);
-    return st ? aotml_raise(st) : wrap_value(&v);
-}
-
-static PyObject* onnx_binding_new(PyObject* m, PyObject* arg) {
-    void* s = PyLong_AsVoidPtr(arg);
-    if (PyErr_Occurred()) return NULL;
-    void* h = NULL;
-    int32_t st = aotml_onnx_binding_new(s, &h);
-    return st ? aotml_raise(st) : PyLong_FromVoidPtr(h);
-}
-
-/* onnx_binding_bind(binding, output: bool, name: str, value handle or 0) */
-static PyObject* onnx_binding_bind(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
-    if (nargs != 4) { PyErr_SetString(PyExc_TypeError, "onnx_binding_bind() takes 4 arguments"); return NULL; }
-    void* b = PyLong_AsVoidPtr(a[0]);
-    int output = PyObject_IsTrue(a[1]);
-    void* v = PyLong_AsVoidPtr(a[3]);
-    if (PyErr_Occurred()) return NULL;
-    Py_ssize_t nl;
-    const char* name = PyUnicode_AsUTF8AndSize(a[2], &nl);
-    if (!name) return NULL;
-    int32_t st = aotml_onnx_binding_bind(b, output, name, nl, v);
-    return st ? aotml_raise(st) : Py_NewRef(Py_None);
-}
-
-static PyObject* onnx_binding_clear(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
-    if (nargs != 2) { PyErr_SetString(PyExc_TypeError, "onnx_binding_clear() takes 2 arguments"); return NULL; }
-    void* b = PyLong_AsVoidPtr(a[0]);
-    if (PyErr_Occurred()) return NULL;
-    int32_t st = aotml_onnx_binding_clear(b, PyObject_IsTrue(a[1]));
-    return st ? aotml_raise(st) : Py_NewRef(Py_None);
-}
-
-static PyObject* onnx_binding_run(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
-    if (nargs != 2) { PyErr_SetString(PyExc_TypeError, "onnx_binding_run() takes 2 arguments"); return NULL; }
-    void* b = PyLong_AsVoidPtr(a[0]);
-    void* ro = a[1] == Py_None ? NULL : PyLong_AsVoidPtr(a[1]);
-    if (PyErr_Occurred()) return NULL;
-    int32_t st;
-    Py_BEGIN_ALLOW_THREADS
-    st = aotml_onnx_binding_run(b, ro);
-    Py_END_ALLOW_THREADS
-    return st ? aotml_raise(st) : Py_NewRef(Py_None);
 }
 
 /* onnx_binding_outputs(binding, raw) -> list of arrays (or handles when raw) */
 static PyObject* onnx_binding_outputs(PyObject* m, PyObject* const* a, Py_ssize_t nargs) {
-    if (nargs != 2) { PyErr_SetString(PyExc_TypeError, "onnx_binding_outputs() takes 2 arguments"); return NULL; }
-    void* b = PyLong_AsVoidPtr(a[0]);
-    if (PyErr_Occurred()) return NULL;
+    if (nargs != 2) return aotml_nargs_error("onnx_binding_outputs", 2, nargs);
+    int32_t raw;
+    aotml_arg_handle b = {0};
+    if (aotml_conv_bool(a[1], &raw, "raw") < 0 || aotml_conv_handle(a[0], &b, "binding") < 0) return NULL;
     int32_t count = 0;
-    int32_t st = aotml_onnx_binding_outputs(b, NULL, 0, &count);
-    if (st) return aotml_raise(st);
-    aotml_onnx_value* outs = PyMem_Calloc((size_t)count + 1, sizeof(aotml_onnx_value));
-    if (!outs) return PyErr_NoMemory();
-    st = aotml_onnx_binding_outputs(b, outs, count, &count);
-    PyObject* r = st ? aotml_raise(st) : wrap_outputs(outs, count, PyObject_IsTrue(a[1]));
+    aotml_onnx_value* outs = NULL;
+    PyObject* r = NULL;
+    int32_t st = aotml_onnx_binding_outputs(b.h, NULL, 0, &count);
+    if (st) { aotml_raise(st); goto done; }
+    outs = PyMem_Calloc((size_t)count + 1, sizeof(aotml_onnx_value));
+    if (!outs) { PyErr_NoMemory(); goto done; }
+    st = aotml_onnx_binding_outputs(b.h, outs, count, &count);
+    r = st ? aotml_raise(st) : wrap_outputs(outs, count, raw);
+done:
     PyMem_Free(outs);
+    aotml_clear_handle(&b);
     return r;
 }
 
 PyMethodDef aotml_onnx_methods[] = {
-    {"onnx_providers", onnx_providers, METH_NOARGS, "onnx_providers() -> list[str]"},
-    {"onnx_session_new", (PyCFunction)(void (*)(void))onnx_session_new, METH_FASTCALL, "onnx_session_new(path, model, options) -> handle"},
-    {"onnx_session_info", onnx_session_info, METH_O, "onnx_session_info(session) -> JSON text"},
-    {"onnx_session_run", (PyCFunction)(void (*)(void))onnx_session_run, METH_FASTCALL,
-     "onnx_session_run(session, run_options, name_index, feed, handles, output_index, raw) -> list | None"},
-    {"onnx_session_end_profiling", onnx_session_end_profiling, METH_O, "onnx_session_end_profiling(session) -> str"},
-    {"onnx_run_options_new", onnx_run_options_new, METH_NOARGS, "onnx_run_options_new() -> handle"},
-    {"onnx_run_options_set", (PyCFunction)(void (*)(void))onnx_run_options_set, METH_FASTCALL, "onnx_run_options_set(h, key, value)"},
-    {"onnx_run_options_terminate", (PyCFunction)(void (*)(void))onnx_run_options_terminate, METH_FASTCALL, "onnx_run_options_terminate(h, flag)"},
-    {"onnx_value_from_buffer", (PyCFunction)(void (*)(void))onnx_value_from_buffer, METH_FASTCALL, "onnx_value_from_buffer(obj, elem_type) -> handle"},
-    {"onnx_value_from_pointer", (PyCFunction)(void (*)(void))onnx_value_from_pointer, METH_FASTCALL, "onnx_value_from_pointer(address, shape, elem_type) -> handle"},
-    {"onnx_value_new", (PyCFunction)(void (*)(void))onnx_value_new, METH_FASTCALL, "onnx_value_new(shape, elem_type) -> handle"},
-    {"onnx_value_from_strings", (PyCFunction)(void (*)(void))onnx_value_from_strings, METH_FASTCALL, "onnx_value_from_strings(utf8, offsets, shape) -> handle"},
-    {"onnx_value_sequence", onnx_value_sequence, METH_O, "onnx_value_sequence(handles) -> handle"},
-    {"onnx_value_strings", onnx_value_strings, METH_O, "onnx_value_strings(h) -> list[str]"},
-    {"onnx_value_output", onnx_value_output, METH_O, "onnx_value_output(h) -> array | (handle, kind, elem_type, shape)"},
-    {"onnx_value_describe", onnx_value_describe, METH_O, "onnx_value_describe(h) -> (kind, elem_type, shape, data)"},
-    {"onnx_value_count", onnx_value_count, METH_O, "onnx_value_count(h) -> int"},
-    {"onnx_value_element", (PyCFunction)(void (*)(void))onnx_value_element, METH_FASTCALL, "onnx_value_element(h, i) -> array | tuple"},
-    {"onnx_binding_new", onnx_binding_new, METH_O, "onnx_binding_new(session) -> handle"},
-    {"onnx_binding_bind", (PyCFunction)(void (*)(void))onnx_binding_bind, METH_FASTCALL, "onnx_binding_bind(b, output, name, value)"},
-    {"onnx_binding_clear", (PyCFunction)(void (*)(void))onnx_binding_clear, METH_FASTCALL, "onnx_binding_clear(b, outputs)"},
-    {"onnx_binding_run", (PyCFunction)(void (*)(void))onnx_binding_run, METH_FASTCALL, "onnx_binding_run(b, run_options)"},
+    {"onnx_session_run", (PyCFunction)(void (*)(void))onnx_session_run, METH_FASTCALL, "onnx_session_run(session, run_options, name_index, feed, handles, output_index, raw) -> list | None"},
     {"onnx_binding_outputs", (PyCFunction)(void (*)(void))onnx_binding_outputs, METH_FASTCALL, "onnx_binding_outputs(b, raw) -> list"},
     {NULL, NULL, 0, NULL},
 };

@@ -44,7 +44,7 @@ class IOBinding:
         return self._owner.h
 
     def _bind(self, output: bool, name: str, value: OrtValue | None) -> None:
-        impl().onnx_binding_bind(self._h(), output, name, value._h if value is not None else 0)
+        impl().onnx_binding_bind(self._h(), output, name, value._h if value is not None else None)
         self._kept[(output, name)] = value
         if output and name not in self._out_names:
             self._out_names.append(name)

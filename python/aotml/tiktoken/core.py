@@ -113,8 +113,9 @@ class Encoding:
         self._policies: dict[Any, _handles.Owner] = {}
         self._owner = _handles.own(handle)
         self._handle = handle
+        self._impl = _impl()  # the backend that made the handle serves every call on it
         self._mergeable_ranks_given = mergeable_ranks
-        _, self.max_token_value, _ = _impl().tiktoken_info(handle)
+        _, self.max_token_value, _ = self._impl.tiktoken_info(handle)
         self._default_policy = self._policy_handle((), tuple(sorted(self._special_token_values)))
 
     def __repr__(self) -> str:
@@ -127,7 +128,7 @@ class Encoding:
         key = (allowed_ids, disallowed_ids)
         owner = self._policies.get(key)
         if owner is None:
-            new = _handles.own(_impl().tiktoken_policy_new(self._handle, False, array("I", allowed_ids).tobytes(),
+            new = _handles.own(self._impl.tiktoken_policy_new(self._handle, False, array("I", allowed_ids).tobytes(),
                                                            False, array("I", disallowed_ids).tobytes()))
             owner = self._policies.setdefault(key, new)
             if owner is not new:  # another thread won the race
@@ -159,26 +160,26 @@ class Encoding:
     # ---- encoding ---------------------------------------------------------------------------------------------
     def encode_ordinary(self, text: str) -> list[int]:
         """Encodes a string into tokens, ignoring special tokens (faster than ``encode(text, disallowed_special=())``)."""
-        return _impl().tiktoken_encode(self._handle, 0, text)
+        return self._impl.tiktoken_encode(self._handle, None, text)
 
     def encode(self, text: str, *, allowed_special: Literal["all"] | AbstractSet[str] = set(),  # noqa: B006
                disallowed_special: Literal["all"] | Collection[str] = "all") -> list[int]:
         """Encodes a string into tokens, with tiktoken's special-token policy (a disallowed one raises ValueError)."""
         policy = self._policy(text if isinstance(text, str) else None, allowed_special, disallowed_special)
-        return _impl().tiktoken_encode(self._handle, policy, text)
+        return self._impl.tiktoken_encode(self._handle, policy, text)
 
     def encode_to_numpy(self, text: str, *, allowed_special: Literal["all"] | AbstractSet[str] = set(),  # noqa: B006
                         disallowed_special: Literal["all"] | Collection[str] = "all") -> npt.NDArray[np.uint32]:
         """Encodes into a uint32 numpy array over engine memory (no copy)."""
         import numpy as np
         policy = self._policy(text if isinstance(text, str) else None, allowed_special, disallowed_special)
-        return np.frombuffer(_impl().tiktoken_encode_buffer(self._handle, policy, text), dtype=np.uint32)
+        return np.frombuffer(self._impl.tiktoken_encode_buffer(self._handle, policy, text), dtype=np.uint32)
 
     def count_tokens(self, text: str, *, allowed_special: Literal["all"] | AbstractSet[str] = set(),  # noqa: B006
                      disallowed_special: Literal["all"] | Collection[str] = "all") -> int:
         """``len(encode(text, ...))`` without building the list of ids."""
         policy = self._policy(text if isinstance(text, str) else None, allowed_special, disallowed_special)
-        return _impl().tiktoken_count(self._handle, policy, text)
+        return self._impl.tiktoken_count(self._handle, policy, text)
 
     def _batch_policy(self, texts: Sequence[str], allowed_special: Any, disallowed_special: Any) -> int:
         policy = self._policy(None, allowed_special, disallowed_special)
@@ -191,14 +192,14 @@ class Encoding:
 
     def encode_ordinary_batch(self, text: Sequence[str], *, num_threads: int = _MAX_THREADS) -> list[list[int]]:
         """Encodes a list of strings in one engine call on ``num_threads`` threads, ignoring special tokens."""
-        return _impl().tiktoken_encode_batch(self._handle, 0, text, num_threads, False)
+        return self._impl.tiktoken_encode_batch(self._handle, None, text, num_threads, False)
 
     def encode_batch(self, text: Sequence[str], *, num_threads: int = _MAX_THREADS,
                      allowed_special: Literal["all"] | AbstractSet[str] = set(),  # noqa: B006
                      disallowed_special: Literal["all"] | Collection[str] = "all") -> list[list[int]]:
         """Encodes a list of strings in one engine call on ``num_threads`` threads (see ``encode`` for the policy)."""
         policy = self._batch_policy(text, allowed_special, disallowed_special)
-        return _impl().tiktoken_encode_batch(self._handle, policy, text, num_threads, False)
+        return self._impl.tiktoken_encode_batch(self._handle, policy, text, num_threads, False)
 
     def encode_batch_to_numpy(self, text: Sequence[str], *, num_threads: int = _MAX_THREADS,
                               allowed_special: Literal["all"] | AbstractSet[str] = set(),  # noqa: B006
@@ -212,7 +213,7 @@ class Encoding:
         """
         import numpy as np
         policy = self._batch_policy(text, allowed_special, disallowed_special)
-        ids_buf, off_buf = _impl().tiktoken_encode_batch(self._handle, policy, text, num_threads, True)
+        ids_buf, off_buf = self._impl.tiktoken_encode_batch(self._handle, policy, text, num_threads, True)
         ids = np.frombuffer(ids_buf, dtype=np.uint32)
         offsets = np.frombuffer(off_buf, dtype=np.int64)
         if padding is None:
@@ -228,29 +229,29 @@ class Encoding:
         """The token whose bytes are exactly ``text_or_bytes`` (special tokens included); KeyError otherwise."""
         if isinstance(text_or_bytes, str):
             text_or_bytes = text_or_bytes.encode("utf-8")
-        return _impl().tiktoken_encode_single_token(self._handle, text_or_bytes)
+        return self._impl.tiktoken_encode_single_token(self._handle, text_or_bytes)
 
     def _encode_single_piece(self, text_or_bytes: str | bytes) -> list[int]:
         if isinstance(text_or_bytes, str):
             text_or_bytes = text_or_bytes.encode("utf-8")
-        return _impl().tiktoken_encode_single_piece(self._handle, text_or_bytes)
+        return self._impl.tiktoken_encode_single_piece(self._handle, text_or_bytes)
 
     # ---- decoding ---------------------------------------------------------------------------------------------
     def decode_bytes(self, tokens: Sequence[int]) -> bytes:
         """The bytes of a sequence of tokens (a list, tuple or numpy integer array)."""
-        return _impl().tiktoken_decode_bytes(self._handle, tokens)
+        return self._impl.tiktoken_decode_bytes(self._handle, tokens)
 
     def decode(self, tokens: Sequence[int], errors: str = "replace") -> str:
         """Decodes tokens into a string; invalid UTF-8 is handled per ``errors`` (lossy by default, as tiktoken)."""
-        return _impl().tiktoken_decode_bytes(self._handle, tokens).decode("utf-8", errors=errors)
+        return self._impl.tiktoken_decode_bytes(self._handle, tokens).decode("utf-8", errors=errors)
 
     def decode_single_token_bytes(self, token: int) -> bytes:
         """The bytes of one token (special tokens included); KeyError for an unknown id."""
-        return _impl().tiktoken_token_bytes(self._handle, token)
+        return self._impl.tiktoken_token_bytes(self._handle, token)
 
     def decode_tokens_bytes(self, tokens: Sequence[int]) -> list[bytes]:
         """The bytes of each token."""
-        tb = _impl().tiktoken_token_bytes
+        tb = self._impl.tiktoken_token_bytes
         return [tb(self._handle, t) for t in tokens]
 
     def decode_with_offsets(self, tokens: Sequence[int]) -> tuple[str, list[int]]:
@@ -275,7 +276,7 @@ class Encoding:
 
     # ---- vocabulary -------------------------------------------------------------------------------------------
     def _mergeable(self) -> list[tuple[bytes, int]]:
-        blob, offsets, ranks = _impl().tiktoken_mergeable(self._handle)
+        blob, offsets, ranks = self._impl.tiktoken_mergeable(self._handle)
         off = memoryview(offsets).cast("i")
         rk = memoryview(ranks).cast("I")
         return [(blob[off[i]:off[i + 1]], rk[i]) for i in range(len(rk))]
@@ -309,7 +310,7 @@ class Encoding:
     # ---- pickling: bundled encodings by name, custom ones by content ---------------------------------------------
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         from .registry import _REGISTRY, get_encoding
-        if _REGISTRY.get(self.name) is self:
+        if any(e is self for e in _REGISTRY.values()):
             return get_encoding, (self.name,)
         return _rebuild, (self.name, self._pat_str, self._mergeable_ranks, self._special_tokens,
                           self._explicit_n_vocab)

@@ -10,13 +10,14 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .. import _backend
 from .core import Encoding
 
 __all__ = ["get_encoding", "list_encoding_names"]
 
 _DATA = Path(__file__).resolve().parent.parent / "_data"
 
-_REGISTRY: dict[str, Encoding] = {}
+_REGISTRY: dict[tuple[str, str], Encoding] = {}  # by (backend, name): a handle serves the backend that made it
 _LOCK = threading.Lock()
 
 
@@ -37,11 +38,12 @@ def list_encoding_names() -> list[str]:
 
 def get_encoding(encoding_name: str) -> Encoding:
     """A bundled encoding by name (loaded once per process, then shared)."""
-    enc = _REGISTRY.get(encoding_name)
+    key = (_backend.name, encoding_name)
+    enc = _REGISTRY.get(key)
     if enc is not None:
         return enc
     with _LOCK:
-        enc = _REGISTRY.get(encoding_name)
+        enc = _REGISTRY.get(key)
         if enc is not None:
             return enc
         spec = _index()["encodings"].get(encoding_name) if isinstance(encoding_name, str) else None
@@ -50,6 +52,6 @@ def get_encoding(encoding_name: str) -> Encoding:
                              f"{', '.join(list_encoding_names())}")
         enc = Encoding._from_file(encoding_name, _DATA / spec["ranks"], spec["pat_str"], spec["special_tokens"],
                                   spec["explicit_n_vocab"])
-        _REGISTRY[encoding_name] = enc
+        _REGISTRY[key] = enc
         return enc
 

@@ -1,0 +1,239 @@
+"""The C ABI of libaotml.so, described once: every export, its typed parameters, and the private Python function(s)
+over it. tools/abi_gen.py turns this table into include/aotml.h, the C shim's wrappers (_ext_generated.c), the ctypes
+signatures and wrappers (_ctypes_generated.py) and _ext.pyi; tests/test_abi.py checks the generated files are fresh
+and that the library exports exactly these names.
+
+A parameter is "kind name". In-kinds come from one Python argument each (in order); out-kinds are C out-pointers
+whose values make the Python result (one value, or a tuple of them, or what a named result helper builds). Each kind's
+C parameters and its conversion live once per backend: aotml_conv_<kind>/aotml_res_<kind> in _ext.c and
+_conv_<kind>/_res_<kind> in _ctypes.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# kind -> (C parameters with {n} for the name, Python type for the .pyi); in-kinds take one Python argument.
+IN_KINDS: dict[str, tuple[list[str], str]] = {
+    "handle": (["void* {n}"], "Handle"),                       # an owned handle of this backend, open
+    "opt_handle": (["void* {n}"], "Handle | None"),            # None -> NULL
+    "text": (["const uint8_t* {n}", "int64_t {n}_len"], "str"),  # str; lone surrogates become U+FFFD (tiktoken)
+    "texts": (["const uint8_t** {n}", "const int64_t* {n}_lens", "int64_t n_{n}"], "Sequence[str]"),
+    "str": (["const char* {n}", "int64_t {n}_len"], "str"),    # str, strict UTF-8
+    "opt_str": (["const char* {n}", "int64_t {n}_len"], "str | None"),
+    "bytes": (["const uint8_t* {n}", "int64_t {n}_len"], "Any"),  # any C-contiguous buffer, as bytes
+    "opt_bytes": (["const uint8_t* {n}", "int64_t {n}_len"], "Any | None"),
+    "i64s": (["const int64_t* {n}", "int64_t n_{n}"], "Any"),  # bytes holding int64 values
+    "u32s": (["const uint32_t* {n}", "int64_t n_{n}"], "Any"),  # bytes holding uint32 values
+    "ids": (["const uint32_t* {n}", "int64_t n_{n}"], "Sequence[int] | Any"),  # token ids; bad ones: KeyError
+    "token": (["uint32_t {n}"], "int"),                        # one token id; out of range: KeyError
+    "shape": (["const int64_t* {n}", "int32_t {n}_ndim"], "Sequence[int]"),
+    "handles": (["void** {n}", "int64_t n_{n}"], "Sequence[Handle]"),
+    "i32": (["int32_t {n}"], "int"),
+    "i64": (["int64_t {n}"], "int"),
+    "threads": (["int32_t {n}"], "int"),                       # 1..1024
+    "axis": (["int32_t {n}"], "int | None"),                  # None -> AOTML_AXIS_NONE; out of int32: ValueError
+    "address": (["void* {n}"], "int"),                         # a raw address the caller vouches for
+    "f64": (["double {n}"], "float"),
+    "bool": (["int32_t {n}"], "bool"),
+    "buffer": (["const aotml_buffer* {n}"], "Any"),
+    "opt_buffer": (["const aotml_buffer* {n}"], "Any | None"),
+    "flag": ([], "bool"),                                      # Python-only: chooses the result's form
+}
+
+# kind -> (C parameters, Python type of the value it yields)
+OUT_KINDS: dict[str, tuple[list[str], str]] = {
+    "out_handle": (["void** {n}"], "Handle"),
+    "out_i64": (["int64_t* {n}"], "int"),
+    "out_i32": (["int32_t* {n}"], "int"),
+    "out_u32": (["uint32_t* {n}"], "int"),
+    "out_static_str": (["const char** {n}"], "str"),
+    "out_str": (["char** {n}", "int64_t* {n}_len"], "str"),      # library memory, freed after decoding
+    "out_bytes": (["uint8_t** {n}", "int64_t* {n}_len"], "bytes"),  # library memory, freed after copying
+    "out_token_bytes": (["const uint8_t** {n}", "int64_t* {n}_len"], "bytes"),  # borrowed from the encoding: copied
+    "out_ids": (["uint32_t** {n}", "int64_t* n_{n}"], "NativeBuffer"),  # uint32 view over library memory
+    "ids_into": (["uint32_t* {n}", "int64_t {n}_capacity", "int64_t* n_{n}"], "list[int]"),  # scratch of one id/byte
+    "out_value_handle": (["aotml_onnx_value* {n}"], "Handle"),  # the new value's handle only
+    "out_value": (["aotml_onnx_value* {n}"], "Any"),           # an ndarray over a numeric tensor, else a tuple
+    "out_ptr": (["void** {n}"], "Any"),                         # raw; only for result helpers
+    "out_ptr_i64": (["int64_t** {n}"], "Any"),
+    "out_ptr_i32": (["const int32_t** {n}"], "Any"),
+    "out_ptr_u32": (["uint32_t** {n}"], "Any"),
+    "out_ptr_cu32": (["const uint32_t** {n}"], "Any"),
+    "out_ptr_u8": (["uint8_t** {n}"], "Any"),
+    "out_ptr_cu8": (["const uint8_t** {n}"], "Any"),
+    "out_ptr_char": (["char** {n}"], "Any"),
+}
+
+
+@dataclass
+class Py:
+    """A private Python function over an export. result: a helper that builds the result from the out values (and
+    the named in-arguments); capacity: for ids_into, the argument whose byte length bounds the ids."""
+
+    name: str
+    result: str | None = None
+    result_args: tuple[str, ...] = ()
+    returns: str | None = None
+    doc: str = ""
+
+
+@dataclass
+class Export:
+    name: str
+    params: str = ""                  # "kind name, kind name, ..."; "raw:<C parameter>" for unconverted ones
+    py: list[Py] = field(default_factory=list)
+    gil: bool = True                  # release the GIL for the call
+    returns: str = "int32_t"
+    doc: str = ""                     # the comment above the prototype in aotml.h
+    capacity: str = ""
+
+    def parsed(self) -> list[tuple[str, str]]:
+        out = []
+        for p in filter(None, (x.strip() for x in self.params.split(","))):
+            if p.startswith("raw:"):
+                out.append(("raw", p[4:]))
+            else:
+                kind, name = p.split()
+                assert kind in IN_KINDS or kind in OUT_KINDS, f"{self.name}: unknown kind {kind}"
+                out.append((kind, name))
+        return out
+
+    def c_params(self) -> list[str]:
+        params: list[str] = []
+        for kind, name in self.parsed():
+            if kind == "raw":
+                params.append(name)
+            else:
+                params += [t.format(n=name) for t in (IN_KINDS.get(kind) or OUT_KINDS[kind])[0]]
+        return params
+
+
+def E(name: str, params: str = "", *py: Py, **kw: object) -> Export:
+    return Export("aotml_" + name, params, list(py), **kw)  # type: ignore[arg-type]
+
+
+SECTIONS: list[tuple[str, str, list[Export]]] = [
+    ("common", "", [
+        E("last_error", "raw:const char** message, raw:int64_t* length", gil=False,
+          doc="The message of this thread's last failure (valid until its next failure); returns its status."),
+        E("free", "raw:void* p", returns="void", gil=False, doc="Frees memory the library allocated for the caller."),
+        E("handle_free", "raw:void* handle", gil=False,
+          doc="Frees an object handle (NULL does nothing); an unknown, stale or already freed one is "
+              "AOTML_ERR_INVALID_ARGUMENT."),
+        E("version", "out_static_str version", Py("version", doc="the engine version"), gil=False),
+        E("ort_version", "out_static_str version, out_static_str path",
+          Py("ort_version", doc="(version, path) of ONNX Runtime; loads it if needed"),
+          doc="Loads ONNX Runtime if needed (a dlopen: released GIL)."),
+    ]),
+    ("numerics", "out may be x itself (in place); arrays are C-contiguous float32 or float64", [
+        E("l2_normalize", "buffer x, buffer out, axis axis, f64 eps", Py("l2_normalize")),
+        E("minmax_scale", "buffer x, buffer out, axis axis, f64 lo, f64 hi", Py("minmax_scale")),
+        E("standardize", "buffer x, buffer out, axis axis, f64 eps, i32 ddof", Py("standardize")),
+        E("softmax", "buffer x, buffer out, axis axis, bool log", Py("softmax")),
+        E("layer_norm", "buffer x, buffer out, opt_buffer weight, opt_buffer bias, f64 eps", Py("layer_norm")),
+    ]),
+    ("tiktoken", "An encoding is an object handle (aotml_handle_free). Special tokens are given as one UTF-8 blob "
+                 "with n+1 int64 offsets and n ids. explicit_n_vocab <= 0 means none. A policy "
+                 "(aotml_tiktoken_policy_new) says which special tokens an encode call emits and which make it fail "
+                 "with AOTML_ERR_ENCODE; a NULL policy is encode_ordinary. Encoding into caller memory needs at most "
+                 "one uint32 per byte of text. Unknown ids are AOTML_ERR_KEY.", [
+        E("tiktoken_new", "str name, bytes rank_blob, i64s rank_offsets, u32s ranks, str pat, bytes special_blob, "
+                          "i64s special_offsets, u32s special_ids, i64 explicit_n_vocab, out_handle out",
+          Py("tiktoken_new"), doc="An encoding from ranks in memory (copied); offsets have one entry more than their ids."),
+        E("tiktoken_new_from_file", "str name, str path, str pat, bytes special_blob, i64s special_offsets, "
+                                    "u32s special_ids, i64 explicit_n_vocab, out_handle out",
+          Py("tiktoken_new_from_file"), doc="Ranks from a .tiktoken or compact file."),
+        E("tiktoken_parse_ranks", "bytes data, str source, out_ptr_u8 blob, out_i64 blob_len, out_ptr_i64 offsets, "
+                                  "out_ptr_u32 ranks, out_i64 count",
+          Py("tiktoken_parse_ranks", result="ranks", returns="tuple[bytes, bytes, bytes]"),
+          doc="Parses a .tiktoken (or compact) file's bytes; the three arrays are freed with aotml_free."),
+        E("tiktoken_info", "handle enc, out_i64 n_mergeable, out_i64 max_token_value, out_i32 pattern_kind",
+          Py("tiktoken_info"), gil=False,
+          doc="pattern_kind 0 gpt2, 1 cl100k, 2 o200k (hand-written scanners), 3 any other pattern (.NET Regex)."),
+        E("tiktoken_policy_new", "handle enc, bool allowed_all, u32s allowed, bool disallow_rest, u32s disallowed, "
+                                 "out_handle out", Py("tiktoken_policy_new"), gil=False),
+        E("tiktoken_encode", "handle enc, opt_handle policy, text text, ids_into out", Py("tiktoken_encode"),
+          capacity="text", doc="Into caller memory; capacity = len always suffices."),
+        E("tiktoken_encode_alloc", "handle enc, opt_handle policy, text text, out_ids out",
+          Py("tiktoken_encode_buffer"), doc="Into library memory (aotml_free)."),
+        E("tiktoken_count", "handle enc, opt_handle policy, text text, out_i64 n_out", Py("tiktoken_count")),
+        E("tiktoken_encode_batch", "handle enc, opt_handle policy, texts texts, threads num_threads, flag flat, "
+                                   "out_ptr_u32 ids, out_ptr_i64 offsets",
+          Py("tiktoken_encode_batch", result="ragged", result_args=("texts", "flat"), returns="Any"),
+          doc="Flat ids and n + 1 offsets, both aotml_free; num_threads threads are created for the call."),
+        E("tiktoken_encode_single_piece", "handle enc, bytes data, ids_into out", Py("tiktoken_encode_single_piece"),
+          capacity="data"),
+        E("tiktoken_encode_single_token", "handle enc, bytes data, out_u32 token", Py("tiktoken_encode_single_token"),
+          gil=False),
+        E("tiktoken_decode", "handle enc, ids tokens, out_bytes out", Py("tiktoken_decode_bytes")),
+        E("tiktoken_token_bytes", "handle enc, token token, out_token_bytes out", Py("tiktoken_token_bytes"),
+          gil=False, doc="A pointer into the encoding (valid while it lives), special tokens included."),
+        E("tiktoken_mergeable", "handle enc, out_ptr_cu8 blob, out_ptr_i32 offsets, out_ptr_cu32 ranks, out_i64 count",
+          Py("tiktoken_mergeable", result="mergeable", returns="tuple[bytes, bytes, bytes]"), gil=False,
+          doc="The mergeable tokens as stored (valid while enc lives): token i is blob[offsets[i]:offsets[i+1]]."),
+    ]),
+    ("onnx", "", [
+        E("onnx_providers", "out_ptr_char names, out_i64 length",
+          Py("onnx_providers", result="nul_list", returns="list[str]"),
+          doc="Usable execution providers, NUL-separated (aotml_free)."),
+        E("onnx_session_new", "opt_str path, opt_bytes model, bytes options, out_handle session",
+          Py("onnx_session_new"),
+          doc="From a file (path != NULL) or bytes. options: NUL-terminated key and value strings "
+              "(\"intra_op_num_threads\", \"2\", \"config:<key>\", v, \"provider\", name, "
+              "\"provider_option:<key>\", v, ...)."),
+        E("onnx_session_info", "handle session, out_str json", Py("onnx_session_info"), gil=False,
+          doc="Inputs, outputs, metadata as JSON (aotml_free)."),
+        E("onnx_session_run", "raw:void* session, raw:void* run_options, raw:int32_t n_inputs, "
+                              "raw:const int32_t* input_index, raw:const aotml_buffer* input_buffers, "
+                              "raw:void** input_values, raw:int32_t n_outputs, raw:const int32_t* output_index, "
+                              "raw:int32_t flags, raw:aotml_onnx_value* outputs",
+          doc="Input i is input_values[i] (a value handle) if that is non-NULL, else a tensor read in place from "
+              "input_buffers[i]; input_index/output_index are positions in the session's inputs (then overridable "
+              "initializers) and outputs. flags: AOTML_ONNX_RAW_OUTPUTS makes outputs[j].handle the bare OrtValue* "
+              "(aotml_onnx_value_release / _adopt). The Python side is hand-written: the measured fast path."),
+        E("onnx_value_release", "raw:void* ort_value", gil=False),
+        E("onnx_value_adopt", "raw:void* ort_value, raw:void** handle", gil=False),
+        E("onnx_session_end_profiling", "handle session, out_str path", Py("onnx_session_end_profiling")),
+        E("onnx_run_options_new", "out_handle run_options", Py("onnx_run_options_new"), gil=False),
+        E("onnx_run_options_set", "handle run_options, str key, str value", Py("onnx_run_options_set"), gil=False),
+        E("onnx_run_options_terminate", "handle run_options, bool terminate", Py("onnx_run_options_terminate"),
+          gil=False),
+        E("onnx_value_from_buffer", "buffer buffer, i32 elem_type, out_value_handle value",
+          Py("onnx_value_from_buffer"), gil=False,
+          doc="Values: from_buffer/from_pointer read caller memory in place (keep it alive while the value lives); "
+              "value_new and from_strings allocate; describe returns a new reference in out->handle."),
+        E("onnx_value_from_pointer", "address data, shape shape, i32 elem_type, out_value_handle value",
+          Py("onnx_value_from_pointer"), gil=False),
+        E("onnx_value_new", "shape shape, i32 elem_type, out_value_handle value", Py("onnx_value_new")),
+        E("onnx_value_from_strings", "bytes utf8, i64s offsets, shape shape, out_value_handle value",
+          Py("onnx_value_from_strings"), doc="Strings are UTF-8 with count+1 offsets."),
+        E("onnx_value_sequence", "handles elements, out_value_handle value", Py("onnx_value_sequence")),
+        E("onnx_value_strings", "handle value, out_ptr_char utf8, out_ptr_i64 offsets, out_i64 count",
+          Py("onnx_value_strings", result="strings", returns="list[str]"), gil=False),
+        E("onnx_value_describe", "handle value, out_value out",
+          Py("onnx_value_describe", result="describe", returns="tuple[int, int, tuple[int, ...], int]"),
+          Py("onnx_value_output"), gil=False),
+        E("onnx_value_count", "handle value, out_i64 count", Py("onnx_value_count"), gil=False),
+        E("onnx_value_element", "handle value, i64 index, out_value out", Py("onnx_value_element"), gil=False),
+        E("onnx_binding_new", "handle session, out_handle binding", Py("onnx_binding_new"), gil=False,
+          doc="IoBinding: bind an input or output (output value NULL: CPU memory ORT allocates); outputs after a run."),
+        E("onnx_binding_bind", "handle binding, bool output, str name, opt_handle value", Py("onnx_binding_bind"),
+          gil=False),
+        E("onnx_binding_clear", "handle binding, bool outputs", Py("onnx_binding_clear"), gil=False),
+        E("onnx_binding_run", "handle binding, opt_handle run_options", Py("onnx_binding_run")),
+        E("onnx_binding_outputs", "raw:void* binding, raw:aotml_onnx_value* outputs, raw:int32_t capacity, "
+                                  "raw:int32_t* count",
+          doc="The bound outputs after a run; with outputs NULL only *count is written (Python side hand-written: "
+              "two calls)."),
+    ]),
+]
+
+EXPORTS: list[Export] = [e for _, _, group in SECTIONS for e in group]
+
+# Hand-written private functions (fast paths and two-step calls), with their .pyi lines.
+HAND_WRITTEN_PYI = [
+    "def handle_free(handle: Handle, /) -> None: ...",
+    "def onnx_session_run(session: Handle, run_options: Handle | None, name_index: dict[str, int], feed: Any,\n"
+    "                     handles: dict[str, Handle] | None, output_index: Any, raw: bool, /) -> Any: ...",
+    "def onnx_binding_outputs(binding: Handle, raw: bool, /) -> list[Any]: ...",
+]
