@@ -58,7 +58,8 @@ enum aotml_status {{
     AOTML_ERR_CANCELLED = 7,
     AOTML_ERR_OUT_OF_MEMORY = 8,
     AOTML_ERR_INTERNAL = 9,
-    AOTML_ERR_ORT_UNAVAILABLE = 10
+    AOTML_ERR_ORT_UNAVAILABLE = 10,
+    AOTML_ERR_ORT_CODE_BASE = 100   /* + OrtErrorCode: ONNX Runtime's own error, by its code */
 }};
 
 /* A strided view of caller memory (the fields of a Py_buffer). strides in bytes, NULL = C-contiguous;
