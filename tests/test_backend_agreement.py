@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import aotml
+import aotml.tiktoken
 from aotml import _backend, _ctypes, _ext
 
 
@@ -44,7 +45,7 @@ def _on(which: str, case: Callable[[Any, Any], Any]) -> tuple:
     _backend.select(which)
     try:
         impl = _backend.impl
-        enc = aotml.get_encoding("gpt2")
+        enc = aotml.tiktoken.get_encoding("gpt2")
         return _outcome(lambda: case(impl, enc))
     finally:
         _backend.select(previous)
@@ -52,7 +53,7 @@ def _on(which: str, case: Callable[[Any, Any], Any]) -> tuple:
 
 def _custom(n_vocab: Any) -> Any:
     ranks = {bytes([i]): i for i in range(256)}
-    return aotml.Encoding("c", pat_str=r"\w+| ", mergeable_ranks=ranks, special_tokens={}, explicit_n_vocab=n_vocab)
+    return aotml.tiktoken.Encoding("c", pat_str=r"\w+| ", mergeable_ranks=ranks, special_tokens={}, explicit_n_vocab=n_vocab)
 
 
 def _closed(impl: Any) -> Any:

@@ -14,13 +14,13 @@ FORKS = 50
 
 SCRIPT = textwrap.dedent("""
     import os, sys, threading, time
-    import numpy as np, aotml
+    import numpy as np, aotml, aotml.tiktoken, aotml.onnxruntime
     from aotml import _backend
     import onnx_models
     _backend.select(sys.argv[1])
     forks = int(sys.argv[2])
 
-    gpt2 = aotml.get_encoding("gpt2")
+    gpt2 = aotml.tiktoken.get_encoding("gpt2")
     ranks = {bytes([i]): i for i in range(256)}
     ranks[b"ab"] = 256
     model = onnx_models.add_one((4, 16))
@@ -36,20 +36,20 @@ SCRIPT = textwrap.dedent("""
 
     def construct():
         while not stop.is_set():
-            aotml.Encoding("mine", pat_str=gpt2._pat_str, mergeable_ranks=ranks, special_tokens={"<|x|>": 300})
+            aotml.tiktoken.Encoding("mine", pat_str=gpt2._pat_str, mergeable_ranks=ranks, special_tokens={"<|x|>": 300})
             busy[1] += 1
 
     def run():
-        s = aotml.InferenceSession(model)
+        s = aotml.onnxruntime.InferenceSession(model)
         while not stop.is_set():
             s.run(None, {"X": x})
             busy[2] += 1
 
     def child():
         ok = gpt2.encode("hello world") == [31373, 995]
-        enc = aotml.Encoding("child", pat_str=gpt2._pat_str, mergeable_ranks=ranks, special_tokens={})
+        enc = aotml.tiktoken.Encoding("child", pat_str=gpt2._pat_str, mergeable_ranks=ranks, special_tokens={})
         ok = ok and enc.encode("ab") == [256]
-        (y,) = aotml.InferenceSession(model).run(None, {"X": x})
+        (y,) = aotml.onnxruntime.InferenceSession(model).run(None, {"X": x})
         ok = ok and bool((y == 2).all())
         ok = ok and abs(float(aotml.softmax(np.ones(8, np.float32)).sum()) - 1) < 1e-6
         ok = ok and len(gpt2.encode_batch(texts[:4], num_threads=2)) == 4

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import aotml
+import aotml.tiktoken
 from aotml import _backend
 from aotml._errors import INVALID_ARGUMENT, InvalidArgument
 
@@ -82,7 +83,7 @@ def test_views_keep_their_owner_alive(backend):
 
 def test_closing_while_in_use_defers_the_free(backend):
     impl = _backend.impl
-    enc = aotml.Encoding("x", pat_str=r"\w+| ", mergeable_ranks={bytes([i]): i for i in range(256)}, special_tokens={})
+    enc = aotml.tiktoken.Encoding("x", pat_str=r"\w+| ", mergeable_ranks={bytes([i]): i for i in range(256)}, special_tokens={})
     h = enc._handle
     texts = ["some text " * 4000] * 200
     result = {}
