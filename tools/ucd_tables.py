@@ -228,7 +228,8 @@ def properties(version: str, rows) -> tuple[str, dict]:
             age[cp] = major << 2 | minor
     p_text, p_size = two_stage(props, 0, "Props", "byte")
     a_text, a_size = two_stage(age, UNASSIGNED_AGE, "Age", "byte")
-    enum = "\n".join(f"    /// <summary>{c}</summary>\n    {CATEGORY_NAMES[c]} = {i}," for i, c in enumerate(CATEGORIES))
+    enum = "\n".join(f"    /// <summary>{c}</summary>\n    {CATEGORY_NAMES[c]} = {i},"
+                     for i, c in enumerate(CATEGORIES))
     text = header(version) + (
         "/// <summary>General category (the UCD's two-letter values, in table order).</summary>\n"
         f"public enum GeneralCategory : byte\n{{\n{enum}\n}}\n\n"
