@@ -122,6 +122,35 @@ public class NormalizationConformanceTests
         }
     }
 
+    [Fact]
+    public void LongTextsGiveTheConcatenationOfTheirParts()
+    {
+        // The normalizer works in chunks on long texts; joined with spaces (stable starters), the lines must
+        // normalize, and carry changes, exactly as they do one by one.
+        foreach (var f in new[] { NormalizationForm.FormC, NormalizationForm.FormD, NormalizationForm.FormKC, NormalizationForm.FormKD })
+        {
+            var input = new List<int>();
+            var expected = new List<int>();
+            var expectedChanges = new List<int>();
+            foreach (var (_, c) in Cases.Value)
+            {
+                for (int col = 0; col < 5; col++)
+                {
+                    input.AddRange(c[col]);
+                    input.Add(' ');
+                    Normalizer.Normalize(c[col], f, expected, expectedChanges);
+                    expected.Add(' ');
+                    expectedChanges.Add(0);
+                }
+            }
+            var output = new List<int>();
+            var changes = new List<int>();
+            Normalizer.Normalize(CollectionsMarshal.AsSpan(input), f, output, changes);
+            Assert.True(expected.SequenceEqual(output), $"{f}: chunked output differs");
+            Assert.True(expectedChanges.SequenceEqual(changes), $"{f}: chunked changes differ");
+        }
+    }
+
     private static string Str(int[] cps) => string.Concat(cps.Select(cp => new Rune(cp).ToString()));
 
     private static string Hex(int[] cps) => string.Join(" ", cps.Select(cp => cp.ToString("X4")));

@@ -252,6 +252,8 @@ public sealed class NormalizedString
 
     private NormalizedString Normalize(NormalizationForm form, byte version)
     {
+        if (System.Text.Ascii.IsValid(NormalizedUtf8))
+            return this;
         var scalars = Scalars();
         // Already normalized: the transform would leave text and alignments as they are.
         if (Normalizer.SafePrefix(scalars, form, version) == scalars.Length)

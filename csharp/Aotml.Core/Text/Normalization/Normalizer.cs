@@ -19,6 +19,8 @@ public static class Normalizer
     /// <summary>Whether the text is in the given form (the quick check, completed by normalizing when it says maybe).</summary>
     public static bool IsNormalized(ReadOnlySpan<byte> utf8, NormalizationForm form, byte version = Ucd.Latest)
     {
+        if (System.Text.Ascii.IsValid(utf8))
+            return true;
         int[] rented = ArrayPool<int>.Shared.Rent(Math.Max(utf8.Length, 1));
         try
         {
@@ -39,6 +41,8 @@ public static class Normalizer
     /// <summary>Normalizes UTF-8 text (ill-formed sequences read as U+FFFD) and returns UTF-8.</summary>
     public static byte[] Normalize(ReadOnlySpan<byte> utf8, NormalizationForm form, byte version = Ucd.Latest)
     {
+        if (System.Text.Ascii.IsValid(utf8))
+            return utf8.ToArray();  // ASCII is invariant under every form
         int[] rented = ArrayPool<int>.Shared.Rent(Math.Max(utf8.Length, 1));
         try
         {
@@ -189,10 +193,34 @@ public static class Normalizer
         var s = t_scratch ??= new Scratch();
         s.Count = 0;
         bool compat = form is NormalizationForm.FormKC or NormalizationForm.FormKD;
-        foreach (int cp in input)
+        bool compose = form is NormalizationForm.FormC or NormalizationForm.FormKC;
+        // Work in chunks that end before a starter passing the quick check: nothing reorders or composes across
+        // one, so the scratch stays small and hot, and the result (changes included) is that of one pass.
+        int chunkStart = 0;
+        for (int i = 0; i < input.Length; i++)
+        {
+            int cp = input[i];
+            if (i - chunkStart >= 64 && (cp < 0xA0 ||
+                NormalizationData.Ccc(cp, version) == 0 && NormalizationData.QuickCheck(cp, form, version) == 0))
+            {
+                Flush(s, compose, version, output, changes);
+                chunkStart = i;
+            }
             Decompose(cp, compat, version, s);
+        }
+        Flush(s, compose, version, output, changes);
+        if (s.Cp.Length > 4096)
+            t_scratch = null;  // do not keep a huge scratch alive after a pathological run of combining marks
+    }
+
+    private static void Flush(Scratch s, bool compose, byte version, List<int> output, List<int>? changes)
+    {
         Reorder(s);
-        if (form is NormalizationForm.FormD or NormalizationForm.FormKD)
+        if (compose)
+        {
+            Compose(s, version, output, changes);
+        }
+        else
         {
             for (int i = 0; i < s.Count; i++)
             {
@@ -200,12 +228,7 @@ public static class Normalizer
                 changes?.Add(s.Change[i]);
             }
         }
-        else
-        {
-            Compose(s, version, output, changes);
-        }
-        if (s.Cp.Length > 4096)
-            t_scratch = null;  // do not keep a huge scratch alive after one long text
+        s.Count = 0;
     }
 
     private static void Decompose(int cp, bool compat, byte version, Scratch s)
