@@ -29,7 +29,6 @@ UCD = Path("/usr/share/unicode")
 OUT = Path(__file__).resolve().parent.parent / "csharp" / "Aotml.Core" / "Text" / "Generated"
 NAMESPACE = "Aotml.Text.Generated"
 MAX = 0x110000
-SHIFT = 7  # 128-code-point blocks: small enough to dedupe well, big enough to keep the index short
 
 # General categories in the order of the generated enum (values are stable: tables store them).
 CATEGORIES = ["Cn", "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No", "Pc", "Pd", "Ps", "Pe",
@@ -98,32 +97,39 @@ def unicode_data():
 
 
 def two_stage(values: list[int], default: int, name: str, elem: str) -> tuple[str, int]:
-    """A two-stage table: an index of block numbers, then deduplicated 128-entry blocks. Code points past the
-    last non-default block are left out of the index and read as `default`."""
-    size = 1 << SHIFT
-    blocks: dict[tuple, int] = {}
-    index: list[int] = []
-    data: list[int] = []
-    nblocks = MAX >> SHIFT
-    while nblocks > 0 and all(v == default for v in values[(nblocks - 1) * size:nblocks * size]):
-        nblocks -= 1
-    blocks[tuple([default] * size)] = 0
-    data.extend([default] * size)
-    for b in range(nblocks):
-        block = tuple(values[b * size:(b + 1) * size])
-        if block not in blocks:
-            blocks[block] = len(blocks)
-            data.extend(block)
-        index.append(blocks[block])
-    index_elem = "byte" if len(blocks) <= 256 else "ushort"
-    text = (f"    /// <summary>Block number of each {size}-code-point block (first stage of {name}).</summary>\n"
+    """A two-stage table: an index of block numbers, then deduplicated blocks; the block size is whichever power
+    of two gives the smallest pair. Code points past the last non-default block read as `default`."""
+    best = None
+    for shift in range(4, 10):
+        size = 1 << shift
+        blocks: dict[tuple, int] = {tuple([default] * size): 0}
+        data: list[int] = [default] * size
+        index: list[int] = []
+        nblocks = MAX >> shift
+        while nblocks > 0 and all(v == default for v in values[(nblocks - 1) * size:nblocks * size]):
+            nblocks -= 1
+        for b in range(nblocks):
+            block = tuple(values[b * size:(b + 1) * size])
+            if block not in blocks:
+                blocks[block] = len(blocks)
+                data.extend(block)
+            index.append(blocks[block])
+        index_elem = "byte" if len(blocks) <= 256 else "ushort"
+        nbytes = len(index) * (1 if index_elem == "byte" else 2) + len(data) * {"byte": 1, "ushort": 2}[elem]
+        if best is None or nbytes < best[0]:
+            best = (nbytes, shift, index, data, index_elem, nblocks)
+    nbytes, shift, index, data, index_elem, nblocks = best
+    size = 1 << shift
+    text = (f"    /// <summary>Block size of {name} is 1 &lt;&lt; {name}Shift.</summary>\n"
+            f"    internal const int {name}Shift = {shift};\n\n"
+            f"    /// <summary>Block number of each {size}-code-point block (first stage of {name}).</summary>\n"
             f"    internal static ReadOnlySpan<{index_elem}> {name}Index => new {index_elem}[] {{\n"
             f"{fmt(index)}\n    }};\n\n"
             f"    /// <summary>Deduplicated blocks (second stage of {name}).</summary>\n"
             f"    internal static ReadOnlySpan<{elem}> {name}Blocks => new {elem}[] {{\n{fmt(data)}\n    }};\n\n"
             f"    /// <summary>Code points at or past this one read as the default.</summary>\n"
-            f"    internal const int {name}Limit = 0x{nblocks << SHIFT:X};\n")
-    return text, len(index) * (1 if index_elem == "byte" else 2) + len(data) * {"byte": 1, "ushort": 2}[elem]
+            f"    internal const int {name}Limit = 0x{nblocks << shift:X};\n")
+    return text, nbytes
 
 
 def fmt(values: list[int], per_line: int = 24) -> str:

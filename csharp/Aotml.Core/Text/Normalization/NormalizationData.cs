@@ -20,13 +20,13 @@ internal static class NormalizationData
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte RawCcc(int cp) =>
         (uint)cp < NormalizationTables.CccLimit
-            ? NormalizationTables.CccBlocks[NormalizationTables.CccIndex[cp >> 7] << 7 | (cp & 127)]
+            ? NormalizationTables.CccBlocks[NormalizationTables.CccIndex[cp >> NormalizationTables.CccShift] << NormalizationTables.CccShift | (cp & ((1 << NormalizationTables.CccShift) - 1))]
             : (byte)0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int RawRecord(int cp) =>
         (uint)cp < NormalizationTables.RecordLimit
-            ? NormalizationTables.RecordBlocks[NormalizationTables.RecordIndex[cp >> 7] << 7 | (cp & 127)]
+            ? NormalizationTables.RecordBlocks[NormalizationTables.RecordIndex[cp >> NormalizationTables.RecordShift] << NormalizationTables.RecordShift | (cp & ((1 << NormalizationTables.RecordShift) - 1))]
             : 0;
 
     /// <summary>Canonical combining class.</summary>

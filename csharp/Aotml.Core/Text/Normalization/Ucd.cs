@@ -25,13 +25,13 @@ public static class Ucd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static byte Props(int cp) =>
         (uint)cp < PropertyTables.PropsLimit
-            ? PropertyTables.PropsBlocks[PropertyTables.PropsIndex[cp >> 7] << 7 | (cp & 127)]
+            ? PropertyTables.PropsBlocks[PropertyTables.PropsIndex[cp >> PropertyTables.PropsShift] << PropertyTables.PropsShift | (cp & ((1 << PropertyTables.PropsShift) - 1))]
             : (byte)0;
 
     /// <summary>The version (major &lt;&lt; 2 | minor) that assigned the code point, or <see cref="Unassigned"/>.</summary>
     public static byte Age(int cp) =>
         (uint)cp < PropertyTables.AgeLimit
-            ? PropertyTables.AgeBlocks[PropertyTables.AgeIndex[cp >> 7] << 7 | (cp & 127)]
+            ? PropertyTables.AgeBlocks[PropertyTables.AgeIndex[cp >> PropertyTables.AgeShift] << PropertyTables.AgeShift | (cp & ((1 << PropertyTables.AgeShift) - 1))]
             : Unassigned;
 
     /// <summary>Whether the code point was assigned in the given version (or earlier).</summary>
@@ -58,12 +58,12 @@ public static class Ucd
     /// <summary>Writes the full lowercase mapping (Rust's <c>char::to_lowercase</c>: unconditional mappings only) to
     /// <paramref name="dest"/> (at least 3 long) and returns its length.</summary>
     public static int ToLower(int cp, Span<int> dest) =>
-        Map(cp, dest, cp < CaseTables.LowerLimit ? CaseTables.LowerBlocks[CaseTables.LowerIndex[cp >> 7] << 7 | (cp & 127)] : 0,
+        Map(cp, dest, (uint)cp < CaseTables.LowerLimit ? CaseTables.LowerBlocks[CaseTables.LowerIndex[cp >> CaseTables.LowerShift] << CaseTables.LowerShift | (cp & ((1 << CaseTables.LowerShift) - 1))] : 0,
             CaseTables.LowerData);
 
     /// <summary>As <see cref="ToLower"/>, for Rust's <c>char::to_uppercase</c>.</summary>
     public static int ToUpper(int cp, Span<int> dest) =>
-        Map(cp, dest, cp < CaseTables.UpperLimit ? CaseTables.UpperBlocks[CaseTables.UpperIndex[cp >> 7] << 7 | (cp & 127)] : 0,
+        Map(cp, dest, (uint)cp < CaseTables.UpperLimit ? CaseTables.UpperBlocks[CaseTables.UpperIndex[cp >> CaseTables.UpperShift] << CaseTables.UpperShift | (cp & ((1 << CaseTables.UpperShift) - 1))] : 0,
             CaseTables.UpperData);
 
     private static int Map(int cp, Span<int> dest, int at, ReadOnlySpan<int> data)
