@@ -264,17 +264,23 @@ def casing(version: str, rows) -> tuple[str, dict]:
         upper[cp] = [int(x, 16) for x in f[3].split()]
     texts, size = [], 0
     for name, mapping in (("Lower", lower), ("Upper", upper)):
+        # A one-character mapping is stored as a difference, so runs like A-Z share one entry and blocks dedupe.
         data = [0]
         index = [0] * MAX
+        entries: dict[tuple, int] = {}
         for cp in sorted(mapping):
             m = mapping[cp]
             if m == [cp]:
                 continue
-            index[cp] = len(data)
-            data.extend([len(m), *m])
+            entry = (1, m[0] - cp) if len(m) == 1 else (len(m), *m)
+            if entry not in entries:
+                entries[entry] = len(data)
+                data.extend(entry)
+            index[cp] = entries[entry]
         assert len(data) < 65536
         t, s = two_stage(index, 0, name, "ushort")
-        texts.append(t + f"\n    /// <summary>{name}case mappings: a length, then the code points.</summary>\n"
+        texts.append(t + f"\n    /// <summary>{name}case mappings: a length, then the code points (for length 1, "
+                     f"the difference from the mapped code point).</summary>\n"
                      f"    internal static ReadOnlySpan<int> {name}Data => new int[] {{\n{fmt(data, 16)}\n    }};\n")
         size += s + 4 * len(data)
     text = header(version) + (

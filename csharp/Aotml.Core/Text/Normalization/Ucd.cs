@@ -74,6 +74,11 @@ public static class Ucd
             return 1;
         }
         int n = data[at];
+        if (n == 1)
+        {
+            dest[0] = cp + data[at + 1];
+            return 1;
+        }
         data.Slice(at + 1, n).CopyTo(dest);
         return n;
     }
