@@ -118,6 +118,10 @@ public class NormalizationConformanceTests
                 Assert.Equal(expected, Normalizer.Normalize(s, f));
                 Assert.Equal(expected, Encoding.UTF8.GetString(Normalizer.Normalize(Encoding.UTF8.GetBytes(s), f)));
                 Assert.Equal(s == expected, Normalizer.IsNormalized(Encoding.UTF8.GetBytes(s), f));
+                // The UTF-8 path skips a normalized prefix (ASCII runs without decoding) and renormalizes the rest.
+                string wrapped = "abc é" + s + "x";
+                Assert.Equal(Str(N(Enumerable.Concat(Enumerable.Concat("abc é".EnumerateRunes().Select(r => r.Value), c[0]), new[] { (int)'x' }).ToArray(), f)),
+                    Encoding.UTF8.GetString(Normalizer.Normalize(Encoding.UTF8.GetBytes(wrapped), f)));
             }
         }
     }

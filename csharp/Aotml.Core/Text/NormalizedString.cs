@@ -252,12 +252,10 @@ public sealed class NormalizedString
 
     private NormalizedString Normalize(NormalizationForm form, byte version)
     {
-        if (System.Text.Ascii.IsValid(NormalizedUtf8))
+        // Already normalized: the transform would leave text and alignments as they are.
+        if (Normalizer.SafePrefixUtf8(NormalizedUtf8, form, version) == _length)
             return this;
         var scalars = Scalars();
-        // Already normalized: the transform would leave text and alignments as they are.
-        if (Normalizer.SafePrefix(scalars, form, version) == scalars.Length)
-            return this;
         var output = new List<int>(scalars.Length + 8);
         var changes = new List<int>(scalars.Length + 8);
         Normalizer.Normalize(scalars, form, output, changes, version);

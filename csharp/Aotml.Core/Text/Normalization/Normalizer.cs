@@ -19,7 +19,7 @@ public static class Normalizer
     /// <summary>Whether the text is in the given form (the quick check, completed by normalizing when it says maybe).</summary>
     public static bool IsNormalized(ReadOnlySpan<byte> utf8, NormalizationForm form, byte version = Ucd.Latest)
     {
-        if (System.Text.Ascii.IsValid(utf8))
+        if (SafePrefixUtf8(utf8, form, version) == utf8.Length)
             return true;
         int[] rented = ArrayPool<int>.Shared.Rent(Math.Max(utf8.Length, 1));
         try
@@ -41,18 +41,29 @@ public static class Normalizer
     /// <summary>Normalizes UTF-8 text (ill-formed sequences read as U+FFFD) and returns UTF-8.</summary>
     public static byte[] Normalize(ReadOnlySpan<byte> utf8, NormalizationForm form, byte version = Ucd.Latest)
     {
-        if (System.Text.Ascii.IsValid(utf8))
-            return utf8.ToArray();  // ASCII is invariant under every form
-        int[] rented = ArrayPool<int>.Shared.Rent(Math.Max(utf8.Length, 1));
+        int safe = SafePrefixUtf8(utf8, form, version);
+        if (safe == utf8.Length)
+            return utf8.ToArray();
+        if (safe < 0)
+            safe = 0;
+        // Only the part after the normalized prefix is decoded and renormalized.
+        var tail = utf8[safe..];
+        int[] rented = ArrayPool<int>.Shared.Rent(Math.Max(tail.Length, 1));
         try
         {
-            int n = Decode(utf8, rented);
-            var scalars = rented.AsSpan(0, n);
-            if (SafePrefix(scalars, form, version) == n && System.Text.Unicode.Utf8.IsValid(utf8))
-                return utf8.ToArray();
+            int n = Decode(tail, rented);
             var output = new List<int>(n + n / 4);
-            Normalize(scalars, form, output, null, version);
-            return Encode(CollectionsMarshal.AsSpan(output));
+            Normalize(rented.AsSpan(0, n), form, output, null, version);
+            var normalized = CollectionsMarshal.AsSpan(output);
+            int len = safe;
+            foreach (int cp in normalized)
+                len += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            var bytes = new byte[len];
+            utf8[..safe].CopyTo(bytes);
+            int at = safe;
+            foreach (int cp in normalized)
+                at += new Rune(cp).EncodeToUtf8(bytes.AsSpan(at));
+            return bytes;
         }
         finally
         {
@@ -158,6 +169,38 @@ public static class Normalizer
             if (ccc == 0)
                 lastSafe = i;
             lastCcc = ccc;
+        }
+        return s.Length;
+    }
+
+    /// <summary>As <see cref="SafePrefix(ReadOnlySpan{int}, NormalizationForm, byte)"/> on UTF-8, in bytes, without
+    /// decoding ASCII; -1 when the text is ill-formed.</summary>
+    internal static int SafePrefixUtf8(ReadOnlySpan<byte> s, NormalizationForm form, byte version)
+    {
+        int lastSafe = 0;
+        byte lastCcc = 0;
+        int i = 0;
+        while (i < s.Length)
+        {
+            if (s[i] < 0x80)
+            {
+                // ASCII: starters that pass every quick check; skip the run at once.
+                int run = s[i..].IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
+                i = run < 0 ? s.Length : i + run;
+                lastSafe = i - 1;
+                lastCcc = 0;
+                continue;
+            }
+            if (Rune.DecodeFromUtf8(s[i..], out var r, out int used) != System.Buffers.OperationStatus.Done)
+                return -1;
+            int cp = r.Value;
+            byte ccc = NormalizationData.Ccc(cp, version);
+            if (ccc != 0 && lastCcc > ccc || NormalizationData.QuickCheck(cp, form, version) != 0)
+                return lastSafe;
+            if (ccc == 0)
+                lastSafe = i;
+            lastCcc = ccc;
+            i += used;
         }
         return s.Length;
     }
