@@ -28,6 +28,21 @@ const cases = [
     ['Héllo\u0000 中国\u200b!', 'a\tb\u00adc']],
 ];
 
+// Random mixes of what makes alignments interesting: combining marks in and out of canonical order, composable
+// pairs, Hangul jamo and syllables, compatibility characters, case expansions, characters newer than Unicode 9.0.
+const pool = [...'aeouAEOUsSkK ', '\u0300', '\u0301', '\u0308', '\u0323', '\u0327', '\u0345', '\u0344', '\u0f73',
+  '\u1100', '\u1161', '\u11a8', '\uac00', '\uac01', 'é', 'ǖ', 'ẛ', 'ﬁ', 'ﬃ', '①', '㍿', '½', 'ｶ', 'ﾞ', 'İ', 'ß', 'Σ',
+  'ǅ', '\u212b', '\u2126', '\u{1d15e}', '\u{1fbf0}', '\u{1e030}', '\u{11938}', '\u{11935}', '\u{11930}', '\u0898',
+  '\u00a0', '\u3000', '中'];
+let seed = 12345;
+const rand = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+const randomText = () => Array.from({ length: 1 + rand(10) }, () => pool[rand(pool.length)]).join('');
+for (const type of ['NFC', 'NFD', 'NFKC', 'NFKD']) {
+  cases.push([{ type }, Array.from({ length: 25 }, randomText)]);
+}
+cases.push([{ type: 'Sequence', normalizers: [{ type: 'NFKD' }, { type: 'Lowercase' }, { type: 'NFC' }] },
+  Array.from({ length: 25 }, randomText)]);
+
 function build(normalizer) {
   return Tokenizer.fromString(JSON.stringify({
     version: '1.0', truncation: null, padding: null, added_tokens: [], normalizer,
