@@ -41,7 +41,7 @@ def test_list_and_attributes(backend):
 
 def test_get_encoding_is_cached_and_unknown_names_fail(backend):
     assert tiktoken.get_encoding(CL100K) is tiktoken.get_encoding(CL100K)
-    with pytest.raises(ValueError, match="Unknown encoding nope.*cl100k_base"):
+    with pytest.raises(ValueError, match="(?s)Unknown encoding nope.*cl100k_base"):
         tiktoken.get_encoding("nope")
 
 
