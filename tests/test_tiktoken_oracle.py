@@ -236,5 +236,5 @@ def test_o200k_harmony_matches_tiktoken(backend, oracle, corpora, corpus):
     enc = tiktoken.get_encoding("o200k_harmony")
     chat = "<|start|>user<|message|>What is 2+2?<|end|><|start|>assistant<|channel|>final<|message|>4<|return|>"
     texts = [chat, "<|endofprompt|><|reserved_200018|><|reserved_201087|><|call|>"] + corpora[corpus][:20]
-    assert_same_custom(enc, oracle, "o200k_base", texts)
+    assert_same_custom(enc, oracle, "o200k_base", texts, allowed_special="all")
     assert_same_custom(enc, oracle, "o200k_base", corpora[corpus], ordinary=True)
