@@ -12,7 +12,7 @@ import importlib
 import json
 import pkgutil
 import threading
-from collections.abc import Callable, Sequence
+from collections import abc
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,8 @@ _lock = threading.RLock()
 # Loaded encodings by name (tiktoken's name); an encoding is built once per process, then shared.
 ENCODINGS: dict[str, Encoding] = {}
 # Plugin constructors by name; None until the plugins are first looked for (as tiktoken).
-ENCODING_CONSTRUCTORS: dict[str, Callable[[], dict[str, Any]]] | None = None
-_REGISTERED: dict[str, Callable[[], dict[str, Any]]] = {}
+ENCODING_CONSTRUCTORS: dict[str, abc.Callable[[], dict[str, Any]]] | None = None
+_REGISTERED: dict[str, abc.Callable[[], dict[str, Any]]] = {}
 _REGISTRY = ENCODINGS  # the name pickling checks
 
 
@@ -44,21 +44,22 @@ def _index() -> dict[str, Any]:
 
 
 @functools.lru_cache
-def _available_plugin_modules() -> Sequence[str]:
+def _available_plugin_modules() -> abc.Sequence[str]:
     try:
-        import tiktoken_ext  # type: ignore[import-not-found]  # a namespace package, when any plugin is installed
+        # A namespace package, present when any plugin is installed.
+        tiktoken_ext = importlib.import_module("tiktoken_ext")
     except ImportError:
         return ()
     return tuple(name for _, name, _ in pkgutil.iter_modules(tiktoken_ext.__path__, "tiktoken_ext.")
                  if name != _BUNDLED_PLUGIN)
 
 
-def _find_constructors() -> dict[str, Callable[[], dict[str, Any]]]:
+def _find_constructors() -> dict[str, abc.Callable[[], dict[str, Any]]]:
     global ENCODING_CONSTRUCTORS
     with _lock:
         if ENCODING_CONSTRUCTORS is not None:
             return ENCODING_CONSTRUCTORS
-        found: dict[str, Callable[[], dict[str, Any]]] = dict(_REGISTERED)
+        found: dict[str, abc.Callable[[], dict[str, Any]]] = dict(_REGISTERED)
         bundled = _index()["encodings"]
         for mod_name in _available_plugin_modules():
             mod = importlib.import_module(mod_name)
@@ -73,7 +74,7 @@ def _find_constructors() -> dict[str, Callable[[], dict[str, Any]]]:
         return found
 
 
-def register_encoding(name: str, constructor: Callable[[], dict[str, Any]]) -> None:
+def register_encoding(name: str, constructor: abc.Callable[[], dict[str, Any]]) -> None:
     """Makes ``get_encoding(name)`` build ``Encoding(**constructor())`` (once, on first use).
 
     The constructor returns ``Encoding``'s keyword arguments: name, pat_str, mergeable_ranks, special_tokens and
