@@ -24,9 +24,12 @@ class Oracle:
         self._cache: dict[Any, Any] = {}
 
     def ask(self, encoding: str, texts: list[str], *, ordinary: bool = False, allowed_special: Any = None,
-            disallowed_special: Any = None) -> list[Any]:
-        """Per text: the ids tiktoken gives, or {"error": message}."""
+            disallowed_special: Any = None, custom: dict[str, Any] | None = None) -> list[Any]:
+        """Per text: the ids tiktoken gives, or {"error": message}. ``custom`` (base, pat_str, special_tokens)
+        defines the encoding from a bundled one's ranks the first time its name is used."""
         req: dict[str, Any] = {"encoding": encoding, "texts": texts, "ordinary": ordinary}
+        if custom is not None:
+            req["custom"] = custom
         if allowed_special is not None:
             req["allowed_special"] = allowed_special if allowed_special == "all" else sorted(allowed_special)
         if disallowed_special is not None:

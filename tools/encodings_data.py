@@ -6,7 +6,10 @@ from the first). build.py fetches the tarball and checks it against TARBALL_SHA2
 
 - <ranks>.tkb: the mergeable ranks in aotml's compact binary format (see RankFiles.cs), one file per distinct
   rank table (gpt2 shares r50k_base's, p50k_edit shares p50k_base's). Loading is a few memcpys.
-- encodings.json: name -> pat_str, special_tokens, explicit_n_vocab, ranks file; plus the model table.
+- encodings.json: name -> pat_str, special_tokens, explicit_n_vocab, ranks file.
+
+o200k_harmony (tiktoken 0.14, for gpt-oss) is not in the npm package: it is o200k_base's ranks and pattern with
+the harmony chat-format special tokens, written here as tiktoken_ext/openai_public.py defines them.
 
 Run by `python3 build.py develop | wheel` (prepare_data).
 """
@@ -25,6 +28,21 @@ NPM_VERSION = "1.0.22"
 TARBALL_SHA256 = "55c339e756fdb17604f7c7e3eb35d2bcbffe4d960e8096e50285d1cefa51dd90"
 ENCODINGS = ("gpt2", "r50k_base", "p50k_base", "p50k_edit", "cl100k_base", "o200k_base")
 MAGIC = b"AOTMLBPE"
+
+
+def harmony_special_tokens(o200k_special: dict[str, int]) -> dict[str, int]:
+    """o200k_harmony's special tokens: o200k_base's, the chat-format ones, and reserved ids up to 201087."""
+    named = {"<|startoftext|>": 199998, "<|endoftext|>": 199999, "<|return|>": 200002, "<|constrain|>": 200003,
+             "<|channel|>": 200005, "<|start|>": 200006, "<|end|>": 200007, "<|message|>": 200008,
+             "<|call|>": 200012}
+    by_id = {v: k for k, v in named.items()}
+    out = dict(o200k_special)
+    out.update(named)
+    # Every id from 200000 to 201087 not named above is a placeholder "<|reserved_ID|>".
+    for i in range(200000, 201088):
+        if i not in by_id:
+            out[f"<|reserved_{i}|>"] = i
+    return out
 
 
 def parse_bpe_ranks(text: str) -> list[tuple[bytes, int]]:
@@ -71,7 +89,6 @@ def build(out_dir: Path, tarball: Path) -> list[Path]:
             assert f is not None, name
             return f.read()
 
-        models = json.loads(member("model_to_encoding.json"))
         meta: dict[str, dict] = {}
         files: dict[str, str] = {}  # sha256 of the compact bytes -> file name
         written: list[Path] = []
@@ -90,10 +107,11 @@ def build(out_dir: Path, tarball: Path) -> list[Path]:
                 "explicit_n_vocab": spec.get("explicit_n_vocab"),
                 "ranks": files[digest],
             }
+    meta["o200k_harmony"] = {**meta["o200k_base"],
+                             "special_tokens": harmony_special_tokens(meta["o200k_base"]["special_tokens"])}
     index = {
-        "source": f"npm {NPM_PACKAGE}@{NPM_VERSION} (sha256 {TARBALL_SHA256})",
+        "source": f"npm {NPM_PACKAGE}@{NPM_VERSION} (sha256 {TARBALL_SHA256}); o200k_harmony derived from o200k_base",
         "encodings": meta,
-        "models": models,
     }
     path = out_dir / "encodings.json"
     _write_if_changed(path, json.dumps(index, indent=1, sort_keys=True).encode())

@@ -27,9 +27,11 @@ public class ScannerTests
     [InlineData(Gpt2, 0)]
     [InlineData(Cl100k, 1)]
     [InlineData(O200k, 2)]
+    // tiktoken 0.14's cl100k spelling, rewritten into .NET syntax (atomic groups, `\z` for Rust's `$`).
+    [InlineData(@"'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s", 4)]
     public void ScannerMatchesRegex(string pattern, int kind)
     {
-        var regex = new Regex(pattern, RegexOptions.CultureInvariant);
+        var regex = new Regex(SplitPattern.ToDotNet(pattern), RegexOptions.CultureInvariant);
         var rnd = new Random(1234 + kind);
         for (int trial = 0; trial < 3000; trial++)
         {
@@ -58,6 +60,7 @@ public class ScannerTests
             {
                 0 => Scanners.NextGpt2(bytes, pos),
                 1 => Scanners.NextCl100k(bytes, pos),
+                4 => Scanners.NextCl100kPossessive(bytes, pos),
                 _ => Scanners.NextO200k(bytes, pos),
             };
             Assert.True(end > pos);
@@ -73,6 +76,17 @@ public class ScannerTests
         Assert.Equal(@"(?>\p{L}+)|(?>\p{N}{1,3})|(?>[^\s]*)|a?", SplitPattern.ToDotNet(@"\p{L}++|\p{N}{1,3}+|[^\s]*+|a?"));
         Assert.Equal(@"(?>(?:ab)+)c", SplitPattern.ToDotNet(@"(?:ab)++c"));
         Assert.Equal(@"[+*]+?x", SplitPattern.ToDotNet(@"[+*]+?x"));
+        Assert.Equal(@"(?>\s+)\z|[$]", SplitPattern.ToDotNet(@"\s++$|[$]"));
+    }
+
+    [Fact]
+    public void CatastrophicPatternIsBounded()
+    {
+        var split = new SplitPattern("(a+)+$");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var ex = Assert.Throws<EncodeException>(() => split.Matches(Encoding.UTF8.GetBytes(new string('a', 30) + "b"), []));
+        Assert.Contains("'(a+)+$' backtracks catastrophically", ex.Message);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
     }
 
     [Fact]

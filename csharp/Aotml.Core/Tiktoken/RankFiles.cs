@@ -78,8 +78,11 @@ public static class RankFiles
                 throw Bad(source, $"line {lineNo}: expected '<base64 token> <rank>', got {Show(line)}");
             var b64 = line[..sp];
             var rankText = line[(sp + 1)..];
-            if (!uint.TryParse(rankText, System.Globalization.NumberStyles.None, null, out uint rank) || rank == uint.MaxValue)
+            if (!uint.TryParse(rankText, System.Globalization.NumberStyles.None, null, out uint rank))
                 throw Bad(source, $"line {lineNo}: rank {Show(rankText)} is not a non-negative 32-bit integer");
+            if (rank == uint.MaxValue)
+                throw Bad(source, $"line {lineNo}: rank 4294967295 (2^32 - 1) is refused: aotml reserves it to mean "
+                    + "'no such token', and token ids must stay far below it anyway");
             int max = Base64.GetMaxDecodedFromUtf8Length(b64.Length);
             Span<byte> dst = max <= decoded.Length ? decoded : new byte[max];
             if (Base64.DecodeFromUtf8(b64, dst, out int consumed, out int written) != System.Buffers.OperationStatus.Done || consumed != b64.Length || written == 0)

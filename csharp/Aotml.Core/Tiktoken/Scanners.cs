@@ -152,6 +152,17 @@ internal static class Scanners
     }
 
     /// <summary>
+    /// tiktoken 0.14's cl100k spelling, <c>...| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s</c>: as
+    /// <see cref="NextCl100k"/>, except that a whitespace run reaching the end of the text is one piece (<c>\s++$</c>
+    /// comes before the newline alternative). No alternative before it can match there: nothing but space follows.
+    /// </summary>
+    public static int NextCl100kPossessive(ReadOnlySpan<byte> s, int i)
+    {
+        if ((At(s, i, out _) & Space) != 0 && Run(s, i, Space) == s.Length) return s.Length;
+        return NextCl100k(s, i);
+    }
+
+    /// <summary>
     /// o200k: <c>[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|...)?</c>
     /// <c>|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|...)?</c>
     /// <c>|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+</c>.

@@ -33,7 +33,8 @@ public sealed class SpecialTokens
             var (text, id) = tokens[i];
             if (string.IsNullOrEmpty(text)) throw new ConfigurationException($"special token {i} (id {id}) is empty");
             if (!seen.Add(text)) throw new ConfigurationException($"special token {text} is given twice");
-            if (!_indexOfId.TryAdd(id, i)) throw new ConfigurationException($"special tokens {texts[_indexOfId[id]]} and {text} share the id {id}");
+            // Two names may share an id (o200k_harmony's <|endofprompt|> and <|reserved_200018|>, as tiktoken allows).
+            if (!_indexOfId.TryAdd(id, i)) SharedIds = true;
             texts[i] = text; ids[i] = id;
             _bytes[i] = Encoding.UTF8.GetBytes(text);
             (buckets[_bytes[i][0]] ??= new List<int>()).Add(i);
@@ -56,6 +57,9 @@ public sealed class SpecialTokens
     public ReadOnlySpan<byte> Bytes(int index) => _bytes[index];
 
     /// <summary>The index of the special token with id <paramref name="id"/>, or -1.</summary>
+    /// <summary>Whether some id belongs to more than one special token.</summary>
+    public bool SharedIds { get; }
+
     public int IndexOfId(uint id) => _indexOfId.TryGetValue(id, out int i) ? i : -1;
 
     /// <summary>The index of the special token whose text is <paramref name="utf8"/>, or -1.</summary>
@@ -125,10 +129,18 @@ public sealed class SpecialPolicy
         var a = new bool[s.Count];
         var d = new bool[s.Count];
         if (allowedAll) Array.Fill(a, true);
-        else foreach (uint id in allowed) a[Index(s, id)] = true;
+        else foreach (uint id in allowed) Mark(s, a, id);
         if (disallowRest) { for (int i = 0; i < a.Length; i++) d[i] = !a[i]; }
-        else foreach (uint id in disallowed) d[Index(s, id)] = true;
+        else foreach (uint id in disallowed) Mark(s, d, id);
         return new SpecialPolicy(a, d);
+    }
+
+    // Marks every special token with this id (one, unless names share it).
+    private static void Mark(SpecialTokens s, bool[] set, uint id)
+    {
+        set[Index(s, id)] = true;
+        if (!s.SharedIds) return;
+        for (int i = 0; i < set.Length; i++) if (s.Ids[i] == id) set[i] = true;
     }
 
     private static int Index(SpecialTokens s, uint id)

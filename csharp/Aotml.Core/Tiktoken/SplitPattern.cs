@@ -8,16 +8,30 @@ namespace Aotml.Tiktoken;
 internal sealed class SplitPattern
 {
     /// <summary>Which scanner (or the regex) splits the text.</summary>
-    public enum Kind { Gpt2, Cl100k, O200k, Regex }
+    public enum Kind { Gpt2, Cl100k, O200k, Regex, Cl100kPossessive }
 
-    // The pattern strings tiktoken ships (npm tiktoken 1.0.22 encoders/*.json). Other spellings, such as the
-    // possessive ones of newer tiktoken releases, go to the regex: they are not equivalent in every corner.
+    // Every pattern string tiktoken has shipped for its encodings (its tiktoken_ext/openai_public.py through 0.14,
+    // and npm tiktoken 1.0.22's encoders/*.json). The later spellings (merged contractions, possessive quantifiers)
+    // split like the first one, with one exception: cl100k's `\s++$`, tried before `\s*[\r\n]`, keeps a
+    // whitespace run that ends the text whole even when it holds a newline (Cl100kPossessive).
     private static readonly Dictionary<string, Kind> s_known = new(StringComparer.Ordinal)
     {
         [@"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"] = Kind.Gpt2,
+        [@"'s|'t|'re|'ve|'m|'ll|'d| ?[\p{L}]+| ?[\p{N}]+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"] = Kind.Gpt2,
+        [@"'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"] = Kind.Gpt2,
+        [@"'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s"] = Kind.Gpt2,
         [@"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"] = Kind.Cl100k,
+        [@"'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]++[\r\n]*|\s*[\r\n]|\s+(?!\S)|\s+"] = Kind.Cl100k,
+        [@"'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"] = Kind.Cl100kPossessive,
         [@"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+"] = Kind.O200k,
     };
+
+    /// <summary>
+    /// How long one match of a custom pattern may run. tiktoken's fancy-regex stops a match after a million
+    /// backtracking steps and raises; a timeout is .NET's equivalent bound, far above what any sane pattern needs
+    /// for one piece, and it is what ends a call on a catastrophically backtracking pattern (Ctrl-C included).
+    /// </summary>
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 
     public Kind Which { get; }
     public string Source { get; }
@@ -30,7 +44,7 @@ internal sealed class SplitPattern
         Which = Kind.Regex;
         try
         {
-            _regex = new Regex(ToDotNet(pattern), RegexOptions.CultureInvariant);
+            _regex = new Regex(ToDotNet(pattern), RegexOptions.CultureInvariant, MatchTimeout);
         }
         catch (ArgumentException e)
         {
@@ -115,8 +129,13 @@ internal sealed class SplitPattern
                     lastAtom = -1;
                     break;
                 }
+                case '$':
+                    // Rust's `$` (no multi-line flag) is the end of the text; .NET's also matches before a final \n.
+                    sb.Append(@"\z");
+                    lastAtom = -1;
+                    break;
                 default:
-                    lastAtom = c is '|' or '^' or '$' ? -1 : sb.Length;
+                    lastAtom = c is '|' or '^' ? -1 : sb.Length;
                     sb.Append(c);
                     break;
             }
@@ -144,10 +163,22 @@ internal sealed class SplitPattern
             i += len;
         }
         byteAt[m] = text.Length;
-        foreach (var match in _regex!.EnumerateMatches(chars.AsSpan(0, m)))
+        int at = 0;
+        try
         {
-            if (match.Length == 0) continue;
-            ranges.Add((byteAt[match.Index], byteAt[match.Index + match.Length]));
+            foreach (var match in _regex!.EnumerateMatches(chars.AsSpan(0, m)))
+            {
+                at = match.Index + match.Length;
+                if (match.Length == 0) continue;
+                ranges.Add((byteAt[match.Index], byteAt[match.Index + match.Length]));
+            }
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw new EncodeException(
+                $"pat_str {TiktokenEncoding.PyRepr(Source)} backtracks catastrophically: one match took over "
+                + $"{MatchTimeout.TotalSeconds:0} s (after byte {byteAt[at]} of {text.Length}). tiktoken stops such patterns "
+                + "too (fancy-regex's backtrack limit); make the repeated groups possessive (`++`, `*+`) or atomic (`(?>...)`).");
         }
     }
 

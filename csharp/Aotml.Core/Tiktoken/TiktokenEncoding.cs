@@ -20,7 +20,7 @@ public sealed class TiktokenEncoding
     /// <summary>The encoding's name.</summary>
     public string Name { get; }
 
-    /// <summary>0 gpt2, 1 cl100k, 2 o200k (hand-written scanners), 3 any other pattern (.NET Regex).</summary>
+    /// <summary>0 gpt2, 1 cl100k, 2 o200k, 4 cl100k as tiktoken 0.14 spells it (hand-written scanners), 3 any other pattern (.NET Regex).</summary>
     public int PatternKind => (int)_split.Which;
 
     /// <summary>The split pattern as given.</summary>
@@ -46,6 +46,9 @@ public sealed class TiktokenEncoding
 
     internal RankTable Ranks => _ranks;
 
+    /// <summary>Ids below this are always accepted (whatever the vocabulary's size); 2^24, a 128 MiB decode table.</summary>
+    public const long MaxDenseIds = 1 << 24;
+
     /// <summary>Creates an encoding; <paramref name="explicitNVocab"/> (if given) is checked as tiktoken does.</summary>
     public TiktokenEncoding(string name, string pattern, RankFiles.Ranks ranks, IReadOnlyList<(string Text, uint Id)> specials, int? explicitNVocab = null)
     {
@@ -60,10 +63,17 @@ public sealed class TiktokenEncoding
         uint max = _ranks.Count > 0 ? _ranks.MaxRank : 0;
         foreach (uint id in Specials.Ids) max = Math.Max(max, id);
         if (_ranks.Count == 0 && Specials.Count == 0) throw new ConfigurationException("an encoding needs at least one token");
-        if (max >= int.MaxValue) throw new ConfigurationException($"token id {max} is too large");
+        // Decoding goes through tables indexed by id (8 bytes per id): an id far beyond the vocabulary's size would
+        // cost gigabytes for nothing, so it is refused here rather than failing as an allocation.
+        long total = (long)_ranks.Count + Specials.Count;
+        long idLimit = Math.Max(MaxDenseIds, 4 * total);
+        if (max >= idLimit)
+            throw new ConfigurationException($"token id {max} is too large: aotml decodes through a table indexed by id, "
+                + $"so ids must stay below {idLimit} for {total} tokens (tiktoken's own encodings stay below 2^18)");
         MaxTokenValue = max;
         if (explicitNVocab is int nv && nv != 0)
         {
+            if (nv < 0) throw new ConfigurationException($"explicit_n_vocab is {nv}; it must be positive");
             if (_ranks.Count + Specials.Count != nv)
                 throw new ConfigurationException($"explicit_n_vocab is {nv} but there are {_ranks.Count} mergeable and {Specials.Count} special tokens");
             if (max != nv - 1)
@@ -76,6 +86,10 @@ public sealed class TiktokenEncoding
         for (int t = 0; t < ranks.Count; t++)
         {
             uint r = ranks.Values[t];
+            if (_decodeLength[r] > 0)
+                throw new ConfigurationException($"mergeable_ranks gives rank {r} to two tokens, {PyBytesRepr(_ranks.Blob.Slice(_decodeOffset[r], _decodeLength[r]))} "
+                    + $"and {PyBytesRepr(ranks.Blob.AsSpan(offsets[t], offsets[t + 1] - offsets[t]))}: each rank must belong to one token "
+                    + "(tiktoken refuses this too: \"Maybe you had duplicate token indices in your encoder?\")");
             _decodeOffset[r] = offsets[t];
             _decodeLength[r] = offsets[t + 1] - offsets[t];
         }
@@ -158,6 +172,9 @@ public sealed class TiktokenEncoding
                 break;
             case SplitPattern.Kind.O200k:
                 while (pos < n) { int e = Scanners.NextO200k(text, pos); EncodePiece(text[pos..e], cache, ref sink); pos = e; }
+                break;
+            case SplitPattern.Kind.Cl100kPossessive:
+                while (pos < n) { int e = Scanners.NextCl100kPossessive(text, pos); EncodePiece(text[pos..e], cache, ref sink); pos = e; }
                 break;
             case SplitPattern.Kind.Gpt2:
                 while (pos < n) { int e = Scanners.NextGpt2(text, pos); EncodePiece(text[pos..e], cache, ref sink); pos = e; }

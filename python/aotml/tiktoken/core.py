@@ -5,9 +5,10 @@ mechanism (splitting, merging, special-token search) is the engine's.
 """
 from __future__ import annotations
 
+import bisect
 import functools
-import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from array import array
 from pathlib import Path
 from collections.abc import Collection, Sequence
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Encoding"]
 
-_MAX_THREADS = min(os.cpu_count() or 8, 32)
+# tiktoken's default for batch calls.
+_MAX_THREADS = 8
 
 
 def _impl() -> Any:
@@ -78,6 +80,7 @@ class Encoding:
             raise TypeError("name and pat_str must be str")
         if not isinstance(mergeable_ranks, dict) or not isinstance(special_tokens, dict):
             raise TypeError("mergeable_ranks and special_tokens must be dicts")
+        _check_n_vocab(explicit_n_vocab)
         blob = b"".join(mergeable_ranks)  # TypeError unless every key is bytes-like
         if not all(isinstance(k, bytes) for k in mergeable_ranks):
             raise TypeError("mergeable_ranks keys must be bytes")
@@ -95,6 +98,7 @@ class Encoding:
     def _from_file(cls, name: str, path: Path, pat_str: str, special_tokens: dict[str, int],
                    explicit_n_vocab: int | None) -> Encoding:
         self = cls.__new__(cls)
+        _check_n_vocab(explicit_n_vocab)
         handle = _impl().tiktoken_new_from_file(name, str(path), pat_str, *_special_arrays(special_tokens),
                                                 explicit_n_vocab or 0)
         self._setup(name, pat_str, special_tokens, explicit_n_vocab, handle, None)
@@ -155,6 +159,10 @@ class Encoding:
                     _raise_disallowed_special_token(match.group())
             disallowed_ids = tuple(sorted(specials[t] for t in disallowed if t in specials))
         allowed_ids = tuple(sorted(specials[t] for t in allowed_special if t in specials))
+        if disallowed_ids and allowed_ids:
+            # Names that share an id (o200k_harmony's <|endofprompt|> and <|reserved_200018|>) are one token to the
+            # engine's policy: allowing either name allows the id.
+            disallowed_ids = tuple(t for t in disallowed_ids if t not in allowed_ids)
         return self._policy_handle(allowed_ids, disallowed_ids)
 
     # ---- encoding ---------------------------------------------------------------------------------------------
@@ -170,10 +178,12 @@ class Encoding:
 
     def encode_to_numpy(self, text: str, *, allowed_special: Literal["all"] | AbstractSet[str] = set(),  # noqa: B006
                         disallowed_special: Literal["all"] | Collection[str] = "all") -> npt.NDArray[np.uint32]:
-        """Encodes into a uint32 numpy array over engine memory (no copy)."""
+        """Encodes into a read-only uint32 numpy array over engine memory (no copy), as tiktoken's."""
         import numpy as np
         policy = self._policy(text if isinstance(text, str) else None, allowed_special, disallowed_special)
-        return np.frombuffer(self._impl.tiktoken_encode_buffer(self._handle, policy, text), dtype=np.uint32)
+        ids = np.frombuffer(self._impl.tiktoken_encode_buffer(self._handle, policy, text), dtype=np.uint32)
+        ids.flags.writeable = False
+        return ids
 
     def count_tokens(self, text: str, *, allowed_special: Literal["all"] | AbstractSet[str] = set(),  # noqa: B006
                      disallowed_special: Literal["all"] | Collection[str] = "all") -> int:
@@ -232,9 +242,107 @@ class Encoding:
         return self._impl.tiktoken_encode_single_token(self._handle, text_or_bytes)
 
     def _encode_single_piece(self, text_or_bytes: str | bytes) -> list[int]:
+        """Encodes bytes as one piece, without the split pattern (special tokens are plain text)."""
         if isinstance(text_or_bytes, str):
             text_or_bytes = text_or_bytes.encode("utf-8")
         return self._impl.tiktoken_encode_single_piece(self._handle, text_or_bytes)
+
+    def _split(self) -> Any:
+        # tiktoken splits in Python with the third-party `regex` module here (its syntax is the Rust one's);
+        # `$` is spelled `\Z` there, as Rust's `$` is the end of the text only.
+        import regex
+        return _python_pattern(self._pat_str, regex)
+
+    def _encode_only_native_bpe(self, text: str) -> list[int]:
+        """Encodes a string with the split done in Python (the `regex` module), then each piece by the engine."""
+        out: list[int] = []
+        for piece in self._split().findall(text):
+            out.extend(self._encode_single_piece(piece.encode("utf-8")))
+        return out
+
+    def _last_piece_token_len(self, text: str, tokens: list[int], allowed_special: AbstractSet[str]) -> int:
+        """How many of ``tokens`` (text's encoding) come from its last piece: 0 after a special token, then grown
+        over preceding all-whitespace tokens, as tiktoken's core does (splits there are unstable)."""
+        tail = text
+        if allowed_special:
+            for m in _special_token_regex(frozenset(allowed_special)).finditer(text):
+                tail = text[m.end():]
+        n = 0
+        if tail:
+            pieces = self._split().findall(tail)
+            if pieces:
+                n = len(self._encode_single_piece(pieces[-1].encode("utf-8", "surrogatepass")))
+        if n > 0 and _all_space(self.decode_single_token_bytes(tokens[-n])):
+            while n < len(tokens) and _all_space(self.decode_single_token_bytes(tokens[-n - 1])):
+                n += 1
+        return n
+
+    def _encode_bytes(self, text: bytes) -> list[int]:
+        """Encodes bytes that may not be UTF-8: the valid prefix as text, the rest by BPE together with the
+        prefix's last piece (as tiktoken: a guess at how a truncated character would split)."""
+        try:
+            return self.encode_ordinary(text.decode("utf-8"))
+        except UnicodeDecodeError as e:
+            valid = e.start
+        prefix = text[:valid].decode("utf-8")
+        tokens = self.encode_ordinary(prefix)
+        n = self._last_piece_token_len(prefix, tokens, set()) if tokens else 0
+        unstable = (self.decode_bytes(tokens[len(tokens) - n:]) if n else b"") + text[valid:]
+        del tokens[len(tokens) - n:]
+        if unstable:
+            tokens.extend(self._encode_single_piece(unstable))
+        return tokens
+
+    def encode_with_unstable(self, text: str, *,
+                             allowed_special: Literal["all"] | AbstractSet[str] = set(),  # noqa: B006
+                             disallowed_special: Literal["all"] | Collection[str] = "all",
+                             ) -> tuple[list[int], list[list[int]]]:
+        """The stable tokens of ``text`` and every token sequence its unstable end may become once more text follows.
+
+        ``decode_bytes(stable)`` is a prefix of the text, and ``decode_bytes(stable + c)`` starts with the text for each
+        completion ``c``. tiktoken calls this API unstable too; the split runs in Python (the `regex` module).
+        """
+        if allowed_special == "all":
+            allowed_special = self.special_tokens_set
+        tokens = self.encode(text, allowed_special=allowed_special, disallowed_special=disallowed_special)
+        n = self._last_piece_token_len(text, tokens, allowed_special) if tokens else 0
+        if n == 0:
+            return tokens, []
+        unstable = self.decode_bytes(tokens[len(tokens) - n:])
+        del tokens[len(tokens) - n:]
+        completions: set[tuple[int, ...]] = set()
+        sorted_bytes = self._sorted_token_bytes()
+        ranks = self._mergeable_ranks
+        # Every single token that starts with the unstable bytes.
+        i = bisect.bisect_left(sorted_bytes, unstable)
+        while i < len(sorted_bytes) and sorted_bytes[i].startswith(unstable):
+            completions.add((ranks[sorted_bytes[i]],))
+            i += 1
+        # A token straddling the end: a prefix of the unstable bytes, then a token starting with the rest.
+        for k in range(1, len(unstable)):
+            prefix, suffix = unstable[:k], unstable[k:]
+            i = bisect.bisect_left(sorted_bytes, suffix)
+            while i < len(sorted_bytes) and sorted_bytes[i].startswith(suffix):
+                possibility = prefix + sorted_bytes[i]
+                try:
+                    encoded = self.encode_ordinary(possibility.decode("utf-8"))
+                except UnicodeDecodeError:
+                    encoded = self._encode_single_piece(possibility)
+                seq, seq_len = [], 0
+                for t in encoded:
+                    seq.append(t)
+                    seq_len += len(self.decode_single_token_bytes(t))
+                    if seq_len >= len(unstable):
+                        break
+                completions.add(tuple(seq))
+                i += 1
+        # A split may appear before trailing whitespace once more text follows (e.g. \s+(?!\S)).
+        if len(unstable) > 1:
+            last, size = _decode_last_char(unstable)
+            if len(unstable) - size > 0 and last is not None and _is_white_space(last):
+                completions.add(tuple(self._encode_single_piece(unstable[:-size])
+                                      + self._encode_single_piece(unstable[-size:])))
+        return tokens, [list(c) for c in completions]
 
     # ---- decoding ---------------------------------------------------------------------------------------------
     def decode_bytes(self, tokens: Sequence[int]) -> bytes:
@@ -267,12 +375,20 @@ class Encoding:
 
     def decode_batch(self, batch: Sequence[Sequence[int]], *, errors: str = "replace",
                      num_threads: int = _MAX_THREADS) -> list[str]:
-        """Decodes each sequence of tokens."""
-        return [self.decode(tokens, errors) for tokens in batch]
+        """Decodes each sequence of tokens, on ``num_threads`` threads."""
+        return [b.decode("utf-8", errors=errors) for b in self.decode_bytes_batch(batch, num_threads=num_threads)]
 
     def decode_bytes_batch(self, batch: Sequence[Sequence[int]], *, num_threads: int = _MAX_THREADS) -> list[bytes]:
-        """Decodes each sequence of tokens to bytes."""
-        return [self.decode_bytes(tokens) for tokens in batch]
+        """Decodes each sequence of tokens to bytes, on ``num_threads`` threads (each decode releases the GIL)."""
+        batch = list(batch)
+        if num_threads <= 1 or len(batch) < 2 * _DECODE_CHUNK:
+            return [self.decode_bytes(tokens) for tokens in batch]
+        # Chunks, not one task per sequence: a task costs microseconds of pool overhead, a short decode less.
+        chunks = [batch[i:i + _DECODE_CHUNK] for i in range(0, len(batch), _DECODE_CHUNK)]
+        decode = self.decode_bytes
+        with ThreadPoolExecutor(min(num_threads, len(chunks))) as pool:
+            parts = pool.map(lambda chunk: [decode(tokens) for tokens in chunk], chunks)
+            return [b for part in parts for b in part]
 
     # ---- vocabulary -------------------------------------------------------------------------------------------
     def _mergeable(self) -> list[tuple[bytes, int]]:
@@ -281,15 +397,23 @@ class Encoding:
         rk = memoryview(ranks).cast("I")
         return [(blob[off[i]:off[i + 1]], rk[i]) for i in range(len(rk))]
 
-    @property
+    @functools.cached_property
     def _mergeable_ranks(self) -> dict[bytes, int]:
+        """The mergeable ranks (built once from the engine's tables for bundled encodings)."""
         if self._mergeable_ranks_given is not None:
             return self._mergeable_ranks_given
         return dict(self._mergeable())
 
+    @functools.cached_property
+    def _sorted_bytes(self) -> list[bytes]:
+        return sorted(self._mergeable_ranks)
+
+    def _sorted_token_bytes(self) -> list[bytes]:
+        return self._sorted_bytes
+
     def token_byte_values(self) -> list[bytes]:
         """The bytes of every mergeable token, sorted (as tiktoken)."""
-        return sorted(b for b, _ in self._mergeable())
+        return list(self._sorted_bytes)
 
     @property
     def eot_token(self) -> int:
@@ -314,6 +438,63 @@ class Encoding:
             return get_encoding, (self.name,)
         return _rebuild, (self.name, self._pat_str, self._mergeable_ranks, self._special_tokens,
                           self._explicit_n_vocab)
+
+
+_DECODE_CHUNK = 64
+
+
+def _check_n_vocab(explicit_n_vocab: object) -> None:
+    if explicit_n_vocab is None:
+        return
+    if isinstance(explicit_n_vocab, bool) or not isinstance(explicit_n_vocab, int):
+        raise TypeError(f"explicit_n_vocab must be an int or None, not {type(explicit_n_vocab).__name__}")
+    if explicit_n_vocab < 0:
+        from .._errors import TokenizerConfigError
+        raise TokenizerConfigError(f"explicit_n_vocab is {explicit_n_vocab}; it must be positive (the number of "
+                                   "mergeable plus special tokens)")
+
+
+@functools.lru_cache(maxsize=16)
+def _python_pattern(pat_str: str, regex: Any) -> Any:
+    return regex.compile(_rust_dollar(pat_str))
+
+
+def _rust_dollar(pat: str) -> str:
+    """``$`` outside character classes as ``\\Z`` (Rust's ``$`` is the end of the text; Python's also matches
+    before a final newline)."""
+    out, i, in_class = [], 0, False
+    while i < len(pat):
+        c = pat[i]
+        if c == "\\":
+            out.append(pat[i:i + 2])
+            i += 2
+            continue
+        if c == "[":
+            in_class = True
+        elif c == "]":
+            in_class = False
+        out.append("\\Z" if c == "$" and not in_class else c)
+        i += 1
+    return "".join(out)
+
+
+def _all_space(token: bytes) -> bool:
+    return all(b in b" \n\t" for b in token)
+
+
+def _decode_last_char(data: bytes) -> tuple[str | None, int]:
+    """The last UTF-8 character of ``data`` and its length in bytes; (None, 1) when the end is not valid UTF-8."""
+    for size in range(1, min(4, len(data)) + 1):
+        try:
+            return data[-size:].decode("utf-8"), size
+        except UnicodeDecodeError:
+            continue
+    return None, 1
+
+
+def _is_white_space(c: str) -> bool:
+    # Unicode's White_Space property (Rust's char::is_whitespace): str.isspace() minus the separators U+001C..U+001F.
+    return c.isspace() and not "\x1c" <= c <= "\x1f"
 
 
 def _rebuild(name: str, pat_str: str, mergeable_ranks: dict[bytes, int], special_tokens: dict[str, int],

@@ -33,7 +33,7 @@ class Encoding:
 
     def encode_to_numpy(self, text: str, *, allowed_special: Literal["all"] | AbstractSet[str] = ...,
                         disallowed_special: Literal["all"] | Collection[str] = "all") -> npt.NDArray[np.uint32]:
-        """Encodes into a uint32 array over engine memory (no copy)."""
+        """Encodes into a read-only uint32 array over engine memory (no copy)."""
 
     def count_tokens(self, text: str, *, allowed_special: Literal["all"] | AbstractSet[str] = ...,
                      disallowed_special: Literal["all"] | Collection[str] = "all") -> int:
@@ -53,6 +53,15 @@ class Encoding:
                               padding: int | None = None) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
         """``(ids, offsets)`` flat uint32 ids and int64 offsets, or with ``padding`` a padded uint32 matrix and
         the int64 lengths."""
+
+    def encode_with_unstable(self, text: str, *, allowed_special: Literal["all"] | AbstractSet[str] = ...,
+                             disallowed_special: Literal["all"] | Collection[str] = "all",
+                             ) -> tuple[list[int], list[list[int]]]:
+        """The stable tokens and every sequence the unstable end may become (needs the `regex` module)."""
+
+    def _encode_single_piece(self, text_or_bytes: str | bytes) -> list[int]: ...
+    def _encode_only_native_bpe(self, text: str) -> list[int]: ...
+    def _encode_bytes(self, text: bytes) -> list[int]: ...
 
     def encode_single_token(self, text_or_bytes: str | bytes) -> int:
         """The token whose bytes are exactly these (special tokens included); KeyError otherwise."""
