@@ -11,6 +11,7 @@ public sealed unsafe class InferenceSession : IDisposable
     private nint _session;              // OrtSession*
     private readonly byte** _inputNames;
     private readonly byte** _outputNames;
+    private readonly int _requiredInputs;   // inputs a run must feed: an optional one left out is an empty optional
 
     /// <summary>Graph inputs (initializers excluded), in model order.</summary>
     public NodeArg[] Inputs { get; }
@@ -71,6 +72,7 @@ public sealed unsafe class InferenceSession : IDisposable
             Metadata = ReadMetadata();
             _inputNames = NameArray(Inputs, OverridableInitializers);
             _outputNames = NameArray(Outputs, []);
+            _requiredInputs = Inputs.Count(a => a.Kind != ValueKind.Optional);
         }
         catch
         {
@@ -172,13 +174,16 @@ public sealed unsafe class InferenceSession : IDisposable
     public void CheckInput(int index, ElementType type, ReadOnlySpan<long> shape, string? givenName = null)
     {
         var arg = InputArg(index);
-        if (arg.Kind != ValueKind.Tensor)
+        if (!arg.TakesTensor)
             throw new ArgumentException($"input '{arg.Name}' expects {arg.Type}, given a tensor");
         if (arg.ElementType != type)
             throw new ArgumentException(
                 $"input '{arg.Name}' expects {arg.Type} (numpy {ElementTypes.NumpyName(arg.ElementType)}), given {givenName ?? ElementTypes.NumpyName(type)}; convert it, e.g. x.astype(numpy.{NumpyCast(arg.ElementType)})");
+        // ORT's own rule (InferenceSession::ValidateInputs): a declared shape of rank 0 (a scalar, or a shape the
+        // model leaves unknown) checks nothing, so a scalar input takes [1] or [1, 1]; otherwise ranks must agree
+        // and every fixed dimension must match.
         var dims = arg.Dims;
-        if (dims == null) return;
+        if (dims == null || dims.Length == 0) return;
         bool bad = dims.Length != shape.Length;
         for (int i = 0; !bad && i < dims.Length; i++) bad = dims[i] >= 0 && dims[i] != shape[i];
         if (bad)
@@ -215,9 +220,9 @@ public sealed unsafe class InferenceSession : IDisposable
             bool dup = seen != null ? seen[k] : (seenSmall >> k & 1) != 0;
             if (dup) throw new ArgumentException($"input '{InputArg(k).Name}' is given twice");
             if (seen != null) seen[k] = true; else seenSmall |= 1UL << k;
-            if (k < Inputs.Length) required++;
+            if (k < Inputs.Length && Inputs[k].Kind != ValueKind.Optional) required++;
         }
-        if (required != Inputs.Length) throw MissingInputs(seen, seenSmall);
+        if (required != _requiredInputs) throw MissingInputs(seen, seenSmall);
         if (nOut == 0) throw new ArgumentException("no outputs requested");
 
         byte** inNames = stackalloc byte*[Math.Max(nIn, 1)];
@@ -262,7 +267,7 @@ public sealed unsafe class InferenceSession : IDisposable
     {
         var missing = new List<string>();
         for (int k = 0; k < Inputs.Length; k++)
-            if (!(seen != null ? seen[k] : (seenSmall >> k & 1) != 0)) missing.Add($"'{Inputs[k].Name}'");
+            if (Inputs[k].Kind != ValueKind.Optional && !(seen != null ? seen[k] : (seenSmall >> k & 1) != 0)) missing.Add($"'{Inputs[k].Name}'");
         return new ArgumentException(
             $"missing input{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}; the model's inputs are: {string.Join("; ", Inputs.Select(a => a.Describe()))}");
     }
