@@ -11,6 +11,7 @@ public sealed unsafe class InferenceSession : IDisposable
     private nint _session;              // OrtSession*
     private readonly byte** _inputNames;
     private readonly byte** _outputNames;
+    private readonly Value[] _initializers;  // SessionOptions.add_initializer values: ORT reads them in place while the session lives
     private readonly int _requiredInputs;   // inputs a run must feed: an optional one left out is an empty optional
 
     /// <summary>Graph inputs (initializers excluded), in model order.</summary>
@@ -42,8 +43,15 @@ public sealed unsafe class InferenceSession : IDisposable
     private InferenceSession(string? path, ReadOnlySpan<byte> model, SessionSettings settings)
     {
         var api = Ort.Api;
-        nint options = settings.Create(out var providers);
-        Providers = providers;
+        var (initializers, initializerNames) = settings.TakeInitializers();
+        _initializers = initializers;
+        nint options;
+        try { options = settings.Create(out var providers, initializers, initializerNames); Providers = providers; }
+        catch
+        {
+            foreach (var v in initializers) v.Dispose();
+            throw;
+        }
         try
         {
             nint s;
@@ -58,6 +66,11 @@ public sealed unsafe class InferenceSession : IDisposable
                     Ort.Check(api->CreateSessionFromArray(Ort.Env, m, (nuint)model.Length, options, &s));
             }
             _session = s;
+        }
+        catch
+        {
+            foreach (var v in _initializers) v.Dispose();
+            throw;
         }
         finally
         {
@@ -77,6 +90,7 @@ public sealed unsafe class InferenceSession : IDisposable
         catch
         {
             api->ReleaseSession(_session);
+            foreach (var v in _initializers) v.Dispose();
             throw;
         }
     }
@@ -286,6 +300,7 @@ public sealed unsafe class InferenceSession : IDisposable
         nint s = Interlocked.Exchange(ref _session, 0);
         if (s == 0) return;
         Ort.Api->ReleaseSession(s);
+        foreach (var v in _initializers) v.Dispose();
         int n = Inputs.Length + OverridableInitializers.Length;
         for (int i = 0; i < n; i++) NativeMemory.Free(_inputNames[i]);
         for (int i = 0; i < Outputs.Length; i++) NativeMemory.Free(_outputNames[i]);

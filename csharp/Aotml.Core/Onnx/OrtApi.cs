@@ -269,7 +269,8 @@ internal unsafe struct OrtApi
     public void* SetGlobalIntraOpNumThreads; // [147] unused
     public void* SetGlobalInterOpNumThreads; // [148] unused
     public void* SetGlobalSpinControl; // [149] unused
-    public void* AddInitializer; // [150] unused
+    /// <summary>[150] OrtStatus* (OrtSessionOptions* options, const char* name, const OrtValue* val)</summary>
+    public delegate* unmanaged[Cdecl]<nint, byte*, nint, nint> AddInitializer;
     public void* CreateEnvWithCustomLoggerAndGlobalThreadPools; // [151] unused
     public void* SessionOptionsAppendExecutionProvider_CUDA; // [152] unused
     public void* SessionOptionsAppendExecutionProvider_ROCM; // [153] unused

@@ -36,6 +36,28 @@ public sealed unsafe class SessionSettings
         return this;
     }
 
+    private readonly List<(string Name, Value Value)> _initializers = [];
+
+    /// <summary>
+    /// Supplies initializer <paramref name="name"/> (SessionOptions.add_initializer). The settings take a reference to
+    /// <paramref name="value"/>; a session made from them keeps it for its whole life, as ORT reads the memory in place.
+    /// </summary>
+    public SessionSettings AddInitializer(string name, Value value)
+    {
+        if (string.IsNullOrEmpty(name)) throw new ArgumentException("an initializer needs a name");
+        if (value.Describe().Kind != ValueKind.Tensor) throw new ArgumentException($"initializer '{name}' must be a tensor");
+        _initializers.Add((name, value.AddRef()));
+        return this;
+    }
+
+    /// <summary>Hands the initializers (names, and references the new holder disposes) over to a session.</summary>
+    internal (Value[] Values, string[] Names) TakeInitializers()
+    {
+        var taken = (_initializers.Select(i => i.Value).ToArray(), _initializers.Select(i => i.Name).ToArray());
+        _initializers.Clear();
+        return taken;
+    }
+
     /// <summary>Parses the wire form: NUL-terminated UTF-8 strings, key then value, repeated.</summary>
     public static SessionSettings Parse(ReadOnlySpan<byte> block)
     {
@@ -66,7 +88,10 @@ public sealed unsafe class SessionSettings
     }
 
     /// <summary>Creates the OrtSessionOptions these settings describe; the caller releases it.</summary>
-    internal nint Create(out string[] providers)
+    internal nint Create(out string[] providers) => Create(out providers, [.. _initializers.Select(i => i.Value)], [.. _initializers.Select(i => i.Name)]);
+
+    /// <summary>Creates the OrtSessionOptions with <paramref name="initializers"/> taken out beforehand (see <see cref="TakeInitializers"/>).</summary>
+    internal nint Create(out string[] providers, Value[] initializers, string[] names)
     {
         var api = Ort.Api;
         nint o;
@@ -74,6 +99,11 @@ public sealed unsafe class SessionSettings
         try
         {
             foreach (var (k, v) in _entries) Apply(o, k, v);
+            for (int i = 0; i < initializers.Length; i++)
+            {
+                using var n = new Utf8String(names[i]);
+                Ort.Check(api->AddInitializer(o, n.Ptr, initializers[i].Pointer));
+            }
             providers = ExecutionProviders.Append(o, Providers());
             return o;
         }

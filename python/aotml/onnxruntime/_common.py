@@ -31,6 +31,12 @@ def cpu_only(device_type: str) -> None:
 
 
 def elem_of(element_type: Any) -> int:
+    """The ONNX element type of a numpy dtype, or an ONNX element type given as an int (onnx.TensorProto.FLOAT)."""
+    if isinstance(element_type, (int, np.integer)) and not isinstance(element_type, bool):
+        if int(element_type) not in NUMPY_OF:
+            raise InvalidArgument(f"ONNX element type {int(element_type)} "
+                                  f"({TYPE_NAMES.get(int(element_type), 'unknown')}) cannot be bound from memory")
+        return int(element_type)
     dt = np.dtype(element_type)
     if dt not in ELEM_OF:
         raise InvalidArgument(f"numpy dtype {dt} has no ONNX tensor type that can be bound from memory")
