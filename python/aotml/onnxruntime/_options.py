@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 import os
+from collections import abc as _abc
 from typing import Any
 
 from .. import _handles
@@ -128,7 +129,8 @@ class SessionOptions:
         for n, v in zip(names, values):
             self.add_initializer(n, v)
 
-    def _encode(self, providers: list[tuple[str, dict[str, str]]], extra: list[tuple[str, object]] = ()) -> bytes:
+    def _encode(self, providers: list[tuple[str, dict[str, str]]],
+                extra: _abc.Sequence[tuple[str, object]] = ()) -> bytes:
         for name in ("intra_op_num_threads", "inter_op_num_threads"):
             n = getattr(self, name)
             if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= _MAX_THREADS:

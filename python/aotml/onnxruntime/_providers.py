@@ -55,7 +55,9 @@ def normalize(providers: Any, provider_options: Any, available: list[str]) -> li
     (ValueError), a warning for each provider this build lacks (then left out), duplicates warned and dropped."""
     if providers is None:
         return [("CPUExecutionProvider", {})]
-    if isinstance(providers, str) or not isinstance(providers, _abc.Sequence):
+    if isinstance(providers, str):  # a sequence to onnxruntime, which then tries each letter as a provider
+        raise TypeError("providers must be a list of names or (name, options) pairs, not a str")
+    if not isinstance(providers, _abc.Sequence):
         raise ValueError("'providers' should be a sequence.")
     pairs: list[tuple[str, Any]] = []
     if provider_options is not None:

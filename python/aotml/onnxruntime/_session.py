@@ -141,14 +141,14 @@ class InferenceSession:
         initializers = self._sess_options._initializers
         self._profiling_start_ns = time.monotonic_ns() if self._sess_options.enable_profiling else 0
         if initializers:
-            new = getattr(impl(), "onnx_session_new_with_initializers", None)
-            if new is None:
+            new_with: Any = getattr(impl(), "onnx_session_new_with_initializers", None)
+            if new_with is None:
                 raise NotImplementedError("SessionOptions.add_initializer needs an engine with "
                                           "aotml_onnx_session_new_with_initializers; this build has none")
 
             def create() -> int:
-                return int(new(self._path, self._model, blob, list(initializers),
-                               [v._h for v in initializers.values()]))
+                return int(new_with(self._path, self._model, blob, list(initializers),
+                                    [v._h for v in initializers.values()]))
         else:
             def create() -> int:
                 return int(impl().onnx_session_new(self._path, self._model, blob))
@@ -425,7 +425,8 @@ class InferenceSession:
                 continue
             kind = arg._kind
             if kind == 6:  # an optional holding something: fed as what it holds
-                kind = 2 if arg.type.startswith("optional(seq(") else 1 if arg.type.startswith("optional(tensor(") else 0
+                inner = arg.type[len("optional("):]
+                kind = 2 if inner.startswith("seq(") else 1 if inner.startswith("tensor(") else 0
             if kind == 2:  # a sequence: a list of arrays, each made a tensor, then copied by ORT into one value
                 if not isinstance(value, (list, tuple)):
                     raise InvalidArgument(f"input '{name}' expects {arg.type}: pass a list of arrays")

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import _handles
 from .._errors import InvalidArgument
-from ._common import ELEM_OF, KIND_NAMES, NUMPY_OF, STRING, TYPE_NAMES, cpu_only, impl
+from ._common import ELEM_OF, KIND_NAMES, NUMPY_OF, STRING, TYPE_NAMES, cpu_only, impl, onnx_int
 
 __all__ = ["OrtValue", "OrtValueVector"]
 
@@ -59,8 +59,9 @@ class OrtValue:
                                      device_id: int = 0) -> OrtValue:
         """A zero-filled tensor ORT allocates."""
         cpu_only(device_type)
-        if isinstance(element_type, (int, np.integer)) and not isinstance(element_type, bool):
-            elem = int(element_type)  # an ONNX element type (onnx.TensorProto.BFLOAT16, ...)
+        onnx_type = onnx_int(element_type)  # an ONNX element type (onnx.TensorProto.BFLOAT16, ...)
+        if onnx_type is not None:
+            elem = onnx_type
             if elem not in TYPE_NAMES:
                 raise InvalidArgument(f"{elem} is not an ONNX tensor element type")
         else:
