@@ -70,6 +70,20 @@ DATA_MISMATCH = {f"node/test_castlike_{c}": "input 'like' expects shape [3,4]" f
     "BFLOAT16_to_FLOAT", "BFLOAT16_to_FLOAT_expanded", "FLOAT_to_BFLOAT16", "FLOAT_to_BFLOAT16_expanded"]}
 
 
+# Cases ONNX Runtime runs whose values differ from ONNX's reference data (aotml hands ORT's results over unchanged):
+# random operators draw from ORT's generator, ORT formats floats as strings its own way, and its DFT/STFT, MaxUnpool
+# with output_shape and align_corners Resize disagree with the onnx 1.12 data. Shapes and dtypes are still checked.
+ORT_DIFFERS = {
+    **{f"node/test_bernoulli{c}": "random" for c in ["", "_double", "_double_expanded", "_expanded", "_seed",
+                                                      "_seed_expanded"]},
+    **{f"node/test_training_dropout{c}": "random" for c in ["", "_default", "_default_mask", "_mask"]},
+    **{f"node/test_{c}": "float to string" for c in ["cast_FLOAT_to_STRING", "castlike_FLOAT_to_STRING",
+                                                      "castlike_FLOAT_to_STRING_expanded"]},
+    **{f"node/test_{c}": "ORT's values" for c in [
+        "dft", "dft_axis", "dft_inverse", "stft", "stft_with_window", "maxunpool_export_with_output_shape",
+        "resize_downsample_scales_cubic_align_corners", "resize_downsample_scales_linear_align_corners"]},
+}
+
 # Cases ONNX Runtime runs and aotml cannot yet: an empty list fed to a sequence input (ORT's C API cannot make an
 # empty sequence value; onnxruntime's Python layer builds one from the input's declared type).
 AOTML_GAPS = {"node/test_loop13_seq": "a sequence input needs at least one element"}
@@ -103,22 +117,25 @@ def _load(path: str, type_proto: onnx.TypeProto):
     return numpy_helper.to_array(t)
 
 
-def _compare(actual, expected, what: str) -> None:
+def _compare(actual, expected, what: str, values: bool = True) -> None:
     if expected is None:
         assert actual is None, f"{what}: an empty optional expected, got {type(actual).__name__}"
         return
     if isinstance(expected, dict):
         assert isinstance(actual, dict) and actual.keys() == expected.keys(), what
         for k in expected:
-            _compare(np.asarray(actual[k]), np.asarray(expected[k]), f"{what}[{k!r}]")
+            _compare(np.asarray(actual[k]), np.asarray(expected[k]), f"{what}[{k!r}]", values)
         return
     if isinstance(expected, list):
         assert isinstance(actual, list) and len(actual) == len(expected), what
         for a, e in zip(actual, expected):
-            _compare(a, e, what)
+            _compare(a, e, what, values)
         return
     actual = np.asarray(actual)
     assert actual.shape == expected.shape, f"{what}: shape {actual.shape} != {expected.shape}"
+    if not values:
+        assert expected.dtype.kind in "OUS" or actual.dtype == expected.dtype, what
+        return
     if expected.dtype.kind in "OUS":
         assert actual.astype(str).tolist() == expected.astype(str).tolist(), what
     else:
@@ -130,7 +147,7 @@ def test_the_suites_are_there():
     if not DATA.is_dir():
         pytest.skip(f"{DATA} is missing: install Debian's libonnx-testdata (python3 build.py test does)")
     assert len(CASES) >= 100, f"only {len(CASES)} conformance cases found under {DATA}"
-    missing = (set(ORT_REJECTS) | set(DATA_MISMATCH)) - set(CASES)
+    missing = (set(ORT_REJECTS) | set(DATA_MISMATCH) | set(ORT_DIFFERS) | set(AOTML_GAPS)) - set(CASES)
     assert not missing, f"listed as rejected but absent: {missing}"
 
 
@@ -162,4 +179,5 @@ def test_conformance(backend, case):
         outputs = session.run(None, feed)
         assert len(outputs) == len(model.graph.output)
         for k, o in enumerate(model.graph.output):
-            _compare(outputs[k], _load(f"{ds}/output_{k}.pb", o.type), f"{case} {os.path.basename(ds)} output {o.name}")
+            _compare(outputs[k], _load(f"{ds}/output_{k}.pb", o.type), f"{case} {os.path.basename(ds)} output {o.name}",
+                     values=case not in ORT_DIFFERS)
