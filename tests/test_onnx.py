@@ -299,13 +299,14 @@ def test_available_providers(backend):
 
 
 @pytest.mark.parametrize("provider", ["CUDAExecutionProvider", "NoSuchExecutionProvider"])
-def test_unavailable_provider_raises_with_the_available_list(backend, provider):
-    if provider in ort.get_available_providers():
-        pytest.skip(f"{provider} is available in this build")
-    with pytest.raises(ValueError) as e:
-        ort.InferenceSession(add_one(), providers=[provider, "CPUExecutionProvider"])
-    assert provider in str(e.value) and "'CPUExecutionProvider'" in str(e.value)
-    assert isinstance(e.value, aotml.InvalidArgument)
+def test_unavailable_provider_warns_with_the_available_list(backend, provider):
+    # onnxruntime's rule: a provider the build lacks is named in a warning and left out; the session runs on CPU
+    assert provider not in ort.get_available_providers()
+    with pytest.warns(UserWarning) as record:
+        s = ort.InferenceSession(add_one(), providers=[provider, "CPUExecutionProvider"])
+    (w,) = record
+    assert provider in str(w.message) and "'CPUExecutionProvider'" in str(w.message)
+    assert s.get_providers() == ["CPUExecutionProvider"]
 
 
 def test_session_options_apply(backend, tmp_path):
@@ -440,7 +441,7 @@ def test_ortvalue_shares_numpy_memory(backend):
     x = np.arange(12, dtype=np.float32).reshape(3, 4)
     v = ort.OrtValue.ortvalue_from_numpy(x)
     assert v.data_ptr() == x.ctypes.data
-    assert v.shape() == [3, 4] and v.data_type() == "tensor(float)" and v.element_type() is np.float32
+    assert v.shape() == [3, 4] and v.data_type() == "tensor(float)" and v.element_type() == 1  # onnx.TensorProto.FLOAT
     assert v.is_tensor() and v.device_name() == "cpu"
     view = v.numpy()
     assert view.ctypes.data == x.ctypes.data

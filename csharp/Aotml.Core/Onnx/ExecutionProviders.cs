@@ -10,6 +10,52 @@ internal static unsafe class ExecutionProviders
 {
     public const string Cpu = "CPUExecutionProvider";
 
+    // Y = Identity(X), float[1]: the smallest model a provider can be asked to take (see Accepts).
+    private static ReadOnlySpan<byte> ProbeModel =>
+    [
+        8, 7, 18, 0, 58, 55, 10, 16, 10, 1, 120, 18, 1, 121, 34, 8, 73, 100, 101, 110, 116, 105, 116, 121, 18, 1, 112,
+        90, 15, 10, 1, 120, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 98, 15, 10, 1, 121, 18, 10, 10, 8, 8, 1, 18, 4,
+        10, 2, 8, 1, 66, 4, 10, 0, 16, 13,
+    ];
+
+    /// <summary>Whether a session with <paramref name="name"/> (default options) can be created here.</summary>
+    internal static bool Accepts(string name)
+    {
+        var api = Ort.Api;
+        nint o;
+        Ort.Check(api->CreateSessionOptions(&o));
+        try
+        {
+            AppendOne(o, name, []);
+            nint s;
+            nint status;
+            fixed (byte* m = ProbeModel)
+                status = api->CreateSessionFromArray(Ort.Env, m, (nuint)ProbeModel.Length, o, &s);
+            if (status != 0) { api->ReleaseStatus(status); return false; }
+            api->ReleaseSession(s);
+            return true;
+        }
+        catch (Exception) { return false; }   // any refusal, from ORT or from the options, means "not here"
+        finally { api->ReleaseSessionOptions(o); }
+    }
+
+    /// <summary>The name ORT's generic SessionOptionsAppendExecutionProvider knows a provider by ("XNNPACK", "WebGPU").</summary>
+    internal static string ShortName(string name)
+    {
+        string shortName = name.EndsWith("ExecutionProvider", StringComparison.Ordinal) ? name[..^"ExecutionProvider".Length] : name;
+        return shortName switch
+        {
+            "Xnnpack" => "XNNPACK",
+            "WebGpu" => "WebGPU",
+            "WebNN" => "WEBNN",
+            "Azure" => "AZURE",
+            "Js" => "JS",
+            "Dml" => "DML",
+            "NvTensorRTRTX" => "NvTensorRtRtx",
+            _ => shortName,
+        };
+    }
+
     /// <summary>Appends each provider in order; returns the session's provider list (CPU always last).</summary>
     public static string[] Append(nint options, List<(string Name, List<(string Key, string Value)> Options)> providers)
     {
@@ -73,9 +119,7 @@ internal static unsafe class ExecutionProviders
                     default:
                     {
                         // The generic entry point knows providers by their short names ("XNNPACK", "QNN", ...).
-                        string shortName = name.EndsWith("ExecutionProvider", StringComparison.Ordinal) ? name[..^"ExecutionProvider".Length] : name;
-                        if (shortName.Equals("Xnnpack", StringComparison.OrdinalIgnoreCase)) shortName = "XNNPACK";
-                        using var p = new Utf8String(shortName);
+                        using var p = new Utf8String(ShortName(name));
                         Ort.Check(api->SessionOptionsAppendExecutionProvider(options, p.Ptr, k, v, n));
                         break;
                     }

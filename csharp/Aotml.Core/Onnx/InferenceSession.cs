@@ -11,6 +11,8 @@ public sealed unsafe class InferenceSession : IDisposable
     private nint _session;              // OrtSession*
     private readonly byte** _inputNames;
     private readonly byte** _outputNames;
+    private readonly Value[] _initializers;  // SessionOptions.add_initializer values: ORT reads them in place while the session lives
+    private readonly int _requiredInputs;   // inputs a run must feed: an optional one left out is an empty optional
 
     /// <summary>Graph inputs (initializers excluded), in model order.</summary>
     public NodeArg[] Inputs { get; }
@@ -41,8 +43,15 @@ public sealed unsafe class InferenceSession : IDisposable
     private InferenceSession(string? path, ReadOnlySpan<byte> model, SessionSettings settings)
     {
         var api = Ort.Api;
-        nint options = settings.Create(out var providers);
-        Providers = providers;
+        var (initializers, initializerNames) = settings.TakeInitializers();
+        _initializers = initializers;
+        nint options;
+        try { options = settings.Create(out var providers, initializers, initializerNames); Providers = providers; }
+        catch
+        {
+            foreach (var v in initializers) v.Dispose();
+            throw;
+        }
         try
         {
             nint s;
@@ -58,6 +67,11 @@ public sealed unsafe class InferenceSession : IDisposable
             }
             _session = s;
         }
+        catch
+        {
+            foreach (var v in _initializers) v.Dispose();
+            throw;
+        }
         finally
         {
             api->ReleaseSessionOptions(options);
@@ -71,10 +85,12 @@ public sealed unsafe class InferenceSession : IDisposable
             Metadata = ReadMetadata();
             _inputNames = NameArray(Inputs, OverridableInitializers);
             _outputNames = NameArray(Outputs, []);
+            _requiredInputs = Inputs.Count(a => a.Kind != ValueKind.Optional);
         }
         catch
         {
             api->ReleaseSession(_session);
+            foreach (var v in _initializers) v.Dispose();
             throw;
         }
     }
@@ -172,13 +188,16 @@ public sealed unsafe class InferenceSession : IDisposable
     public void CheckInput(int index, ElementType type, ReadOnlySpan<long> shape, string? givenName = null)
     {
         var arg = InputArg(index);
-        if (arg.Kind != ValueKind.Tensor)
+        if (!arg.TakesTensor)
             throw new ArgumentException($"input '{arg.Name}' expects {arg.Type}, given a tensor");
         if (arg.ElementType != type)
             throw new ArgumentException(
                 $"input '{arg.Name}' expects {arg.Type} (numpy {ElementTypes.NumpyName(arg.ElementType)}), given {givenName ?? ElementTypes.NumpyName(type)}; convert it, e.g. x.astype(numpy.{NumpyCast(arg.ElementType)})");
+        // ORT's own rule (InferenceSession::ValidateInputs): a declared shape of rank 0 (a scalar, or a shape the
+        // model leaves unknown) checks nothing, so a scalar input takes [1] or [1, 1]; otherwise ranks must agree
+        // and every fixed dimension must match.
         var dims = arg.Dims;
-        if (dims == null) return;
+        if (dims == null || dims.Length == 0) return;
         bool bad = dims.Length != shape.Length;
         for (int i = 0; !bad && i < dims.Length; i++) bad = dims[i] >= 0 && dims[i] != shape[i];
         if (bad)
@@ -215,9 +234,9 @@ public sealed unsafe class InferenceSession : IDisposable
             bool dup = seen != null ? seen[k] : (seenSmall >> k & 1) != 0;
             if (dup) throw new ArgumentException($"input '{InputArg(k).Name}' is given twice");
             if (seen != null) seen[k] = true; else seenSmall |= 1UL << k;
-            if (k < Inputs.Length) required++;
+            if (k < Inputs.Length && Inputs[k].Kind != ValueKind.Optional) required++;
         }
-        if (required != Inputs.Length) throw MissingInputs(seen, seenSmall);
+        if (required != _requiredInputs) throw MissingInputs(seen, seenSmall);
         if (nOut == 0) throw new ArgumentException("no outputs requested");
 
         byte** inNames = stackalloc byte*[Math.Max(nIn, 1)];
@@ -262,7 +281,7 @@ public sealed unsafe class InferenceSession : IDisposable
     {
         var missing = new List<string>();
         for (int k = 0; k < Inputs.Length; k++)
-            if (!(seen != null ? seen[k] : (seenSmall >> k & 1) != 0)) missing.Add($"'{Inputs[k].Name}'");
+            if (Inputs[k].Kind != ValueKind.Optional && !(seen != null ? seen[k] : (seenSmall >> k & 1) != 0)) missing.Add($"'{Inputs[k].Name}'");
         return new ArgumentException(
             $"missing input{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}; the model's inputs are: {string.Join("; ", Inputs.Select(a => a.Describe()))}");
     }
@@ -281,6 +300,7 @@ public sealed unsafe class InferenceSession : IDisposable
         nint s = Interlocked.Exchange(ref _session, 0);
         if (s == 0) return;
         Ort.Api->ReleaseSession(s);
+        foreach (var v in _initializers) v.Dispose();
         int n = Inputs.Length + OverridableInitializers.Length;
         for (int i = 0; i < n; i++) NativeMemory.Free(_inputNames[i]);
         for (int i = 0; i < Outputs.Length; i++) NativeMemory.Free(_outputNames[i]);

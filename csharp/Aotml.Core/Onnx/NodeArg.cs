@@ -12,8 +12,18 @@ namespace Aotml.Onnx;
 /// <param name="ElementType">The tensor element type (Undefined for non-tensors).</param>
 /// <param name="Dims">Fixed dimensions, -1 where the dimension is not fixed; null when the shape is unknown.</param>
 /// <param name="SymbolicDims">The dimension names ("batch"), null or empty where a dimension has none.</param>
+/// <remarks>
+/// An optional argument keeps Kind = Optional and describes what it may hold: <see cref="ContainedKind"/>, and for an
+/// optional tensor its element type and dimensions, as ORT checks a tensor fed to it against them.
+/// </remarks>
 public sealed record NodeArg(string Name, string Type, ValueKind Kind, ElementType ElementType, long[]? Dims, string?[]? SymbolicDims)
 {
+    /// <summary>What an optional argument holds when it holds something (Tensor, Sequence, ...); Kind itself otherwise.</summary>
+    public ValueKind ContainedKind { get; init; } = Kind;
+
+    /// <summary>Whether a tensor may be fed to this argument (a tensor, or an optional tensor).</summary>
+    public bool TakesTensor => ContainedKind == ValueKind.Tensor;
+
     /// <summary>"name: tensor(float)[batch,16]", for error messages.</summary>
     public string Describe() => $"{Name}: {Type}{ShapeText()}";
 
@@ -34,6 +44,18 @@ public sealed record NodeArg(string Name, string Type, ValueKind Kind, ElementTy
         int kind;
         Ort.Check(api->GetOnnxTypeFromTypeInfo(typeInfo, &kind));
         string type = TypeString(typeInfo);
+        if ((ValueKind)kind == ValueKind.Optional)
+        {
+            nint opt, inner;
+            Ort.Check(api->CastTypeInfoToOptionalTypeInfo(typeInfo, &opt));
+            Ort.Check(api->GetOptionalContainedTypeInfo(opt, &inner));
+            try
+            {
+                var contained = FromTypeInfo(name, inner);
+                return contained with { Type = type, Kind = ValueKind.Optional, ContainedKind = contained.Kind };
+            }
+            finally { api->ReleaseTypeInfo(inner); }
+        }
         if ((ValueKind)kind is not (ValueKind.Tensor or ValueKind.SparseTensor))
             return new NodeArg(name, type, (ValueKind)kind, ElementType.Undefined, null, null);
         nint tensorInfo;

@@ -105,15 +105,24 @@ public static unsafe class Ort
         ["NvTensorRTRTXExecutionProvider"] = "nv_tensorrt_rtx",
     };
 
+    private static string[]? s_available;
+
     /// <summary>
-    /// The execution providers the loaded library can use, in ORT's priority order: those compiled in, less the ones
-    /// whose provider library (libonnxruntime_providers_&lt;name&gt;.so) is absent beside it.
+    /// The execution providers a session of the loaded library accepts, in ORT's priority order: those compiled in,
+    /// less the ones whose provider library (libonnxruntime_providers_&lt;name&gt;.so) is absent beside it, less the
+    /// ones a one-node session refuses (a provider compiled in may still need a device this machine lacks). Probed
+    /// once per process.
     /// </summary>
     public static string[] AvailableProviders()
     {
+        var known = s_available;
+        if (known != null) return known;
         string dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(OrtLibrary.Path)) ?? ".";
-        return CompiledProviders().Where(p => !s_sharedProviders.TryGetValue(p, out var lib)
-            || File.Exists(System.IO.Path.Combine(dir, $"libonnxruntime_providers_{lib}.so"))).ToArray();
+        var result = CompiledProviders().Where(p => p == ExecutionProviders.Cpu
+            || ((!s_sharedProviders.TryGetValue(p, out var lib) || File.Exists(System.IO.Path.Combine(dir, $"libonnxruntime_providers_{lib}.so")))
+                && ExecutionProviders.Accepts(p))).ToArray();
+        s_available = result;
+        return result;
     }
 
     /// <summary>The execution providers compiled into the loaded library (GetAvailableProviders), usable or not.</summary>

@@ -150,7 +150,8 @@ internal unsafe struct OrtApi
     public void* AllocatorGetInfo; // [77] unused
     /// <summary>[78] OrtStatus* (OrtAllocator** out)</summary>
     public delegate* unmanaged[Cdecl]<nint*, nint> GetAllocatorWithDefaultOptions;
-    public void* AddFreeDimensionOverride; // [79] unused
+    /// <summary>[79] OrtStatus* (OrtSessionOptions* options, const char* dim_denotation, int64_t dim_value)</summary>
+    public delegate* unmanaged[Cdecl]<nint, byte*, long, nint> AddFreeDimensionOverride;
     /// <summary>[80] OrtStatus* (const OrtValue* value, int index, OrtAllocator* allocator, OrtValue** out)</summary>
     public delegate* unmanaged[Cdecl]<nint, int, nint, nint*, nint> GetValue;
     /// <summary>[81] OrtStatus* (const OrtValue* value, size_t* out)</summary>
@@ -219,7 +220,8 @@ internal unsafe struct OrtApi
     /// <summary>[118] void (OrtModelMetadata* input)</summary>
     public delegate* unmanaged[Cdecl]<nint, void> ReleaseModelMetadata;
     public void* CreateEnvWithGlobalThreadPools; // [119] unused
-    public void* DisablePerSessionThreads; // [120] unused
+    /// <summary>[120] OrtStatus* (OrtSessionOptions* options)</summary>
+    public delegate* unmanaged[Cdecl]<nint, nint> DisablePerSessionThreads;
     public void* CreateThreadingOptions; // [121] unused
     public void* ReleaseThreadingOptions; // [122] unused
     /// <summary>[123] OrtStatus* (const OrtModelMetadata* model_metadata, OrtAllocator* allocator, char*** keys, int64_t* num_keys)</summary>
@@ -267,7 +269,8 @@ internal unsafe struct OrtApi
     public void* SetGlobalIntraOpNumThreads; // [147] unused
     public void* SetGlobalInterOpNumThreads; // [148] unused
     public void* SetGlobalSpinControl; // [149] unused
-    public void* AddInitializer; // [150] unused
+    /// <summary>[150] OrtStatus* (OrtSessionOptions* options, const char* name, const OrtValue* val)</summary>
+    public delegate* unmanaged[Cdecl]<nint, byte*, nint, nint> AddInitializer;
     public void* CreateEnvWithCustomLoggerAndGlobalThreadPools; // [151] unused
     public void* SessionOptionsAppendExecutionProvider_CUDA; // [152] unused
     public void* SessionOptionsAppendExecutionProvider_ROCM; // [153] unused
@@ -316,7 +319,7 @@ internal unsafe struct OrtApi
     public void* GetSparseTensorIndicesTypeShape; // [190] unused
     public void* GetSparseTensorIndices; // [191] unused
     /// <summary>[192] OrtStatus* (const OrtValue* value, int* out)</summary>
-    public delegate* unmanaged[Cdecl]<nint, int*, nint> HasValue;
+    public delegate* unmanaged[Cdecl, SuppressGCTransition]<nint, int*, nint> HasValue;
     public void* KernelContext_GetGPUComputeStream; // [193] unused
     public void* GetTensorMemoryInfo; // [194] unused
     public void* GetExecutionProviderApi; // [195] unused
@@ -355,9 +358,11 @@ internal unsafe struct OrtApi
     public void* GetCANNProviderOptionsAsString; // [223] unused
     public void* ReleaseCANNProviderOptions; // [224] unused
     public void* MemoryInfoGetDeviceType; // [225] unused
-    public void* UpdateEnvWithCustomLogLevel; // [226] unused
+    /// <summary>[226] OrtStatus* (OrtEnv* ort_env, OrtLoggingLevel log_severity_level)</summary>
+    public delegate* unmanaged[Cdecl]<nint, int, nint> UpdateEnvWithCustomLogLevel;
     public void* SetGlobalIntraOpThreadAffinity; // [227] unused
-    public void* RegisterCustomOpsLibrary_V2; // [228] unused
+    /// <summary>[228] OrtStatus* (OrtSessionOptions* options, const ORTCHAR_T* library_name)</summary>
+    public delegate* unmanaged[Cdecl]<nint, byte*, nint> RegisterCustomOpsLibrary_V2;
     public void* RegisterCustomOpsUsingFunction; // [229] unused
     public void* KernelInfo_GetInputCount; // [230] unused
     public void* KernelInfo_GetOutputCount; // [231] unused

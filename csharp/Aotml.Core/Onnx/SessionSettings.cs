@@ -17,19 +17,45 @@ public sealed unsafe class SessionSettings
     [
         "intra_op_num_threads", "inter_op_num_threads", "execution_mode", "graph_optimization_level", "enable_profiling",
         "profile_file_prefix", "optimized_model_filepath", "log_severity_level", "log_verbosity_level", "logid",
-        "enable_cpu_mem_arena", "enable_mem_pattern", "use_deterministic_compute", "provider",
+        "enable_cpu_mem_arena", "enable_mem_pattern", "use_deterministic_compute", "provider", "use_per_session_threads",
+        "custom_ops_library", "default_logger_severity",
     ];
+
+    /// <summary>The most threads a pool may be given: beyond it ORT would spend minutes creating threads, not running.</summary>
+    public const int MaxThreads = 4096;
 
     /// <summary>Appends one setting; unknown keys are rejected here, before any native object exists.</summary>
     public SessionSettings Add(string key, string value)
     {
         if (!(Keys.Contains(key) || key.StartsWith("config:", StringComparison.Ordinal) || key.StartsWith("free_dim:", StringComparison.Ordinal)
-              || key.StartsWith("provider_option:", StringComparison.Ordinal)))
+              || key.StartsWith("free_dim_denotation:", StringComparison.Ordinal) || key.StartsWith("provider_option:", StringComparison.Ordinal)))
             throw new ArgumentException($"unknown session option '{key}'; known options: {string.Join(", ", Keys)}");
         if (key.StartsWith("provider_option:", StringComparison.Ordinal) && !_entries.Any(e => e.Key == "provider"))
             throw new ArgumentException($"'{key}' comes before any provider");
         _entries.Add((key, value));
         return this;
+    }
+
+    private readonly List<(string Name, Value Value)> _initializers = [];
+
+    /// <summary>
+    /// Supplies initializer <paramref name="name"/> (SessionOptions.add_initializer). The settings take a reference to
+    /// <paramref name="value"/>; a session made from them keeps it for its whole life, as ORT reads the memory in place.
+    /// </summary>
+    public SessionSettings AddInitializer(string name, Value value)
+    {
+        if (string.IsNullOrEmpty(name)) throw new ArgumentException("an initializer needs a name");
+        if (value.Describe().Kind != ValueKind.Tensor) throw new ArgumentException($"initializer '{name}' must be a tensor");
+        _initializers.Add((name, value.AddRef()));
+        return this;
+    }
+
+    /// <summary>Hands the initializers (names, and references the new holder disposes) over to a session.</summary>
+    internal (Value[] Values, string[] Names) TakeInitializers()
+    {
+        var taken = (_initializers.Select(i => i.Value).ToArray(), _initializers.Select(i => i.Name).ToArray());
+        _initializers.Clear();
+        return taken;
     }
 
     /// <summary>Parses the wire form: NUL-terminated UTF-8 strings, key then value, repeated.</summary>
@@ -62,7 +88,10 @@ public sealed unsafe class SessionSettings
     }
 
     /// <summary>Creates the OrtSessionOptions these settings describe; the caller releases it.</summary>
-    internal nint Create(out string[] providers)
+    internal nint Create(out string[] providers) => Create(out providers, [.. _initializers.Select(i => i.Value)], [.. _initializers.Select(i => i.Name)]);
+
+    /// <summary>Creates the OrtSessionOptions with <paramref name="initializers"/> taken out beforehand (see <see cref="TakeInitializers"/>).</summary>
+    internal nint Create(out string[] providers, Value[] initializers, string[] names)
     {
         var api = Ort.Api;
         nint o;
@@ -70,6 +99,11 @@ public sealed unsafe class SessionSettings
         try
         {
             foreach (var (k, v) in _entries) Apply(o, k, v);
+            for (int i = 0; i < initializers.Length; i++)
+            {
+                using var n = new Utf8String(names[i]);
+                Ort.Check(api->AddInitializer(o, n.Ptr, initializers[i].Pointer));
+            }
             providers = ExecutionProviders.Append(o, Providers());
             return o;
         }
@@ -85,8 +119,18 @@ public sealed unsafe class SessionSettings
         var api = Ort.Api;
         switch (key)
         {
-            case "intra_op_num_threads": Ort.Check(api->SetIntraOpNumThreads(o, Int(key, value, 0))); break;
-            case "inter_op_num_threads": Ort.Check(api->SetInterOpNumThreads(o, Int(key, value, 0))); break;
+            case "intra_op_num_threads": Ort.Check(api->SetIntraOpNumThreads(o, Int(key, value, 0, MaxThreads))); break;
+            case "inter_op_num_threads": Ort.Check(api->SetInterOpNumThreads(o, Int(key, value, 0, MaxThreads))); break;
+            case "use_per_session_threads":
+                // ORT's default; turning it off makes sessions use the environment's global pools, which ORT refuses
+                // (with its own message) unless the environment was created with them.
+                if (!Bool(key, value)) Ort.Check(api->DisablePerSessionThreads(o));
+                break;
+            case "custom_ops_library": { using var p = new Utf8String(value); Ort.Check(api->RegisterCustomOpsLibrary_V2(o, p.Ptr)); break; }
+            case "default_logger_severity":
+                // The process-wide logger (set_default_logger_severity): applied when the next session is made.
+                Ort.Check(api->UpdateEnvWithCustomLogLevel(Ort.Env, Int(key, value, 0, 4)));
+                break;
             case "execution_mode": Ort.Check(api->SetSessionExecutionMode(o, Int(key, value, 0, 1))); break;
             case "graph_optimization_level":
             {
@@ -114,6 +158,12 @@ public sealed unsafe class SessionSettings
                     using var k = new Utf8String(key["config:".Length..]);
                     using var v = new Utf8String(value);
                     Ort.Check(api->AddSessionConfigEntry(o, k.Ptr, v.Ptr));
+                }
+                else if (key.StartsWith("free_dim_denotation:", StringComparison.Ordinal))
+                {
+                    long dim = long.Parse(value, CultureInfo.InvariantCulture);
+                    using var k = new Utf8String(key["free_dim_denotation:".Length..]);
+                    Ort.Check(api->AddFreeDimensionOverride(o, k.Ptr, dim));
                 }
                 else if (key.StartsWith("free_dim:", StringComparison.Ordinal))
                 {

@@ -138,13 +138,21 @@ public sealed unsafe class Value : IDisposable
     /// <summary>Describes this value without copying anything.</summary>
     public Description Describe() => Describe(Pointer);
 
-    /// <summary>Describes a raw OrtValue* without copying anything.</summary>
+    /// <summary>
+    /// Describes a raw OrtValue* without copying anything. An empty optional (an OrtValue that holds nothing, as an
+    /// optional output may) is described as Kind = <see cref="ValueKind.Optional"/>; an optional that holds a value
+    /// is described as that value.
+    /// </summary>
     public static Description Describe(nint v)
     {
         var api = Ort.Api;
         int elem;
         long* shape;
         nuint rank;
+        int has;
+        // First: ORT describes an empty optional by its type, and reading a tensor's shape from it dereferences null.
+        Ort.Check(api->HasValue(v, &has));
+        if (has == 0) return new Description { Kind = ValueKind.Optional };
         // Asked first because it costs nanoseconds for a tensor, where GetValueType builds a type description
         // (~200 ns); only a non-tensor fails it, and then GetValueType says what it is.
         nint status = api->GetTensorElementTypeAndShapeDataReference(v, &elem, &shape, &rank);

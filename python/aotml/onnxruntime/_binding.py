@@ -9,7 +9,7 @@ import numpy as np
 from .. import _handles
 from .._errors import InvalidArgument
 from ._common import cpu_only, elem_of, impl
-from ._values import OrtValue, convert
+from ._values import OrtValue, OrtValueVector, convert
 
 if TYPE_CHECKING:
     from ._session import InferenceSession
@@ -78,6 +78,11 @@ class IOBinding:
 
     def bind_ortvalue_output(self, name: str, ortvalue: OrtValue) -> None:
         """Binds an output to an OrtValue's memory (from ``ortvalue_from_numpy(out)``: the run writes ``out``)."""
+        if not isinstance(ortvalue, OrtValue):
+            raise TypeError(f"bind_ortvalue_output takes an OrtValue, not {type(ortvalue).__name__}")
+        if ortvalue._copied:
+            raise InvalidArgument(f"output '{name}' cannot be bound to a non-contiguous array: the run would write a "
+                                  "contiguous copy of it; bind numpy.ascontiguousarray(...) and read that")
         src = ortvalue._keepalive
         if src is not None and not src.flags.writeable:
             raise InvalidArgument(f"output '{name}' cannot be bound to a read-only array")
@@ -100,6 +105,10 @@ class IOBinding:
             keep = bound._keepalive if bound is not None else None
             out.append(OrtValue(_handles.own(h), keep, bound is not None and bound._foreign, self._session_owner))
         return out
+
+    def get_outputs_as_ortvaluevector(self) -> OrtValueVector:
+        """The outputs of the last run as an OrtValueVector."""
+        return OrtValueVector(self.get_outputs())
 
     def copy_outputs_to_cpu(self) -> list[Any]:
         """The outputs as numpy arrays (sharing the outputs' memory: on CPU there is nothing to copy). An output

@@ -30,7 +30,21 @@ def cpu_only(device_type: str) -> None:
         raise InvalidArgument(f"device_type {device_type!r} is not supported: aotml binds CPU memory only")
 
 
+def onnx_int(element_type: Any) -> int | None:
+    """An element type given as an ONNX enum value (onnx.TensorProto.FLOAT is 1), else None (a numpy dtype)."""
+    if isinstance(element_type, bool) or not isinstance(element_type, (int, np.integer)):
+        return None
+    return int(element_type)
+
+
 def elem_of(element_type: Any) -> int:
+    """The ONNX element type of a numpy dtype, or an ONNX element type given as an int (onnx.TensorProto.FLOAT)."""
+    onnx_type = onnx_int(element_type)
+    if onnx_type is not None:
+        if onnx_type not in NUMPY_OF:
+            raise InvalidArgument(f"ONNX element type {onnx_type} ({TYPE_NAMES.get(onnx_type, 'unknown')}) "
+                                  "cannot be bound from memory")
+        return onnx_type
     dt = np.dtype(element_type)
     if dt not in ELEM_OF:
         raise InvalidArgument(f"numpy dtype {dt} has no ONNX tensor type that can be bound from memory")

@@ -6,10 +6,10 @@ creation and every run release the GIL, and one session serves any number of thr
 """
 from __future__ import annotations
 
-import copy
 import json
 import os
 import threading
+import time
 from collections import abc as _abc
 from typing import Any, NoReturn
 
@@ -20,26 +20,20 @@ from .._errors import InvalidArgument
 from ._binding import IOBinding
 from ._common import ELEM_OF, NUMPY_OF, STRING, impl, numpy_name
 from ._options import RunOptions, SessionOptions
-from ._values import OrtValue, convert, string_tensor
+from ._providers import fallback_providers, get_available_providers, get_device, normalize
+from ._values import OrtValue, OrtValueVector, convert, string_tensor
+from .capi.onnxruntime_pybind11_state import EPFail
 
 __all__ = ["InferenceSession", "NodeArg", "ModelMetadata", "get_available_providers", "get_device"]
 
-
-
-def get_available_providers() -> list[str]:
-    """The execution providers the loaded ONNX Runtime can use, in priority order (CPUExecutionProvider last)."""
-    return impl().onnx_providers()
-
-
-def get_device() -> str:
-    """'CPU', or 'GPU' when a GPU provider is available."""
-    gpu = {"CUDAExecutionProvider", "TensorrtExecutionProvider", "ROCMExecutionProvider"}
-    return "GPU" if gpu & set(get_available_providers()) else "CPU"
+# The process-wide logger level (set_default_logger_severity), handed to the engine with the next session made.
+_logger_severity: list[int | None] = [None]
+_env_lock = threading.Lock()  # read_config_from_model goes through ORT's environment variable: one session at a time
 
 
 class NodeArg:
-    """A graph input or output: ``name``, ``type`` ('tensor(float)') and ``shape`` (ints; symbolic dims as str,
-    unknown ones as None)."""
+    """A graph input or output: ``name``, ``type`` ('tensor(float)', 'optional(seq(tensor(int64)))') and ``shape``
+    (ints; symbolic dims as str, unknown ones as None; ``[]`` where the type has no shape, as onnxruntime says)."""
 
     __slots__ = ("name", "type", "shape", "_elem", "_kind")
 
@@ -47,7 +41,7 @@ class NodeArg:
                  kind: int = 1) -> None:
         self.name = name
         self.type = type
-        self.shape = shape
+        self.shape = shape if shape is not None else []
         self._elem = elem
         self._kind = kind
 
@@ -86,21 +80,94 @@ class InferenceSession:
     def __init__(self, path_or_bytes: str | bytes | os.PathLike[str], sess_options: SessionOptions | None = None,
                  providers: _abc.Sequence[str | tuple[str, dict[str, Any]]] | None = None,
                  provider_options: _abc.Sequence[dict[str, Any]] | None = None, **kwargs: Any) -> None:
+        disabled_optimizers = kwargs.pop("disabled_optimizers", None)
+        read_config = kwargs.pop("read_config_from_model", None)
         if kwargs:
             raise TypeError(f"unexpected keyword arguments: {', '.join(kwargs)}")
         self._path: str | None = None
         self._model: bytes | None = None
         if isinstance(path_or_bytes, (str, os.PathLike)):
-            self._path = os.fspath(path_or_bytes)
+            path = os.fspath(path_or_bytes)
+            if not isinstance(path, str):
+                path = os.fsdecode(path)
+            if "\0" in path:
+                raise ValueError("the model path contains a NUL character")
+            self._path = path
         elif isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
             self._model = bytes(path_or_bytes)
         else:
-            raise TypeError(f"path_or_bytes must be a path or the model's bytes, not {type(path_or_bytes).__name__}")
-        self._sess_options = copy.deepcopy(sess_options) if sess_options is not None else SessionOptions()
-        self._requested = _normalize_providers(providers, provider_options)
-        blob = self._sess_options._encode(self._requested)
-        self._owner: _handles.Owner | None = _handles.own(impl().onnx_session_new(self._path, self._model, blob))
-        self._h: int = self._owner.h  # read on every run: the hot path takes the raw value
+            raise TypeError(f"Unable to load from type '{type(path_or_bytes)}'")
+        if sess_options is not None and not isinstance(sess_options, SessionOptions):
+            raise TypeError(f"sess_options must be an onnxruntime SessionOptions, not {type(sess_options).__name__}")
+        self._sess_options = sess_options._clone() if sess_options is not None else SessionOptions()
+        self._disabled_optimizers = sorted(set(disabled_optimizers)) if disabled_optimizers else []
+        if read_config is None:
+            read_config = os.environ.get("ORT_LOAD_CONFIG_FROM_MODEL") == "1"
+        self._read_config_from_model = bool(int(read_config))
+        self._enable_fallback = True
+        self._owner: _handles.Owner | None = None
+        self._h = 0
+        requested = self._normalize(providers, provider_options)
+        try:
+            self._create(requested)
+        except (ValueError, RuntimeError) as e:
+            if not self._enable_fallback or [n for n, _ in requested] == self._fallback_providers:
+                raise
+            # onnxruntime's own words, on stdout as it prints them
+            print("*************** EP Error ***************")
+            print(f"EP Error {e} when using {[n for n, _ in requested]}")
+            print(f"Falling back to {self._fallback_providers} and retrying.")
+            print("****************************************")
+            try:
+                self._create(self._normalize(self._fallback_providers, None))
+            except Exception as fallback_error:
+                raise fallback_error from e
+            self.disable_fallback()  # fallback happens once
+
+    def _normalize(self, providers: Any, provider_options: Any) -> list[tuple[str, dict[str, str]]]:
+        available = get_available_providers()
+        self._fallback_providers = fallback_providers(available)
+        return normalize(available if providers is None else providers, provider_options, available)
+
+    def _create(self, requested: list[tuple[str, dict[str, str]]]) -> None:
+        """Makes the ORT session (again, for set_providers) and reads its description."""
+        self._requested = requested
+        extra: list[tuple[str, object]] = []
+        if self._disabled_optimizers:
+            extra.append(("config:optimization.disable_specified_optimizers", ",".join(self._disabled_optimizers)))
+        if _logger_severity[0] is not None:
+            extra.append(("default_logger_severity", _logger_severity[0]))
+        blob = self._sess_options._encode(self._requested, extra)
+        initializers = self._sess_options._initializers
+        self._profiling_start_ns = time.monotonic_ns() if self._sess_options.enable_profiling else 0
+        if initializers:
+            new_with: Any = getattr(impl(), "onnx_session_new_with_initializers", None)
+            if new_with is None:
+                raise NotImplementedError("SessionOptions.add_initializer needs an engine with "
+                                          "aotml_onnx_session_new_with_initializers; this build has none")
+
+            def create() -> int:
+                return int(new_with(self._path, self._model, blob, list(initializers),
+                                    [v._h for v in initializers.values()]))
+        else:
+            def create() -> int:
+                return int(impl().onnx_session_new(self._path, self._model, blob))
+        if self._read_config_from_model != (os.environ.get("ORT_LOAD_CONFIG_FROM_MODEL") == "1"):
+            # ORT's C API reads this switch from the environment only, when the session is made.
+            with _env_lock:
+                previous = os.environ.get("ORT_LOAD_CONFIG_FROM_MODEL")
+                os.environ["ORT_LOAD_CONFIG_FROM_MODEL"] = "1" if self._read_config_from_model else "0"
+                try:
+                    h = create()
+                finally:
+                    if previous is None:
+                        del os.environ["ORT_LOAD_CONFIG_FROM_MODEL"]
+                    else:
+                        os.environ["ORT_LOAD_CONFIG_FROM_MODEL"] = previous
+        else:
+            h = create()
+        self._owner = _handles.own(h)
+        self._h = self._owner.h  # read on every run: the hot path takes the raw value
         info = json.loads(impl().onnx_session_info(self._h))
         self._inputs = [_node_arg(a) for a in info["inputs"]]
         self._outputs = [_node_arg(a) for a in info["outputs"]]
@@ -111,8 +178,27 @@ class InferenceSession:
         self._out_index = {a.name: i for i, a in enumerate(self._outputs)}
         self._all_out = tuple(range(len(self._outputs)))
         self._out_names = [a.name for a in self._outputs]
+        self._required = [a.name for a in self._inputs if not a.type.startswith("optional(")]
         # Outputs that always come back as numpy arrays need no conversion pass.
         self._numeric_outputs = all(a._kind == 1 and a._elem in NUMPY_OF for a in self._outputs)
+
+    # ---- providers ----------------------------------------------------------------------------------------------
+    def set_providers(self, providers: _abc.Sequence[Any] | None = None,
+                      provider_options: _abc.Sequence[dict[str, Any]] | None = None) -> None:
+        """Makes the session again with these providers (None: every available one). Bindings made before keep
+        the former session."""
+        requested = self._normalize(providers, provider_options)
+        self._h = 0
+        self._owner = None
+        self._create(requested)
+
+    def disable_fallback(self) -> None:
+        """A provider failure raises instead of making the session again on the fallback providers."""
+        self._enable_fallback = False
+
+    def enable_fallback(self) -> None:
+        """A provider failure makes the session again on the fallback providers (CPU), once (the default)."""
+        self._enable_fallback = True
 
     def __del__(self) -> None:
         # Dropping the owner (not freeing it) lets bindings and values that still use the model keep it loaded.
@@ -152,7 +238,12 @@ class InferenceSession:
         return {p: dict(opts.get(p, {})) for p in self._providers}
 
     def get_session_options(self) -> SessionOptions:
-        return copy.deepcopy(self._sess_options)
+        return self._sess_options._clone()
+
+    def get_profiling_start_time_ns(self) -> int:
+        """When profiling started, comparable to time.monotonic_ns() (0 when profiling is off)."""
+        start = getattr(impl(), "onnx_session_profiling_start_ns", None)
+        return int(start(self._live())) if start is not None else self._profiling_start_ns
 
     def end_profiling(self) -> str:
         """Ends profiling; returns the profile file's name."""
@@ -161,21 +252,43 @@ class InferenceSession:
     # ---- running ------------------------------------------------------------------------------------------------
     def run(self, output_names: _abc.Sequence[str] | None, input_feed: dict[str, Any],
             run_options: RunOptions | None = None) -> list[Any]:
-        """Runs the model; returns the requested outputs (all when output_names is None) as numpy arrays."""
+        """Runs the model; returns the requested outputs (all when output_names is None or empty) as numpy arrays
+        (an empty optional as None, sequences as lists, maps as dicts)."""
         # The hot path: one engine call that reads the arrays in place; everything else is the fallback.
-        out_idx = self._all_out if output_names is None else self._output_index(output_names)
-        ro = None if run_options is None else run_options._h
+        out_idx = self._all_out if not output_names else self._output_index(output_names)
+        if run_options is None:
+            ro = None
+        elif type(run_options) is RunOptions or isinstance(run_options, RunOptions):
+            ro = run_options._h
+        else:
+            raise TypeError(f"run_options must be an onnxruntime RunOptions, not {type(run_options).__name__}")
         h = self._h
         if not h:
             self._released()
-        res = _backend.impl.onnx_session_run(h, ro, self._in_index, input_feed, None, out_idx, False)
-        if res is None:  # something other than in-place arrays: prepare the feed and go again
-            arrays, handles = self._prepare(input_feed)
-            res = _backend.impl.onnx_session_run(h, ro, self._in_index, arrays,
-                                                 {k: h.h for k, h in handles.items()}, out_idx, False)
-            del handles
-            if res is None:  # pragma: no cover - _prepare hands over only what the engine takes
-                raise InvalidArgument("the prepared inputs were refused; please report this")
+        if not out_idx:  # a model without outputs: nothing to compute, but the feed must still be right
+            self._check_names(input_feed)
+            missing = [n for n in self._required if input_feed.get(n) is None]
+            if missing:
+                raise InvalidArgument(f"Required inputs ({missing}) are missing from input feed "
+                                      f"({list(input_feed)}).")
+            return []
+        try:
+            res = _backend.impl.onnx_session_run(h, ro, self._in_index, input_feed, None, out_idx, False)
+            if res is None:  # something other than in-place arrays: prepare the feed and go again
+                arrays, handles = self._prepare(input_feed)
+                res = _backend.impl.onnx_session_run(h, ro, self._in_index, arrays,
+                                                     {k: h.h for k, h in handles.items()}, out_idx, False)
+                del handles
+                if res is None:  # pragma: no cover - _prepare hands over only what the engine takes
+                    raise InvalidArgument("the prepared inputs were refused; please report this")
+        except EPFail as err:
+            if not self._enable_fallback:
+                raise
+            print(f"EP Error: {err!s} using {self._providers}")
+            print(f"Falling back to {self._fallback_providers} and retrying.")
+            self.set_providers(self._fallback_providers)
+            self.disable_fallback()  # fallback happens once
+            return self.run(output_names, input_feed, run_options)
         if not self._numeric_outputs:
             for i, r in enumerate(res):
                 if type(r) is tuple:
@@ -184,29 +297,51 @@ class InferenceSession:
 
     def run_with_ort_values(self, output_names: _abc.Sequence[str] | None, input_dict_ort_values: dict[str, OrtValue],
                             run_options: RunOptions | None = None) -> list[OrtValue]:
-        """Runs with OrtValue inputs; returns OrtValues (no conversion at all)."""
-        out_idx = self._all_out if output_names is None else self._output_index(output_names)
+        """Runs with OrtValue inputs (None: an empty optional); returns OrtValues (no conversion at all)."""
+        out_idx = self._all_out if not output_names else self._output_index(output_names)
+        ro = _run_options(run_options)
         self._check_names(input_dict_ort_values)
         handles = {}
         values = list(input_dict_ort_values.values())  # held for the run: another thread may empty the dict
         for k, v in input_dict_ort_values.items():
+            if v is None:
+                continue
             if not isinstance(v, OrtValue):
                 raise TypeError(f"input '{k}' must be an OrtValue, not {type(v).__name__}")
             handles[k] = v._h
-        ro = run_options._h if run_options is not None else None
+        if not out_idx:
+            return []
         res = impl().onnx_session_run(self._live(), ro, self._in_index, {}, handles, out_idx, True)
         del values
         return [OrtValue(_handles.own(h), session=self._owner) for h in res]
+
+    def run_with_ortvaluevector(self, run_options: RunOptions | None, feed_names: _abc.Sequence[str],
+                                feeds: _abc.Sequence[OrtValue], fetch_names: _abc.Sequence[str],
+                                fetches: OrtValueVector, fetch_devices: Any = None) -> None:
+        """Runs with OrtValue inputs given by parallel lists, appending the outputs to ``fetches`` (an
+        OrtValueVector), as onnxruntime's lowest-overhead call does. Only CPU fetch devices exist here."""
+        feed_names, feeds = list(feed_names), list(feeds)
+        if len(feed_names) != len(feeds):
+            raise InvalidArgument(f"{len(feed_names)} feed names for {len(feeds)} feeds")
+        if not isinstance(fetches, OrtValueVector):
+            raise TypeError(f"fetches must be an OrtValueVector, not {type(fetches).__name__}")
+        outs = self.run_with_ort_values(list(fetch_names), dict(zip(feed_names, feeds)), run_options)
+        fetches.clear()
+        for v in outs:
+            fetches.push_back(v)
 
     def io_binding(self) -> IOBinding:
         """A new IOBinding on this session (it keeps the session alive)."""
         return IOBinding(self)
 
     def run_with_iobinding(self, iobinding: IOBinding, run_options: RunOptions | None = None) -> None:
+        if not isinstance(iobinding, IOBinding):
+            raise TypeError(f"iobinding must be an IOBinding, not {type(iobinding).__name__}")
         if iobinding._session is not self:
             raise InvalidArgument("this IOBinding belongs to another InferenceSession; use session.io_binding()")
+        ro = _run_options(run_options)
         self._live()
-        impl().onnx_binding_run(iobinding._h(), run_options._h if run_options is not None else None)
+        impl().onnx_binding_run(iobinding._h(), ro)
 
     def run_async(self, output_names: _abc.Sequence[str] | None, input_feed: dict[str, Any],
                   callback: _abc.Callable[[list[Any], Any, str], None] | None = None, user_data: Any = None,
@@ -283,16 +418,22 @@ class InferenceSession:
         handles: dict[str, _handles.Owner] = {}
         for name, value in feed.items():
             arg = args[name]
+            if value is None:  # an empty optional: ORT makes it from the input's absence, as onnxruntime does
+                continue
             if isinstance(value, OrtValue):
                 handles[name] = value._owner
                 continue
-            if arg._kind == 2:  # a sequence: a list of arrays, each made a tensor, then copied by ORT into one value
+            kind = arg._kind
+            if kind == 6:  # an optional holding something: fed as what it holds
+                inner = arg.type[len("optional("):]
+                kind = 2 if inner.startswith("seq(") else 1 if inner.startswith("tensor(") else 0
+            if kind == 2:  # a sequence: a list of arrays, each made a tensor, then copied by ORT into one value
                 if not isinstance(value, (list, tuple)):
                     raise InvalidArgument(f"input '{name}' expects {arg.type}: pass a list of arrays")
                 elements = [OrtValue.ortvalue_from_numpy(v) for v in value]
                 handles[name] = _handles.own(impl().onnx_value_sequence([e._h for e in elements]))
                 continue
-            if arg._kind != 1:
+            if kind != 1:
                 raise InvalidArgument(f"input '{name}' expects {arg.type}; aotml feeds tensors and sequences only")
             if arg._elem == STRING:
                 arr = np.asarray(value)
@@ -317,10 +458,18 @@ class InferenceSession:
 
     def __reduce__(self) -> Any:
         model: Any = self._path if self._path is not None else self._model
-        return (_rebuild, (model, self._sess_options, self._requested))
+        return (_rebuild, (model, self._sess_options, [(n, dict(o)) for n, o in self._requested]))
 
     def __repr__(self) -> str:
         return f"InferenceSession(inputs={self._inputs}, outputs={self._outputs}, providers={self._providers})"
+
+
+def _run_options(run_options: Any) -> int | None:
+    if run_options is None:
+        return None
+    if not isinstance(run_options, RunOptions):
+        raise TypeError(f"run_options must be an onnxruntime RunOptions, not {type(run_options).__name__}")
+    return run_options._h
 
 
 def _rebuild(model: Any, options: SessionOptions, providers: list[tuple[str, dict[str, str]]]) -> InferenceSession:
