@@ -118,6 +118,16 @@ public sealed class TiktokenEncoding
         return sink.Count;
     }
 
+    /// <summary>
+    /// Encodes and also gives each token's byte range in <paramref name="text"/> (appended to the lists). The
+    /// ids are those of <see cref="Encode(ReadOnlySpan{byte}, Span{uint}, SpecialPolicy)"/>.
+    /// </summary>
+    public void EncodeWithOffsets(ReadOnlySpan<byte> text, SpecialPolicy policy, List<uint> ids, List<(int Start, int End)> offsets)
+    {
+        var sink = new OffsetSink(ids, offsets);
+        Encode(text, policy, ref sink);
+    }
+
     /// <summary>The number of tokens <paramref name="text"/> encodes to, without storing them.</summary>
     public long Count(ReadOnlySpan<byte> text, SpecialPolicy policy)
     {
