@@ -1,4 +1,5 @@
 using System.Text;
+using Encoding = System.Text.Encoding;
 using Aotml.Tiktoken;
 using Aotml.Tokenization;
 using Aotml.Tokenization.Models.Bpe;

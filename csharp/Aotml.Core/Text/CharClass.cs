@@ -73,7 +73,7 @@ internal static class CharClass
     private static byte AtSlow(ReadOnlySpan<byte> s, int i, out int len)
     {
         int cp = Utf8.Decode(s, i, out len);
-        return cp < 0x10000 ? s_bmp[cp] : (cp < 0 ? (byte)0 : Compute(cp));
+        return (uint)cp < 0x10000 ? s_bmp[cp] : (cp < 0 ? (byte)0 : Compute(cp));
     }
 
     /// <summary>Flags of a code point (a scalar value).</summary>

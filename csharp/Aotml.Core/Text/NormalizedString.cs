@@ -84,9 +84,9 @@ public sealed class NormalizedString
 
     /// <summary>
     /// Replaces the normalized text by <paramref name="chars"/>: each code point with its change, 1 when it is
-    /// inserted (it takes the alignment of the old character before it, or an empty range at the start), 0 when it
-    /// replaces the next old character, -n when it replaces the next old character and removes the n after that.
-    /// <paramref name="removedFirst"/> old characters are removed before the first one; old characters left over
+    /// inserted, 0 when it replaces the next old character, -n when it replaces the next old character and removes
+    /// the n after that. An inserted character is aligned like the last old byte consumed before it (removed ones
+    /// included), the convention of Hugging Face tokenizers, so offsets agree with theirs. <paramref name="removedFirst"/> old characters are removed before the first one; old characters left over
     /// at the end are removed.
     /// </summary>
     public void Transform(ReadOnlySpan<(int CodePoint, int Change)> chars, int removedFirst = 0)
@@ -103,7 +103,7 @@ public sealed class NormalizedString
             (int, int) a;
             if (change > 0)
             {
-                a = pos > 0 ? _alignments[pos - 1] : _length > 0 ? (_alignments[0].Start, _alignments[0].Start) : (_originalStart, _originalStart);
+                a = pos > 0 ? _alignments[pos - 1] : (_originalStart, _originalStart);
             }
             else
             {
