@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using Aotml.Text;
 using Aotml.Onnx;
 
 namespace Aotml.Native.Exports;

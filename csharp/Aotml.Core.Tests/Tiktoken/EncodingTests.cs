@@ -1,5 +1,8 @@
 using System.Text;
+using Encoding = System.Text.Encoding;
 using Aotml.Tiktoken;
+using Aotml.Tokenization;
+using Aotml.Tokenization.Models.Bpe;
 
 namespace Aotml.Core.Tests.Tiktoken;
 
@@ -74,7 +77,7 @@ public class EncodingTests
         var rnd = new Random(7);
         for (int trial = 0; trial < 200; trial++)
         {
-            int n = rnd.Next(2, BytePairMerge.SmallLimit + 1);
+            int n = rnd.Next(2, BpeMerge.SmallLimit + 1);
             var piece = new byte[n];
             // ASCII and the UTF-8 of CJK and Cyrillic characters, so multi-byte tokens merge too.
             var alphabet = Encoding.UTF8.GetBytes("abcdefghijklmnopqrstuvwxyzABC0123 日本語のテキスト中文русский");
@@ -93,9 +96,9 @@ public class EncodingTests
             var sink = new PointerSink(p, dest.Length);
             var byteRanks = new uint[256];
             for (int b = 0; b < 256; b++) byteRanks[b] = e.Ranks.Get(new[] { (byte)b });
-            var lookups = new LookupCache();
-            if (large) BytePairMerge.EncodeLarge(e.Ranks, byteRanks, piece, lookups, ref sink);
-            else BytePairMerge.EncodeSmall(e.Ranks, byteRanks, piece, lookups, ref sink);
+            var table = new RankMergeTable(e.Ranks, byteRanks, new LookupCache());
+            if (large) BpeMerge.EncodeLarge(table, piece, 0, ref sink);
+            else BpeMerge.EncodeSmall(table, piece, 0, ref sink);
             return sink.Count;
         }
     }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
-using static Aotml.Tiktoken.CharClass;
+using Aotml.Tokenization;
+using static Aotml.Text.CharClass;
 
 namespace Aotml.Tiktoken;
 
@@ -216,4 +217,36 @@ internal static class Scanners
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int WithContraction(ReadOnlySpan<byte> s, int e)
         => e < s.Length && s[e] == '\'' ? e + ContractionIgnoreCase(s, e) : e;
+}
+
+/// <summary>The gpt2 / r50k / p50k split pattern as a piece scanner.</summary>
+internal readonly struct Gpt2Scanner : IPieceScanner
+{
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Next(ReadOnlySpan<byte> text, int i) => Scanners.NextGpt2(text, i);
+}
+
+/// <summary>The cl100k split pattern as a piece scanner.</summary>
+internal readonly struct Cl100kScanner : IPieceScanner
+{
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Next(ReadOnlySpan<byte> text, int i) => Scanners.NextCl100k(text, i);
+}
+
+/// <summary>tiktoken 0.14's possessive spelling of the cl100k pattern as a piece scanner.</summary>
+internal readonly struct Cl100kPossessiveScanner : IPieceScanner
+{
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Next(ReadOnlySpan<byte> text, int i) => Scanners.NextCl100kPossessive(text, i);
+}
+
+/// <summary>The o200k split pattern as a piece scanner.</summary>
+internal readonly struct O200kScanner : IPieceScanner
+{
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Next(ReadOnlySpan<byte> text, int i) => Scanners.NextO200k(text, i);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Aotml.Text;
 
 namespace Aotml.Tiktoken;
 
@@ -151,13 +152,13 @@ internal sealed class SplitPattern
     /// </remarks>
     public void Matches(ReadOnlySpan<byte> text, List<(int Start, int End)> ranges)
     {
-        if (!System.Text.Unicode.Utf8.IsValid(text)) throw new EncodeException("text is not valid UTF-8");
+        if (!Utf8.IsValid(text)) throw new EncodeException("text is not valid UTF-8");
         var chars = new char[text.Length];
         var byteAt = new int[text.Length + 1];   // byte offset of each char, plus the end
         int m = 0;
         for (int i = 0; i < text.Length;)
         {
-            int cp = CharClass.Decode(text, i, out int len);
+            int cp = Utf8.Decode(text, i, out int len);
             byteAt[m] = i;
             chars[m++] = cp < 0x10000 ? (char)cp : StandIn(cp);
             i += len;

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using Aotml.Tokenization;
+using Aotml.Tokenization.Models.Bpe;
 
 namespace Aotml.Tiktoken;
 
@@ -130,6 +132,16 @@ public sealed class TiktokenEncoding
         return sink.Count;
     }
 
+    /// <summary>
+    /// Encodes and also gives each token's byte range in <paramref name="text"/> (appended to the lists). The
+    /// ids are those of <see cref="Encode(ReadOnlySpan{byte}, Span{uint}, SpecialPolicy)"/>.
+    /// </summary>
+    public void EncodeWithOffsets(ReadOnlySpan<byte> text, SpecialPolicy policy, List<uint> ids, List<(int Start, int End)> offsets)
+    {
+        var sink = new OffsetSink(ids, offsets);
+        Encode(text, policy, ref sink);
+    }
+
     /// <summary>The number of tokens <paramref name="text"/> encodes to, without storing them.</summary>
     public long Count(ReadOnlySpan<byte> text, SpecialPolicy policy)
     {
@@ -138,7 +150,10 @@ public sealed class TiktokenEncoding
         return sink.Count;
     }
 
-    /// <summary>Encodes under <paramref name="policy"/>: fails on a disallowed special token, emits allowed ones.</summary>
+    /// <summary>
+    /// Encodes under <paramref name="policy"/>: fails on a disallowed special token, emits allowed ones. Offsets
+    /// given to the sink are byte ranges of <paramref name="text"/>.
+    /// </summary>
     internal void Encode<TSink>(ReadOnlySpan<byte> text, SpecialPolicy policy, ref TSink sink) where TSink : struct, ITokenSink
     {
         if (policy.AnyDisallowed)
@@ -146,94 +161,117 @@ public sealed class TiktokenEncoding
             int at = Specials.Find(text, 0, policy.Disallowed, out int bad);
             if (at >= 0) throw new EncodeException(DisallowedMessage(Specials.Texts[bad]));
         }
-        if (!policy.AnyAllowed) { EncodeOrdinary(text, ref sink); return; }
+        if (!policy.AnyAllowed) { EncodeOrdinary(text, 0, ref sink); return; }
         int pos = 0;
         while (true)
         {
             int at = Specials.Find(text, pos, policy.Allowed, out int k);
-            EncodeOrdinary(text[pos..(at < 0 ? text.Length : at)], ref sink);
+            int end = at < 0 ? text.Length : at;
+            EncodeOrdinary(text[pos..end], pos, ref sink);
             if (at < 0) return;
-            sink.Add(Specials.Ids[k]);
             pos = at + Specials.Bytes(k).Length;
+            sink.Add(Specials.Ids[k], at, pos);
         }
     }
 
-    /// <summary>Splits with the pattern and merges each piece; special tokens are plain text here.</summary>
-    internal void EncodeOrdinary<TSink>(ReadOnlySpan<byte> text, ref TSink sink) where TSink : struct, ITokenSink
+    /// <summary>
+    /// Splits with the pattern and merges each piece; special tokens are plain text here. <paramref name="offset"/>
+    /// is the position of <paramref name="text"/> in the text the sink's offsets refer to.
+    /// </summary>
+    internal void EncodeOrdinary<TSink>(ReadOnlySpan<byte> text, int offset, ref TSink sink) where TSink : struct, ITokenSink
     {
-        int pos = 0, n = text.Length;
-        if (n == 0) return;
+        if (text.IsEmpty) return;
         // Fetched once per call: a thread-static read costs a __tls_get_addr call in a shared library.
         var cache = PieceCache.For(this);
         switch (_split.Which)
         {
-            case SplitPattern.Kind.Cl100k:
-                while (pos < n) { int e = Scanners.NextCl100k(text, pos); EncodePiece(text[pos..e], cache, ref sink); pos = e; }
-                break;
-            case SplitPattern.Kind.O200k:
-                while (pos < n) { int e = Scanners.NextO200k(text, pos); EncodePiece(text[pos..e], cache, ref sink); pos = e; }
-                break;
-            case SplitPattern.Kind.Cl100kPossessive:
-                while (pos < n) { int e = Scanners.NextCl100kPossessive(text, pos); EncodePiece(text[pos..e], cache, ref sink); pos = e; }
-                break;
-            case SplitPattern.Kind.Gpt2:
-                while (pos < n) { int e = Scanners.NextGpt2(text, pos); EncodePiece(text[pos..e], cache, ref sink); pos = e; }
-                break;
+            case SplitPattern.Kind.Cl100k: Scan<Cl100kScanner, TSink>(text, offset, cache, ref sink); break;
+            case SplitPattern.Kind.O200k: Scan<O200kScanner, TSink>(text, offset, cache, ref sink); break;
+            case SplitPattern.Kind.Cl100kPossessive: Scan<Cl100kPossessiveScanner, TSink>(text, offset, cache, ref sink); break;
+            case SplitPattern.Kind.Gpt2: Scan<Gpt2Scanner, TSink>(text, offset, cache, ref sink); break;
             default:
                 var ranges = t_ranges ??= new List<(int, int)>();
                 ranges.Clear();
                 _split.Matches(text, ranges);
-                foreach (var (s, e) in ranges) EncodePiece(text[s..e], cache, ref sink);
+                foreach (var (s, e) in ranges) EncodePiece(text[s..e], offset + s, cache, ref sink);
                 break;
         }
     }
 
     [ThreadStatic] private static List<(int, int)>? t_ranges;
 
+    private void Scan<TScanner, TSink>(ReadOnlySpan<byte> text, int offset, PieceCache cache, ref TSink sink)
+        where TScanner : struct, IPieceScanner where TSink : struct, ITokenSink
+    {
+        for (int pos = 0, n = text.Length; pos < n;)
+        {
+            int e = TScanner.Next(text, pos);
+            EncodePiece(text[pos..e], offset + pos, cache, ref sink);
+            pos = e;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void EncodePiece<TSink>(ReadOnlySpan<byte> piece, PieceCache cache, ref TSink sink) where TSink : struct, ITokenSink
+    private void EncodePiece<TSink>(ReadOnlySpan<byte> piece, int offset, PieceCache cache, ref TSink sink) where TSink : struct, ITokenSink
     {
         if (piece.Length == 1)
         {
             uint b = _byteRanks[piece[0]];
-            if (b == RankTable.None) throw new EncodeException($"byte 0x{piece[0]:x2} has no token in this encoding (every single byte must be a mergeable token)");
-            sink.Add(b);
+            if (b == RankTable.None) RankMergeTable.ThrowNoByte(piece[0]);
+            sink.Add(b, offset, offset + 1);
             return;
         }
         if (piece.Length > PieceCache.MaxKey)
         {
             uint r = _ranks.Get(piece);
-            if (r != RankTable.None) sink.Add(r);
-            else BytePairMerge.Encode(_ranks, _byteRanks, piece, cache.Lookups, ref sink);
+            if (r != RankTable.None) sink.Add(r, offset, offset + piece.Length);
+            else BpeMerge.Encode(new RankMergeTable(_ranks, _byteRanks, cache.Lookups), piece, offset, ref sink);
             return;
         }
-        Cached(piece, cache, ref sink);
+        Cached(piece, offset, cache, ref sink);
     }
 
     // Short pieces go through this thread's piece cache first, whole tokens included: it is a few hundred KiB and
-    // stays in cache, while the rank table is megabytes and a lookup there is usually a cache miss.
-    private unsafe void Cached<TSink>(ReadOnlySpan<byte> piece, PieceCache cache, ref TSink sink) where TSink : struct, ITokenSink
+    // stays in cache, while the rank table is megabytes and a lookup there is usually a cache miss. The cache keeps
+    // ids only; a sink that wants offsets gets them from the token lengths (tokens are byte strings of the piece).
+    private unsafe void Cached<TSink>(ReadOnlySpan<byte> piece, int offset, PieceCache cache, ref TSink sink) where TSink : struct, ITokenSink
     {
         ulong h = RankTable.Hash(piece);
         var hit = cache.Get(piece, h);
         if (!hit.IsEmpty)
         {
-            foreach (uint t in hit) sink.Add(t);
+            Emit(hit, offset, ref sink);
             return;
         }
         uint r = _ranks.Get(piece);
         if (r != RankTable.None)
         {
             cache.Put(piece, h, new ReadOnlySpan<uint>(&r, 1));
-            sink.Add(r);
+            sink.Add(r, offset, offset + piece.Length);
             return;
         }
         uint* buf = stackalloc uint[PieceCache.MaxKey];
         var local = new PointerSink(buf, PieceCache.MaxKey);
-        BytePairMerge.Encode(_ranks, _byteRanks, piece, cache.Lookups, ref local);
+        BpeMerge.EncodeSmall(new RankMergeTable(_ranks, _byteRanks, cache.Lookups), piece, 0, ref local);
         var tokens = new ReadOnlySpan<uint>(buf, (int)local.Count);
         cache.Put(piece, h, tokens);
-        foreach (uint t in tokens) sink.Add(t);
+        Emit(tokens, offset, ref sink);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Emit<TSink>(ReadOnlySpan<uint> tokens, int offset, ref TSink sink) where TSink : struct, ITokenSink
+    {
+        if (!TSink.WantsOffsets)
+        {
+            foreach (uint t in tokens) sink.Add(t, 0, 0);
+            return;
+        }
+        foreach (uint t in tokens)
+        {
+            int end = offset + _decodeLength[t];
+            sink.Add(t, offset, end);
+            offset = end;
+        }
     }
 
     /// <summary>Encodes bytes as one piece, without splitting (tiktoken's encode_single_piece).</summary>
@@ -243,7 +281,7 @@ public sealed class TiktokenEncoding
         fixed (uint* p = dest)
         {
             var sink = new PointerSink(p, dest.Length);
-            EncodePiece(piece, PieceCache.For(this), ref sink);
+            EncodePiece(piece, 0, PieceCache.For(this), ref sink);
             return sink.Count;
         }
     }

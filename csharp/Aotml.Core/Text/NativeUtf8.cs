@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Aotml;
+namespace Aotml.Text;
 
 /// <summary>NUL-terminated UTF-8 copies of strings in native memory (for C callers and C APIs alike).</summary>
 public static unsafe class NativeUtf8

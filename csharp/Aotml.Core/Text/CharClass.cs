@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 
-namespace Aotml.Tiktoken;
+namespace Aotml.Text;
 
 /// <summary>
-/// The character classes the tiktoken split patterns use, as bit flags per code point, read straight from UTF-8.
+/// Character classes as bit flags per code point, read straight from UTF-8: the classes the GPT-style split
+/// patterns (tiktoken's, and the Split pre-tokenizers of tokenizer.json files) distinguish.
 /// </summary>
 internal static class CharClass
 {
@@ -71,34 +72,10 @@ internal static class CharClass
 
     private static byte AtSlow(ReadOnlySpan<byte> s, int i, out int len)
     {
-        int cp = Decode(s, i, out len);
-        return cp < 0x10000 ? s_bmp[cp] : (cp < 0 ? (byte)0 : Compute(cp));
+        int cp = Utf8.Decode(s, i, out len);
+        return (uint)cp < 0x10000 ? s_bmp[cp] : (cp < 0 ? (byte)0 : Compute(cp));
     }
 
-    /// <summary>Decodes the code point at <paramref name="i"/>; an invalid sequence yields -1 with length 1.</summary>
-    public static int Decode(ReadOnlySpan<byte> s, int i, out int len)
-    {
-        byte b = s[i];
-        int n = s.Length - i;
-        if (b < 0x80) { len = 1; return b; }
-        if (b >= 0xC2 && b < 0xE0 && n >= 2 && (s[i + 1] & 0xC0) == 0x80)
-        {
-            len = 2; return ((b & 0x1F) << 6) | (s[i + 1] & 0x3F);
-        }
-        if (b >= 0xE0 && b < 0xF0 && n >= 3 && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80)
-        {
-            int cp = ((b & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-            if (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) { len = 3; return cp; }
-        }
-        else if (b >= 0xF0 && b < 0xF5 && n >= 4 && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80 && (s[i + 3] & 0xC0) == 0x80)
-        {
-            int cp = ((b & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) | ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
-            if (cp >= 0x10000 && cp <= 0x10FFFF) { len = 4; return cp; }
-        }
-        len = 1;
-        return -1;
-    }
-
-    /// <summary>Flags of a code point (for tests).</summary>
+    /// <summary>Flags of a code point (a scalar value).</summary>
     public static byte Of(int cp) => cp < 0x10000 ? s_bmp[cp] : Compute(cp);
 }
