@@ -146,12 +146,12 @@ class InferenceSession:
                 raise NotImplementedError("SessionOptions.add_initializer needs an engine with "
                                           "aotml_onnx_session_new_with_initializers; this build has none")
 
-            def create() -> int:
-                return int(new_with(self._path, self._model, blob, list(initializers),
-                                    [v._h for v in initializers.values()]))
+            def create() -> Any:
+                return new_with(self._path, self._model, blob, list(initializers),
+                                [v._h for v in initializers.values()])
         else:
-            def create() -> int:
-                return int(impl().onnx_session_new(self._path, self._model, blob))
+            def create() -> Any:
+                return impl().onnx_session_new(self._path, self._model, blob)
         if self._read_config_from_model != (os.environ.get("ORT_LOAD_CONFIG_FROM_MODEL") == "1"):
             # ORT's C API reads this switch from the environment only, when the session is made.
             with _env_lock:
