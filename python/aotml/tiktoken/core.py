@@ -141,29 +141,34 @@ class Encoding:
 
     def _policy(self, text: str | None, allowed_special: Literal["all"] | AbstractSet[str],
                 disallowed_special: Literal["all"] | Collection[str]) -> int:
-        """The policy handle for these arguments; checks non-special disallowed strings against text here."""
+        """The policy handle for these arguments; searches text here for the disallowed strings the engine's id-based
+        policy cannot see (see ``_resolve``)."""
         if disallowed_special == "all" and not allowed_special and not isinstance(allowed_special, str):
             return self._default_policy
+        allowed_ids, disallowed_ids, searched = self._resolve(allowed_special, disallowed_special)
+        if searched and text is not None and (match := _special_token_regex(searched).search(text)):
+            _raise_disallowed_special_token(match.group())
+        return self._policy_handle(allowed_ids, disallowed_ids)
+
+    def _resolve(self, allowed_special: Any, disallowed_special: Any
+                 ) -> tuple[tuple[int, ...], tuple[int, ...], frozenset[str]]:
+        """(allowed ids, disallowed ids, disallowed strings to search for in Python). tiktoken refuses a text that
+        contains any disallowed string, whatever is allowed. The engine decides by id, so two kinds of disallowed
+        string are searched here instead: strings that are not special tokens at all, and names that share their id
+        with an allowed name (o200k_harmony's <|endofprompt|> and <|reserved_200018|>)."""
         if allowed_special == "all":
             allowed_special = self.special_tokens_set
         if disallowed_special == "all":
-            disallowed_special = self.special_tokens_set - allowed_special  # type: ignore[operator]
+            disallowed_special = self.special_tokens_set - allowed_special
         specials = self._special_tokens
-        disallowed_ids: tuple[int, ...] = ()
-        if disallowed_special:
-            disallowed = frozenset(disallowed_special)
-            other = frozenset(t for t in disallowed if t not in specials)
-            if other and text is not None:
-                # Strings that are not special tokens can still be disallowed (tiktoken searches for them too).
-                if match := _special_token_regex(disallowed).search(text):
-                    _raise_disallowed_special_token(match.group())
-            disallowed_ids = tuple(sorted(specials[t] for t in disallowed if t in specials))
-        allowed_ids = tuple(sorted(specials[t] for t in allowed_special if t in specials))
-        if disallowed_ids and allowed_ids:
-            # Names that share an id (o200k_harmony's <|endofprompt|> and <|reserved_200018|>) are one token to the
-            # engine's policy: allowing either name allows the id.
-            disallowed_ids = tuple(t for t in disallowed_ids if t not in allowed_ids)
-        return self._policy_handle(allowed_ids, disallowed_ids)
+        allowed_ids = tuple(sorted({specials[t] for t in allowed_special if t in specials}))
+        if not disallowed_special:
+            return allowed_ids, (), frozenset()
+        allowed_set = set(allowed_ids)
+        disallowed = frozenset(disallowed_special)
+        searched = frozenset(t for t in disallowed if t not in specials or specials[t] in allowed_set)
+        disallowed_ids = tuple(sorted({specials[t] for t in disallowed if t in specials and t not in searched}))
+        return allowed_ids, disallowed_ids, searched
 
     # ---- encoding ---------------------------------------------------------------------------------------------
     def encode_ordinary(self, text: str) -> list[int]:
@@ -193,11 +198,13 @@ class Encoding:
 
     def _batch_policy(self, texts: Sequence[str], allowed_special: Any, disallowed_special: Any) -> int:
         policy = self._policy(None, allowed_special, disallowed_special)
-        if disallowed_special and disallowed_special != "all":
-            other = frozenset(t for t in disallowed_special if t not in self._special_tokens)
-            if other:
+        if disallowed_special != "all" or allowed_special:
+            searched = self._resolve(allowed_special, disallowed_special)[2]
+            if searched:
+                regex = _special_token_regex(searched)
                 for t in texts:
-                    self._policy(t if isinstance(t, str) else None, allowed_special, disallowed_special)
+                    if isinstance(t, str) and (match := regex.search(t)):
+                        _raise_disallowed_special_token(match.group())
         return policy
 
     def encode_ordinary_batch(self, text: Sequence[str], *, num_threads: int = _MAX_THREADS) -> list[list[int]]:
