@@ -28,7 +28,7 @@ public static class EmptySequence
     /// <summary>The ModelProto of a graph with no inputs and one output, S = SequenceEmpty(dtype).</summary>
     internal static byte[] Model(int elemType)
     {
-        byte[] tensorType = Message(1, Message(1, Varint(1, elemType)));          // TypeProto.tensor_type.elem_type
+        byte[] tensorType = Message(1, Varint(1, elemType));                       // TypeProto.tensor_type.elem_type
         byte[] sequenceType = Message(4, Message(1, tensorType));                  // TypeProto.sequence_type.elem_type
         byte[] output = [.. Text(1, "S"), .. Message(2, sequenceType)];           // ValueInfoProto name, type
         byte[] dtype = [.. Text(1, "dtype"), .. Varint(3, elemType), .. Varint(20, 2)];  // AttributeProto name, i, type=INT

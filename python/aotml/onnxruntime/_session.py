@@ -139,12 +139,12 @@ class InferenceSession:
         blob = self._sess_options._encode(self._requested, extra)
         initializers = self._sess_options._initializers
         if initializers:
-            def create() -> int:
-                return int(impl().onnx_session_new_with_initializers(self._path, self._model, blob, list(initializers),
-                                                                     [v._h for v in initializers.values()]))
+            def create() -> Any:  # a Handle of the backend
+                return impl().onnx_session_new_with_initializers(self._path, self._model, blob, list(initializers),
+                                                                 [v._h for v in initializers.values()])
         else:
-            def create() -> int:
-                return int(impl().onnx_session_new(self._path, self._model, blob))
+            def create() -> Any:
+                return impl().onnx_session_new(self._path, self._model, blob)
         if self._read_config_from_model != (os.environ.get("ORT_LOAD_CONFIG_FROM_MODEL") == "1"):
             # ORT's C API reads this switch from the environment only, when the session is made.
             with _env_lock:
