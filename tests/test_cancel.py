@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import aotml
+import aotml.tiktoken
 from aotml import _backend, _cancel
 from aotml._errors import RunCancelledError
 

@@ -9,12 +9,12 @@ Short calls run directly: the helper thread costs tens of microseconds.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections import abc as _abc
 from typing import Any, TypeVar
 
 from . import _backend, _handles
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 # Work (bytes of text, ...) below which a call finishes quickly enough not to need a helper thread.
 MIN_CANCELLABLE_COST = 1 << 20
@@ -24,7 +24,7 @@ MIN_CANCELLABLE_COST = 1 << 20
 _POLL_S = 0.05
 
 
-def call(run: Callable[[Any], T], cost: int) -> T:
+def call(run: _abc.Callable[[Any], _T], cost: int) -> _T:
     """``run(token)`` with Ctrl-C support: token is None for a cheap call (``cost`` below MIN_CANCELLABLE_COST), else a
     cancellation token handle that is set when the calling thread receives KeyboardInterrupt. Only the main thread
     receives KeyboardInterrupt, so calls from other threads run directly."""
