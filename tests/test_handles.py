@@ -87,7 +87,7 @@ def test_closing_while_in_use_defers_the_free(backend):
     h = enc._handle
     texts = ["some text " * 4000] * 200
     result = {}
-    t = threading.Thread(target=lambda: result.update(r=impl.tiktoken_encode_batch(h, None, texts, 1, False)))
+    t = threading.Thread(target=lambda: result.update(r=impl.tiktoken_encode_batch(h, None, texts, 1, False, None)))
     t.start()
     time.sleep(0.02)
     h.close()  # the running call keeps the engine object until it returns

@@ -84,11 +84,6 @@ ORT_DIFFERS = {
         "resize_downsample_scales_cubic_align_corners", "resize_downsample_scales_linear_align_corners"]},
 }
 
-# Cases ONNX Runtime runs and aotml cannot yet: an empty list fed to a sequence input (ORT's C API cannot make an
-# empty sequence value; onnxruntime's Python layer builds one from the input's declared type).
-AOTML_GAPS = {"node/test_loop13_seq": "a sequence input needs at least one element"}
-
-
 def _cases() -> list[str]:
     if not DATA.is_dir():
         return []
@@ -147,12 +142,11 @@ def test_the_suites_are_there():
     if not DATA.is_dir():
         pytest.skip(f"{DATA} is missing: install Debian's libonnx-testdata (python3 build.py test does)")
     assert len(CASES) >= 100, f"only {len(CASES)} conformance cases found under {DATA}"
-    missing = (set(ORT_REJECTS) | set(DATA_MISMATCH) | set(ORT_DIFFERS) | set(AOTML_GAPS)) - set(CASES)
+    missing = (set(ORT_REJECTS) | set(DATA_MISMATCH) | set(ORT_DIFFERS)) - set(CASES)
     assert not missing, f"listed as rejected but absent: {missing}"
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(reason=AOTML_GAPS[c], strict=True))
-                                  if c in AOTML_GAPS else c for c in CASES])
+@pytest.mark.parametrize("case", CASES)
 def test_conformance(backend, case):
     model_path = DATA / case / "model.onnx"
     if case in ORT_REJECTS:

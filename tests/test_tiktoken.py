@@ -174,6 +174,34 @@ def test_batches(cl100k):
     assert cl100k.decode_bytes_batch(expected) == [t.encode() for t in texts]
 
 
+def _error_of(call):
+    try:
+        call()
+    except Exception as e:  # the exception a call raises, to compare batch with single decode
+        return type(e), str(e)
+    return None
+
+
+def test_decode_batch_is_per_item_decode(cl100k):
+    texts = [SAMPLE * (k % 9) + f" {k} é中𝐀" for k in range(300)] + ["", "<|endoftext|> x"]
+    batch = [cl100k.encode(t, allowed_special="all") for t in texts]
+    # numpy rows of any int dtype, tuples, ranges; sequences that split a character; an empty batch and empty rows
+    batch += [np.array(batch[3], np.int64), np.array(batch[4], np.uint32), tuple(batch[5]), range(0), [], [128, 100257]]
+    for threads in (1, 2, 8):
+        assert cl100k.decode_bytes_batch(batch, num_threads=threads) == [cl100k.decode_bytes(b) for b in batch]
+        assert cl100k.decode_batch(batch, num_threads=threads) == [cl100k.decode(b) for b in batch]
+    assert cl100k.decode_batch(iter(batch[:3])) == texts[:3]
+    assert cl100k.decode_bytes_batch([]) == []
+    # a bad row fails the whole call with single decode's error for that row
+    for bad in ([10**9], [-1], [2**32], ["a"], "abc", b"abc", [1.5], np.array([-3], np.int64)):
+        expected = _error_of(lambda: cl100k.decode_bytes(bad))
+        assert expected is not None
+        assert _error_of(lambda: cl100k.decode_bytes_batch(batch[:50] + [bad] + batch[:5], num_threads=4)) == expected
+        assert _error_of(lambda: cl100k.decode_batch([bad])) == expected
+    with pytest.raises(UnknownTokenError, match="Invalid token for decoding: 1000000000"):
+        cl100k.decode_batch(batch * 20 + [[1, 10**9]], num_threads=4)
+
+
 def test_batch_error_is_the_first_failing_text(cl100k):
     with pytest.raises(ValueError, match="'<|fim_prefix|>'"):
         cl100k.encode_batch(["ok"] * 50 + ["<|fim_prefix|>"] + ["<|endoftext|>"] * 3, num_threads=4)

@@ -124,6 +124,11 @@ SECTIONS: list[tuple[str, str, list[Export]]] = [
         E("ort_version", "out_static_str version, out_static_str path",
           Py("ort_version", doc="(version, path) of ONNX Runtime; loads it if needed"),
           doc="Loads ONNX Runtime if needed (a dlopen: released GIL)."),
+        E("cancel_new", "out_handle token", Py("cancel_new"), gil=False,
+          doc="A cancellation token (aotml_handle_free) for long calls that take one (batch encodes): once "
+              "aotml_cancel_set is called, they stop between chunks of work with AOTML_ERR_CANCELLED."),
+        E("cancel_set", "handle token", Py("cancel_set"), gil=False,
+          doc="Cancels the token; callable from any thread while calls given it run."),
     ]),
     ("numerics", "out may be x itself (in place); arrays are C-contiguous float32 or float64", [
         E("l2_normalize", "buffer x, buffer out, axis axis, f64 eps", Py("l2_normalize")),
@@ -158,14 +163,20 @@ SECTIONS: list[tuple[str, str, list[Export]]] = [
           Py("tiktoken_encode_buffer"), doc="Into library memory (aotml_free)."),
         E("tiktoken_count", "handle enc, opt_handle policy, text text, out_i64 n_out", Py("tiktoken_count")),
         E("tiktoken_encode_batch", "handle enc, opt_handle policy, texts texts, threads num_threads, flag flat, "
-                                   "out_ptr_u32 ids, out_ptr_i64 offsets",
+                                   "opt_handle cancel, out_ptr_u32 ids, out_ptr_i64 offsets",
           Py("tiktoken_encode_batch", result="ragged", result_args=("texts", "flat"), returns="Any"),
-          doc="Flat ids and n + 1 offsets, both aotml_free; num_threads threads are created for the call."),
+          doc="Flat ids and n + 1 offsets, both aotml_free; num_threads threads are created for the call. cancel: "
+              "an optional token (aotml_cancel_new) checked between chunks."),
         E("tiktoken_encode_single_piece", "handle enc, bytes data, ids_into out", Py("tiktoken_encode_single_piece"),
           capacity="data"),
         E("tiktoken_encode_single_token", "handle enc, bytes data, out_u32 token", Py("tiktoken_encode_single_token"),
           gil=False),
         E("tiktoken_decode", "handle enc, ids tokens, out_bytes out", Py("tiktoken_decode_bytes")),
+        E("tiktoken_decode_batch", "handle enc, u32s ids, i64s offsets, threads num_threads, out_ptr_u8 blob, "
+                                   "out_ptr_i64 blob_offsets, out_i64 count",
+          Py("tiktoken_decode_batch", result="bytes_list", returns="list[bytes]"),
+          doc="Sequence i is ids[offsets[i]:offsets[i+1]] (count + 1 offsets); its bytes are "
+              "blob[blob_offsets[i]:blob_offsets[i+1]] (both aotml_free). One unknown id fails the call."),
         E("tiktoken_token_bytes", "handle enc, token token, out_token_bytes out", Py("tiktoken_token_bytes"),
           gil=False, doc="A pointer into the encoding (valid while it lives), special tokens included."),
         E("tiktoken_mergeable", "handle enc, out_ptr_cu8 blob, out_ptr_i32 offsets, out_ptr_cu32 ranks, out_i64 count",
@@ -181,6 +192,15 @@ SECTIONS: list[tuple[str, str, list[Export]]] = [
           doc="From a file (path != NULL) or bytes. options: NUL-terminated key and value strings "
               "(\"intra_op_num_threads\", \"2\", \"config:<key>\", v, \"provider\", name, "
               "\"provider_option:<key>\", v, ...)."),
+        E("onnx_session_new_with_initializers", "opt_str path, opt_bytes model, bytes options, texts names, "
+                                                "handles values, out_handle session",
+          Py("onnx_session_new_with_initializers"),
+          doc="onnx_session_new with initializers supplied by name (SessionOptions.add_initializer): tensors "
+              "the session reads in place and keeps alive while it lives."),
+        E("onnx_build_info", "out_str info", Py("onnx_build_info"),
+          doc="ONNX Runtime's build description (aotml_free); loads it if needed."),
+        E("onnx_session_profiling_start_ns", "handle session, out_i64 ns", Py("onnx_session_profiling_start_ns"),
+          gil=False, doc="When the session's profiler started, in ns (0 when profiling is off)."),
         E("onnx_session_info", "handle session, out_str json", Py("onnx_session_info"), gil=False,
           doc="Inputs, outputs, metadata as JSON (aotml_free)."),
         E("onnx_session_run", "raw:void* session, raw:void* run_options, raw:int32_t n_inputs, "
@@ -208,6 +228,8 @@ SECTIONS: list[tuple[str, str, list[Export]]] = [
         E("onnx_value_from_strings", "bytes utf8, i64s offsets, shape shape, out_value_handle value",
           Py("onnx_value_from_strings"), doc="Strings are UTF-8 with count+1 offsets."),
         E("onnx_value_sequence", "handles elements, out_value_handle value", Py("onnx_value_sequence")),
+        E("onnx_value_empty_sequence", "i32 elem_type, out_value_handle value", Py("onnx_value_empty_sequence"),
+          doc="An empty sequence of tensors of elem_type (ORT's CreateValue needs at least one element)."),
         E("onnx_value_strings", "handle value, out_ptr_char utf8, out_ptr_i64 offsets, out_i64 count",
           Py("onnx_value_strings", result="strings", returns="list[str]"), gil=False),
         E("onnx_value_describe", "handle value, out_value out",

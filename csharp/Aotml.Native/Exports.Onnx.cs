@@ -62,6 +62,69 @@ internal static unsafe class Onnx
         catch (Exception e) { return LastError.Set(e); }
     }
 
+    /// <summary>
+    /// int32_t aotml_onnx_session_new_with_initializers(const char* path, int64_t path_len, const void* model,
+    /// int64_t model_len, const char* options, int64_t options_len, const uint8_t** names, const int64_t* names_lens,
+    /// int64_t n_names, void** values, int64_t n_values, void** session): aotml_onnx_session_new with initializers
+    /// supplied by name (value handles of tensors); the session holds a reference to each value while it lives.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "aotml_onnx_session_new_with_initializers")]
+    public static int SessionNewWithInitializers(byte* path, long pathLen, byte* model, long modelLen, byte* options, long optionsLen,
+        byte** names, long* namesLens, long nNames, nint* values, long nValues, nint* session)
+    {
+        try
+        {
+            if (session == null) throw new ArgumentNullException(nameof(session));
+            if (nNames != nValues) throw new ArgumentException($"{nNames} initializer names for {nValues} values");
+            if (nNames < 0 || (nNames > 0 && (names == null || namesLens == null || values == null))) throw new ArgumentException("invalid initializers");
+            var settings = SessionSettings.Parse(new ReadOnlySpan<byte>(options, checked((int)optionsLen)));
+            // Every handle is resolved before the settings take references, so a bad one leaves nothing behind.
+            var items = new Value[nNames];
+            for (long i = 0; i < nNames; i++) items[i] = Handles.Get<Value>(values[i]);
+            for (long i = 0; i < nNames; i++) settings.AddInitializer(Utf8(names[i], namesLens[i]), items[i]);
+            InferenceSession s;
+            try
+            {
+                s = path != null
+                    ? InferenceSession.FromFile(Utf8(path, pathLen), settings)
+                    : InferenceSession.FromBytes(new ReadOnlySpan<byte>(model, checked((int)modelLen)), settings);
+            }
+            catch
+            {
+                settings.ReleaseInitializers();
+                throw;
+            }
+            *session = Handles.New(s);
+            return 0;
+        }
+        catch (Exception e) { return LastError.Set(e); }
+    }
+
+    /// <summary>int32_t aotml_onnx_build_info(char** info, int64_t* length): ONNX Runtime's build description (aotml_free).</summary>
+    [UnmanagedCallersOnly(EntryPoint = "aotml_onnx_build_info")]
+    public static int BuildInfo(byte** info, long* length)
+    {
+        try
+        {
+            *info = Alloc(Encoding.UTF8.GetBytes(Ort.BuildInfo), out *length);
+            return 0;
+        }
+        catch (Exception e) { return LastError.Set(e); }
+    }
+
+    /// <summary>int32_t aotml_onnx_session_profiling_start_ns(void* session, int64_t* ns): when profiling started (0: off).</summary>
+    [UnmanagedCallersOnly(EntryPoint = "aotml_onnx_session_profiling_start_ns")]
+    public static int ProfilingStartNs(nint session, long* ns)
+    {
+        try
+        {
+            if (ns == null) throw new ArgumentNullException(nameof(ns));
+            *ns = (long)Handles.Get<InferenceSession>(session).ProfilingStartNs;
+            return 0;
+        }
+        catch (Exception e) { return LastError.Set(e); }
+    }
+
     /// <summary>int32_t aotml_onnx_session_info(void* session, char** json, int64_t* length): inputs, outputs, metadata, providers as JSON.</summary>
     [UnmanagedCallersOnly(EntryPoint = "aotml_onnx_session_info")]
     public static int SessionInfo(nint session, byte** json, long* length)
@@ -360,6 +423,20 @@ internal static unsafe class Onnx
             var items = new Value[count];
             for (long i = 0; i < count; i++) items[i] = Handles.Get<Value>(elements[i]);
             AotmlOnnxValue.Fill(value, Value.Sequence(items));
+            return 0;
+        }
+        catch (Exception e) { return LastError.Set(e); }
+    }
+
+    /// <summary>int32_t aotml_onnx_value_empty_sequence(int32_t elem_type, aotml_onnx_value* value): a sequence of no tensors of elem_type.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "aotml_onnx_value_empty_sequence")]
+    public static int ValueEmptySequence(int elemType, AotmlOnnxValue* value)
+    {
+        try
+        {
+            var v = EmptySequence.Create((ElementType)elemType);
+            try { AotmlOnnxValue.Fill(value, v); }
+            catch { v.Dispose(); throw; }
             return 0;
         }
         catch (Exception e) { return LastError.Set(e); }

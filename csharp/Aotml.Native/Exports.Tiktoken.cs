@@ -231,7 +231,7 @@ internal static unsafe class Tiktoken
     /// with aotml_free; num_threads threads are created for the call and joined before it returns.
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "aotml_tiktoken_encode_batch")]
-    public static int EncodeBatch(nint enc, nint policy, byte** texts, long* lens, long n, int numThreads, uint** ids, long** offsets)
+    public static int EncodeBatch(nint enc, nint policy, byte** texts, long* lens, long n, int numThreads, nint cancel, uint** ids, long** offsets)
     {
         try
         {
@@ -240,7 +240,8 @@ internal static unsafe class Tiktoken
             var e = Handles.Get<TiktokenEncoding>(enc);
             for (long i = 0; i < n; i++) Bytes(texts[i], lens[i], $"text {i}");
             nint tp = (nint)texts, lp = (nint)lens;
-            var r = BatchEncoder.Encode(e, Policy(e, policy), i => new ReadOnlySpan<byte>(((byte**)tp)[i], (int)((long*)lp)[i]), (int)n, numThreads);
+            var token = cancel == 0 ? default : Handles.Get<CancellationTokenSource>(cancel).Token;
+            var r = BatchEncoder.Encode(e, Policy(e, policy), i => new ReadOnlySpan<byte>(((byte**)tp)[i], (int)((long*)lp)[i]), (int)n, numThreads, token);
             uint* flat = (uint*)NativeMemory.Alloc((nuint)Math.Max(1, r.Total), 4);
             long* off = (long*)NativeMemory.Alloc((nuint)(n + 1), 8);
             r.CopyTo(new Span<uint>(flat, checked((int)r.Total)));
@@ -299,6 +300,41 @@ internal static unsafe class Tiktoken
             byte* buf = (byte*)NativeMemory.Alloc((nuint)Math.Max(1, total));
             e.Decode(t, new Span<byte>(buf, (int)total));
             *dest = buf; *len = total;
+            return 0;
+        }
+        catch (Exception e) { return LastError.Set(e); }
+    }
+
+    /// <summary>
+    /// int32_t aotml_tiktoken_decode_batch(void* enc, const uint32_t* ids, int64_t n_ids, const int64_t* offsets,
+    /// int64_t n_offsets, int32_t num_threads, uint8_t** blob, int64_t** blob_offsets, int64_t* count): sequence i is
+    /// ids[offsets[i]:offsets[i+1]]; its bytes are blob[blob_offsets[i]:blob_offsets[i+1]] (both aotml_free).
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "aotml_tiktoken_decode_batch")]
+    public static int DecodeBatch(nint enc, uint* ids, long nIds, long* offsets, long nOffsets, int numThreads, byte** blob, long** blobOffsets, long* count)
+    {
+        try
+        {
+            if (blob == null || blobOffsets == null || count == null) throw new ArgumentNullException("out");
+            if (nIds < 0 || nIds > int.MaxValue || (ids == null && nIds > 0)) throw new ArgumentException("invalid token array");
+            if (nOffsets < 1 || nOffsets > int.MaxValue || offsets == null) throw new ArgumentException("offsets need one entry more than the sequences");
+            var e = Handles.Get<TiktokenEncoding>(enc);
+            var t = new ReadOnlySpan<uint>(ids, (int)nIds);
+            var o = new ReadOnlySpan<long>(offsets, (int)nOffsets);
+            long[] at = e.DecodeBatchOffsets(t, o, numThreads);
+            byte* b = (byte*)NativeMemory.Alloc((nuint)Math.Max(1, at[^1]));
+            try
+            {
+                e.DecodeBatch(t, o, at, b, numThreads);
+                long* bo = (long*)NativeMemory.Alloc((nuint)at.Length, 8);
+                at.CopyTo(new Span<long>(bo, at.Length));
+                *blob = b; *blobOffsets = bo; *count = at.Length - 1;
+            }
+            catch
+            {
+                NativeMemory.Free(b);
+                throw;
+            }
             return 0;
         }
         catch (Exception e) { return LastError.Set(e); }

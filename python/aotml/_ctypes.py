@@ -593,6 +593,16 @@ def _result_strings(utf8: int | None, offsets: int | None, count: int) -> list[s
         lib.aotml_free(offsets)
 
 
+def _result_bytes_list(blob: int | None, offsets: int | None, count: int) -> list[bytes]:
+    try:
+        off = (c_int64 * (count + 1)).from_address(offsets or 0)
+        raw = ctypes.string_at(blob, off[count]) if blob and off[count] else b""
+        return [raw[off[i]:off[i + 1]] for i in range(count)]
+    finally:
+        lib.aotml_free(blob)
+        lib.aotml_free(offsets)
+
+
 def _result_describe(v: OnnxValue) -> tuple[int, int, tuple[int, ...], int]:
     try:
         return (v.kind, v.elem_type, tuple(v.shape[i] for i in range(v.ndim)), v.data or 0)

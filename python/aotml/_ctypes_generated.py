@@ -4,7 +4,7 @@ entered around calls that drop the GIL, a failed status mapped to an exception, 
 # mypy: ignore-errors
 from ctypes import byref, c_char_p, c_double, c_int32, c_int64, c_uint32, c_void_p  # noqa: F401
 
-__all__ = ['version', 'ort_version', 'l2_normalize', 'minmax_scale', 'standardize', 'softmax', 'layer_norm', 'tiktoken_new', 'tiktoken_new_from_file', 'tiktoken_parse_ranks', 'tiktoken_info', 'tiktoken_policy_new', 'tiktoken_encode', 'tiktoken_encode_buffer', 'tiktoken_count', 'tiktoken_encode_batch', 'tiktoken_encode_single_piece', 'tiktoken_encode_single_token', 'tiktoken_decode_bytes', 'tiktoken_token_bytes', 'tiktoken_mergeable', 'onnx_providers', 'onnx_session_new', 'onnx_session_info', 'onnx_session_end_profiling', 'onnx_run_options_new', 'onnx_run_options_set', 'onnx_run_options_terminate', 'onnx_value_from_buffer', 'onnx_value_from_pointer', 'onnx_value_new', 'onnx_value_from_strings', 'onnx_value_sequence', 'onnx_value_strings', 'onnx_value_describe', 'onnx_value_output', 'onnx_value_count', 'onnx_value_element', 'onnx_binding_new', 'onnx_binding_bind', 'onnx_binding_clear', 'onnx_binding_run']
+__all__ = ['version', 'ort_version', 'cancel_new', 'cancel_set', 'l2_normalize', 'minmax_scale', 'standardize', 'softmax', 'layer_norm', 'tiktoken_new', 'tiktoken_new_from_file', 'tiktoken_parse_ranks', 'tiktoken_info', 'tiktoken_policy_new', 'tiktoken_encode', 'tiktoken_encode_buffer', 'tiktoken_count', 'tiktoken_encode_batch', 'tiktoken_encode_single_piece', 'tiktoken_encode_single_token', 'tiktoken_decode_bytes', 'tiktoken_decode_batch', 'tiktoken_token_bytes', 'tiktoken_mergeable', 'onnx_providers', 'onnx_session_new', 'onnx_session_new_with_initializers', 'onnx_build_info', 'onnx_session_profiling_start_ns', 'onnx_session_info', 'onnx_session_end_profiling', 'onnx_run_options_new', 'onnx_run_options_set', 'onnx_run_options_terminate', 'onnx_value_from_buffer', 'onnx_value_from_pointer', 'onnx_value_new', 'onnx_value_from_strings', 'onnx_value_sequence', 'onnx_value_empty_sequence', 'onnx_value_strings', 'onnx_value_describe', 'onnx_value_output', 'onnx_value_count', 'onnx_value_element', 'onnx_binding_new', 'onnx_binding_bind', 'onnx_binding_clear', 'onnx_binding_run']
 
 from ._ctypes import _enter, _error, _leave, _lib
 from ._ctypes import (  # the kinds: conversions and results, written once in _ctypes.py
@@ -12,8 +12,8 @@ from ._ctypes import (  # the kinds: conversions and results, written once in _c
     _conv_handle, _conv_handles, _conv_i32, _conv_i64, _conv_i64s, _conv_ids, _conv_opt_buffer, _conv_opt_bytes,
     _conv_opt_handle, _conv_opt_str, _conv_shape, _conv_str, _conv_text, _conv_texts, _conv_threads, _conv_token,
     _conv_u32s, _res_bytes, _res_handle, _res_ids, _res_static_str, _res_str, _res_token_bytes, _res_value,
-    _res_value_handle, _result_describe, _result_mergeable, _result_nul_list, _result_ragged, _result_ranks,
-    _result_strings, _scratch_ids,
+    _res_value_handle, _result_bytes_list, _result_describe, _result_mergeable, _result_nul_list, _result_ragged,
+    _result_ranks, _result_strings, _scratch_ids,
 )
 
 # restype and argtypes of every export, in the order of aotml.h
@@ -23,6 +23,8 @@ SIGNATURES = {
     'aotml_handle_free': (c_int32, [c_void_p]),
     'aotml_version': (c_int32, [c_void_p]),
     'aotml_ort_version': (c_int32, [c_void_p, c_void_p]),
+    'aotml_cancel_new': (c_int32, [c_void_p]),
+    'aotml_cancel_set': (c_int32, [c_void_p]),
     'aotml_l2_normalize': (c_int32, [c_void_p, c_void_p, c_int32, c_double]),
     'aotml_minmax_scale': (c_int32, [c_void_p, c_void_p, c_int32, c_double, c_double]),
     'aotml_standardize': (c_int32, [c_void_p, c_void_p, c_int32, c_double, c_int32]),
@@ -36,14 +38,18 @@ SIGNATURES = {
     'aotml_tiktoken_encode': (c_int32, [c_void_p, c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_void_p]),
     'aotml_tiktoken_encode_alloc': (c_int32, [c_void_p, c_void_p, c_void_p, c_int64, c_void_p, c_void_p]),
     'aotml_tiktoken_count': (c_int32, [c_void_p, c_void_p, c_void_p, c_int64, c_void_p]),
-    'aotml_tiktoken_encode_batch': (c_int32, [c_void_p, c_void_p, c_void_p, c_void_p, c_int64, c_int32, c_void_p, c_void_p]),
+    'aotml_tiktoken_encode_batch': (c_int32, [c_void_p, c_void_p, c_void_p, c_void_p, c_int64, c_int32, c_void_p, c_void_p, c_void_p]),
     'aotml_tiktoken_encode_single_piece': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_void_p]),
     'aotml_tiktoken_encode_single_token': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p]),
     'aotml_tiktoken_decode': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p, c_void_p]),
+    'aotml_tiktoken_decode_batch': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_int32, c_void_p, c_void_p, c_void_p]),
     'aotml_tiktoken_token_bytes': (c_int32, [c_void_p, c_uint32, c_void_p, c_void_p]),
     'aotml_tiktoken_mergeable': (c_int32, [c_void_p, c_void_p, c_void_p, c_void_p, c_void_p]),
     'aotml_onnx_providers': (c_int32, [c_void_p, c_void_p]),
     'aotml_onnx_session_new': (c_int32, [c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p]),
+    'aotml_onnx_session_new_with_initializers': (c_int32, [c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_void_p]),
+    'aotml_onnx_build_info': (c_int32, [c_void_p, c_void_p]),
+    'aotml_onnx_session_profiling_start_ns': (c_int32, [c_void_p, c_void_p]),
     'aotml_onnx_session_info': (c_int32, [c_void_p, c_void_p, c_void_p]),
     'aotml_onnx_session_run': (c_int32, [c_void_p, c_void_p, c_int32, c_void_p, c_void_p, c_void_p, c_int32, c_void_p, c_int32, c_void_p]),
     'aotml_onnx_value_release': (c_int32, [c_void_p]),
@@ -57,6 +63,7 @@ SIGNATURES = {
     'aotml_onnx_value_new': (c_int32, [c_void_p, c_int32, c_int32, c_void_p]),
     'aotml_onnx_value_from_strings': (c_int32, [c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int32, c_void_p]),
     'aotml_onnx_value_sequence': (c_int32, [c_void_p, c_int64, c_void_p]),
+    'aotml_onnx_value_empty_sequence': (c_int32, [c_int32, c_void_p]),
     'aotml_onnx_value_strings': (c_int32, [c_void_p, c_void_p, c_void_p, c_void_p]),
     'aotml_onnx_value_describe': (c_int32, [c_void_p, c_void_p]),
     'aotml_onnx_value_count': (c_int32, [c_void_p, c_void_p]),
@@ -93,6 +100,27 @@ def ort_version():  # aotml_ort_version
     if st:
         raise _error(st)
     return (_res_static_str(o_version.value), _res_static_str(o_path.value))
+
+
+def cancel_new():  # aotml_cancel_new
+    o_token = c_void_p()
+    st = _lib.aotml_cancel_new(byref(o_token))
+    if st:
+        raise _error(st)
+    return _res_handle(o_token.value)
+
+
+def cancel_set(token, /):  # aotml_cancel_set
+    held: list = []
+    try:
+        a_token = _conv_handle(token, 'token', held)
+        st = _lib.aotml_cancel_set(a_token)
+        if st:
+            raise _error(st)
+        return None
+    finally:
+        for x in held:
+            x._done()
 
 
 def l2_normalize(x, out, axis, eps, /):  # aotml_l2_normalize
@@ -367,7 +395,7 @@ def tiktoken_count(enc, policy, text, /):  # aotml_tiktoken_count
             x._done()
 
 
-def tiktoken_encode_batch(enc, policy, texts, num_threads, flat, /):  # aotml_tiktoken_encode_batch
+def tiktoken_encode_batch(enc, policy, texts, num_threads, flat, cancel, /):  # aotml_tiktoken_encode_batch
     held: list = []
     try:
         a_enc = _conv_handle(enc, 'enc', held)
@@ -375,11 +403,12 @@ def tiktoken_encode_batch(enc, policy, texts, num_threads, flat, /):  # aotml_ti
         a_texts = _conv_texts(texts, 'texts')
         a_num_threads = _conv_threads(num_threads, 'num_threads')
         a_flat = _conv_flag(flat, 'flat')
+        a_cancel = _conv_opt_handle(cancel, 'cancel', held)
         o_ids = c_void_p()
         o_offsets = c_void_p()
         _enter()
         try:
-            st = _lib.aotml_tiktoken_encode_batch(a_enc, a_policy, a_texts[0], a_texts[1], a_texts[2], a_num_threads, byref(o_ids), byref(o_offsets))
+            st = _lib.aotml_tiktoken_encode_batch(a_enc, a_policy, a_texts[0], a_texts[1], a_texts[2], a_num_threads, a_cancel, byref(o_ids), byref(o_offsets))
         finally:
             _leave()
         if st:
@@ -440,6 +469,29 @@ def tiktoken_decode_bytes(enc, tokens, /):  # aotml_tiktoken_decode
         if st:
             raise _error(st)
         return _res_bytes(o_out.value, o_out_len.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def tiktoken_decode_batch(enc, ids, offsets, num_threads, /):  # aotml_tiktoken_decode_batch
+    held: list = []
+    try:
+        a_enc = _conv_handle(enc, 'enc', held)
+        a_ids = _conv_u32s(ids, 'ids', held)
+        a_offsets = _conv_i64s(offsets, 'offsets', held)
+        a_num_threads = _conv_threads(num_threads, 'num_threads')
+        o_blob = c_void_p()
+        o_blob_offsets = c_void_p()
+        o_count = c_int64()
+        _enter()
+        try:
+            st = _lib.aotml_tiktoken_decode_batch(a_enc, a_ids[0], a_ids[1] // 4, a_offsets[0], a_offsets[1] // 8, a_num_threads, byref(o_blob), byref(o_blob_offsets), byref(o_count))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return _result_bytes_list(o_blob.value, o_blob_offsets.value, o_count.value)
     finally:
         for x in held:
             x._done()
@@ -506,6 +558,55 @@ def onnx_session_new(path, model, options, /):  # aotml_onnx_session_new
         if st:
             raise _error(st)
         return _res_handle(o_session.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def onnx_session_new_with_initializers(path, model, options, names, values, /):  # aotml_onnx_session_new_with_initializers
+    held: list = []
+    try:
+        a_path = _conv_opt_str(path, 'path')
+        a_model = _conv_opt_bytes(model, 'model', held)
+        a_options = _conv_bytes(options, 'options', held)
+        a_names = _conv_texts(names, 'names')
+        a_values = _conv_handles(values, 'values', held)
+        o_session = c_void_p()
+        _enter()
+        try:
+            st = _lib.aotml_onnx_session_new_with_initializers(a_path, 0 if a_path is None else len(a_path), a_model[0], a_model[1], a_options[0], a_options[1], a_names[0], a_names[1], a_names[2], a_values[0], a_values[1], byref(o_session))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return _res_handle(o_session.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def onnx_build_info():  # aotml_onnx_build_info
+    o_info = c_void_p()
+    o_info_len = c_int64()
+    _enter()
+    try:
+        st = _lib.aotml_onnx_build_info(byref(o_info), byref(o_info_len))
+    finally:
+        _leave()
+    if st:
+        raise _error(st)
+    return _res_str(o_info.value, o_info_len.value)
+
+
+def onnx_session_profiling_start_ns(session, /):  # aotml_onnx_session_profiling_start_ns
+    held: list = []
+    try:
+        a_session = _conv_handle(session, 'session', held)
+        o_ns = c_int64()
+        st = _lib.aotml_onnx_session_profiling_start_ns(a_session, byref(o_ns))
+        if st:
+            raise _error(st)
+        return o_ns.value
     finally:
         for x in held:
             x._done()
@@ -658,6 +759,19 @@ def onnx_value_sequence(elements, /):  # aotml_onnx_value_sequence
     finally:
         for x in held:
             x._done()
+
+
+def onnx_value_empty_sequence(elem_type, /):  # aotml_onnx_value_empty_sequence
+    a_elem_type = _conv_i32(elem_type, 'elem_type')
+    o_value = OnnxValue()
+    _enter()
+    try:
+        st = _lib.aotml_onnx_value_empty_sequence(a_elem_type, byref(o_value))
+    finally:
+        _leave()
+    if st:
+        raise _error(st)
+    return _res_value_handle(o_value)
 
 
 def onnx_value_strings(value, /):  # aotml_onnx_value_strings

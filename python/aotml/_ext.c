@@ -809,6 +809,18 @@ PyObject* aotml_result_strings(char* utf8, int64_t* offsets, int64_t count) {
     return list;
 }
 
+PyObject* aotml_result_bytes_list(uint8_t* blob, int64_t* offsets, int64_t count) {
+    PyObject* list = PyList_New((Py_ssize_t)count);
+    for (int64_t i = 0; list && i < count; i++) {
+        PyObject* b = PyBytes_FromStringAndSize((const char*)blob + offsets[i], (Py_ssize_t)(offsets[i + 1] - offsets[i]));
+        if (!b) { Py_CLEAR(list); break; }
+        PyList_SetItem(list, (Py_ssize_t)i, b);
+    }
+    aotml_free(blob);
+    aotml_free(offsets);
+    return list;
+}
+
 /* ---- hand-written functions ---------------------------------------------------------------------------------------- */
 static PyObject* ext_handle_free(PyObject* m, PyObject* arg) {
     if (Py_TYPE(arg) != g_handle_type && handle_check(arg, "handle") < 0) return NULL;

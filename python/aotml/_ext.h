@@ -103,6 +103,7 @@ PyObject* aotml_result_mergeable(const uint8_t* blob, const int32_t* offsets, co
 PyObject* aotml_result_ragged(uint32_t* ids, int64_t* offsets, aotml_arg_texts* texts, int32_t flat);
 PyObject* aotml_result_nul_list(char* s, int64_t len);
 PyObject* aotml_result_strings(char* utf8, int64_t* offsets, int64_t count);
+PyObject* aotml_result_bytes_list(uint8_t* blob, int64_t* offsets, int64_t count);
 PyObject* aotml_result_describe(aotml_onnx_value* v);  /* _ext_onnx.c */
 
 /* Method tables, added to the module in _ext.c. */

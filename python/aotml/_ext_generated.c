@@ -30,6 +30,34 @@ done:
     return result;
 }
 
+/* cancel_new: aotml_cancel_new */
+static PyObject* gen_cancel_new(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 0) return aotml_nargs_error("cancel_new", 0, nargs);
+    void* token = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    st = aotml_cancel_new(&token);
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_handle(token);
+done:
+    return result;
+}
+
+/* cancel_set: aotml_cancel_set */
+static PyObject* gen_cancel_set(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 1) return aotml_nargs_error("cancel_set", 1, nargs);
+    aotml_arg_handle token = {0};
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &token, "token") < 0) goto done;
+    st = aotml_cancel_set(token.h);
+    if (st) { aotml_raise(st); goto done; }
+    result = Py_NewRef(Py_None);
+done:
+    aotml_clear_handle(&token);
+    return result;
+}
+
 /* l2_normalize: aotml_l2_normalize */
 static PyObject* gen_l2_normalize(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
     if (nargs != 4) return aotml_nargs_error("l2_normalize", 4, nargs);
@@ -353,12 +381,13 @@ done:
 
 /* tiktoken_encode_batch: aotml_tiktoken_encode_batch */
 static PyObject* gen_tiktoken_encode_batch(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
-    if (nargs != 5) return aotml_nargs_error("tiktoken_encode_batch", 5, nargs);
+    if (nargs != 6) return aotml_nargs_error("tiktoken_encode_batch", 6, nargs);
     aotml_arg_handle enc = {0};
     aotml_arg_handle policy = {0};
     aotml_arg_texts texts = {0};
     int32_t num_threads = 0;
     int32_t flat = 0;
+    aotml_arg_handle cancel = {0};
     uint32_t* ids = 0;
     int64_t* offsets = 0;
     PyObject* result = NULL;
@@ -368,13 +397,15 @@ static PyObject* gen_tiktoken_encode_batch(PyObject* m, PyObject* const* args, P
     if (aotml_conv_texts(args[2], &texts, "texts") < 0) goto done;
     if (aotml_conv_threads(args[3], &num_threads, "num_threads") < 0) goto done;
     if (aotml_conv_flag(args[4], &flat, "flat") < 0) goto done;
-    AOTML_CALL(st = aotml_tiktoken_encode_batch(enc.h, policy.h, texts.p, texts.lens, texts.n, num_threads, &ids, &offsets);)
+    if (aotml_conv_opt_handle(args[5], &cancel, "cancel") < 0) goto done;
+    AOTML_CALL(st = aotml_tiktoken_encode_batch(enc.h, policy.h, texts.p, texts.lens, texts.n, num_threads, cancel.h, &ids, &offsets);)
     if (st) { aotml_raise(st); goto done; }
     result = aotml_result_ragged(ids, offsets, &texts, flat);
 done:
     aotml_clear_handle(&enc);
     aotml_clear_opt_handle(&policy);
     aotml_clear_texts(&texts);
+    aotml_clear_opt_handle(&cancel);
     return result;
 }
 
@@ -436,6 +467,32 @@ static PyObject* gen_tiktoken_decode_bytes(PyObject* m, PyObject* const* args, P
 done:
     aotml_clear_handle(&enc);
     aotml_clear_ids(&tokens);
+    return result;
+}
+
+/* tiktoken_decode_batch: aotml_tiktoken_decode_batch */
+static PyObject* gen_tiktoken_decode_batch(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 4) return aotml_nargs_error("tiktoken_decode_batch", 4, nargs);
+    aotml_arg_handle enc = {0};
+    aotml_arg_bytes ids = {0};
+    aotml_arg_bytes offsets = {0};
+    int32_t num_threads = 0;
+    uint8_t* blob = 0;
+    int64_t* blob_offsets = 0;
+    int64_t count = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &enc, "enc") < 0) goto done;
+    if (aotml_conv_u32s(args[1], &ids, "ids") < 0) goto done;
+    if (aotml_conv_i64s(args[2], &offsets, "offsets") < 0) goto done;
+    if (aotml_conv_threads(args[3], &num_threads, "num_threads") < 0) goto done;
+    AOTML_CALL(st = aotml_tiktoken_decode_batch(enc.h, (const uint32_t*)ids.p, ids.len / 4, (const int64_t*)offsets.p, offsets.len / 8, num_threads, &blob, &blob_offsets, &count);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_result_bytes_list(blob, blob_offsets, count);
+done:
+    aotml_clear_handle(&enc);
+    aotml_clear_u32s(&ids);
+    aotml_clear_i64s(&offsets);
     return result;
 }
 
@@ -509,6 +566,63 @@ static PyObject* gen_onnx_session_new(PyObject* m, PyObject* const* args, Py_ssi
 done:
     aotml_clear_opt_bytes(&model);
     aotml_clear_bytes(&options);
+    return result;
+}
+
+/* onnx_session_new_with_initializers: aotml_onnx_session_new_with_initializers */
+static PyObject* gen_onnx_session_new_with_initializers(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 5) return aotml_nargs_error("onnx_session_new_with_initializers", 5, nargs);
+    aotml_arg_str path = {0};
+    aotml_arg_bytes model = {0};
+    aotml_arg_bytes options = {0};
+    aotml_arg_texts names = {0};
+    aotml_arg_handles values = {0};
+    void* session = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_opt_str(args[0], &path, "path") < 0) goto done;
+    if (aotml_conv_opt_bytes(args[1], &model, "model") < 0) goto done;
+    if (aotml_conv_bytes(args[2], &options, "options") < 0) goto done;
+    if (aotml_conv_texts(args[3], &names, "names") < 0) goto done;
+    if (aotml_conv_handles(args[4], &values, "values") < 0) goto done;
+    AOTML_CALL(st = aotml_onnx_session_new_with_initializers(path.p, path.len, model.p, model.len, options.p, options.len, names.p, names.lens, names.n, values.p, values.n, &session);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_handle(session);
+done:
+    aotml_clear_opt_bytes(&model);
+    aotml_clear_bytes(&options);
+    aotml_clear_texts(&names);
+    aotml_clear_handles(&values);
+    return result;
+}
+
+/* onnx_build_info: aotml_onnx_build_info */
+static PyObject* gen_onnx_build_info(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 0) return aotml_nargs_error("onnx_build_info", 0, nargs);
+    char* info = 0;
+    int64_t info_len = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    AOTML_CALL(st = aotml_onnx_build_info(&info, &info_len);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_str(info, info_len);
+done:
+    return result;
+}
+
+/* onnx_session_profiling_start_ns: aotml_onnx_session_profiling_start_ns */
+static PyObject* gen_onnx_session_profiling_start_ns(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 1) return aotml_nargs_error("onnx_session_profiling_start_ns", 1, nargs);
+    aotml_arg_handle session = {0};
+    int64_t ns = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &session, "session") < 0) goto done;
+    st = aotml_onnx_session_profiling_start_ns(session.h, &ns);
+    if (st) { aotml_raise(st); goto done; }
+    result = PyLong_FromLongLong(ns);
+done:
+    aotml_clear_handle(&session);
     return result;
 }
 
@@ -689,6 +803,21 @@ done:
     return result;
 }
 
+/* onnx_value_empty_sequence: aotml_onnx_value_empty_sequence */
+static PyObject* gen_onnx_value_empty_sequence(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 1) return aotml_nargs_error("onnx_value_empty_sequence", 1, nargs);
+    int32_t elem_type = 0;
+    aotml_onnx_value value = {0};
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_i32(args[0], &elem_type, "elem_type") < 0) goto done;
+    AOTML_CALL(st = aotml_onnx_value_empty_sequence(elem_type, &value);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_value_handle(&value);
+done:
+    return result;
+}
+
 /* onnx_value_strings: aotml_onnx_value_strings */
 static PyObject* gen_onnx_value_strings(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
     if (nargs != 1) return aotml_nargs_error("onnx_value_strings", 1, nargs);
@@ -849,6 +978,8 @@ done:
 PyMethodDef aotml_generated_methods[] = {
     {"version", (PyCFunction)(void (*)(void))gen_version, METH_FASTCALL, "version()"},
     {"ort_version", (PyCFunction)(void (*)(void))gen_ort_version, METH_FASTCALL, "ort_version()"},
+    {"cancel_new", (PyCFunction)(void (*)(void))gen_cancel_new, METH_FASTCALL, "cancel_new()"},
+    {"cancel_set", (PyCFunction)(void (*)(void))gen_cancel_set, METH_FASTCALL, "cancel_set(token)"},
     {"l2_normalize", (PyCFunction)(void (*)(void))gen_l2_normalize, METH_FASTCALL, "l2_normalize(x, out, axis, eps)"},
     {"minmax_scale", (PyCFunction)(void (*)(void))gen_minmax_scale, METH_FASTCALL, "minmax_scale(x, out, axis, lo, hi)"},
     {"standardize", (PyCFunction)(void (*)(void))gen_standardize, METH_FASTCALL, "standardize(x, out, axis, eps, ddof)"},
@@ -862,14 +993,18 @@ PyMethodDef aotml_generated_methods[] = {
     {"tiktoken_encode", (PyCFunction)(void (*)(void))gen_tiktoken_encode, METH_FASTCALL, "tiktoken_encode(enc, policy, text)"},
     {"tiktoken_encode_buffer", (PyCFunction)(void (*)(void))gen_tiktoken_encode_buffer, METH_FASTCALL, "tiktoken_encode_buffer(enc, policy, text)"},
     {"tiktoken_count", (PyCFunction)(void (*)(void))gen_tiktoken_count, METH_FASTCALL, "tiktoken_count(enc, policy, text)"},
-    {"tiktoken_encode_batch", (PyCFunction)(void (*)(void))gen_tiktoken_encode_batch, METH_FASTCALL, "tiktoken_encode_batch(enc, policy, texts, num_threads, flat)"},
+    {"tiktoken_encode_batch", (PyCFunction)(void (*)(void))gen_tiktoken_encode_batch, METH_FASTCALL, "tiktoken_encode_batch(enc, policy, texts, num_threads, flat, cancel)"},
     {"tiktoken_encode_single_piece", (PyCFunction)(void (*)(void))gen_tiktoken_encode_single_piece, METH_FASTCALL, "tiktoken_encode_single_piece(enc, data)"},
     {"tiktoken_encode_single_token", (PyCFunction)(void (*)(void))gen_tiktoken_encode_single_token, METH_FASTCALL, "tiktoken_encode_single_token(enc, data)"},
     {"tiktoken_decode_bytes", (PyCFunction)(void (*)(void))gen_tiktoken_decode_bytes, METH_FASTCALL, "tiktoken_decode_bytes(enc, tokens)"},
+    {"tiktoken_decode_batch", (PyCFunction)(void (*)(void))gen_tiktoken_decode_batch, METH_FASTCALL, "tiktoken_decode_batch(enc, ids, offsets, num_threads)"},
     {"tiktoken_token_bytes", (PyCFunction)(void (*)(void))gen_tiktoken_token_bytes, METH_FASTCALL, "tiktoken_token_bytes(enc, token)"},
     {"tiktoken_mergeable", (PyCFunction)(void (*)(void))gen_tiktoken_mergeable, METH_FASTCALL, "tiktoken_mergeable(enc)"},
     {"onnx_providers", (PyCFunction)(void (*)(void))gen_onnx_providers, METH_FASTCALL, "onnx_providers()"},
     {"onnx_session_new", (PyCFunction)(void (*)(void))gen_onnx_session_new, METH_FASTCALL, "onnx_session_new(path, model, options)"},
+    {"onnx_session_new_with_initializers", (PyCFunction)(void (*)(void))gen_onnx_session_new_with_initializers, METH_FASTCALL, "onnx_session_new_with_initializers(path, model, options, names, values)"},
+    {"onnx_build_info", (PyCFunction)(void (*)(void))gen_onnx_build_info, METH_FASTCALL, "onnx_build_info()"},
+    {"onnx_session_profiling_start_ns", (PyCFunction)(void (*)(void))gen_onnx_session_profiling_start_ns, METH_FASTCALL, "onnx_session_profiling_start_ns(session)"},
     {"onnx_session_info", (PyCFunction)(void (*)(void))gen_onnx_session_info, METH_FASTCALL, "onnx_session_info(session)"},
     {"onnx_session_end_profiling", (PyCFunction)(void (*)(void))gen_onnx_session_end_profiling, METH_FASTCALL, "onnx_session_end_profiling(session)"},
     {"onnx_run_options_new", (PyCFunction)(void (*)(void))gen_onnx_run_options_new, METH_FASTCALL, "onnx_run_options_new()"},
@@ -880,6 +1015,7 @@ PyMethodDef aotml_generated_methods[] = {
     {"onnx_value_new", (PyCFunction)(void (*)(void))gen_onnx_value_new, METH_FASTCALL, "onnx_value_new(shape, elem_type)"},
     {"onnx_value_from_strings", (PyCFunction)(void (*)(void))gen_onnx_value_from_strings, METH_FASTCALL, "onnx_value_from_strings(utf8, offsets, shape)"},
     {"onnx_value_sequence", (PyCFunction)(void (*)(void))gen_onnx_value_sequence, METH_FASTCALL, "onnx_value_sequence(elements)"},
+    {"onnx_value_empty_sequence", (PyCFunction)(void (*)(void))gen_onnx_value_empty_sequence, METH_FASTCALL, "onnx_value_empty_sequence(elem_type)"},
     {"onnx_value_strings", (PyCFunction)(void (*)(void))gen_onnx_value_strings, METH_FASTCALL, "onnx_value_strings(value)"},
     {"onnx_value_describe", (PyCFunction)(void (*)(void))gen_onnx_value_describe, METH_FASTCALL, "onnx_value_describe(value)"},
     {"onnx_value_output", (PyCFunction)(void (*)(void))gen_onnx_value_output, METH_FASTCALL, "onnx_value_output(value)"},

@@ -111,4 +111,46 @@ public class BatchRunnerTests
         for (int i = 0; i < texts.Length; i++)
             Assert.Equal(e.Encode(Encoding.UTF8.GetString(texts[i]), e.AllAllowedPolicy), flat[(int)r.Offsets[i]..(int)r.Offsets[i + 1]]);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void ACancelledTokenStopsTheBatch(int threads)
+    {
+        int ran = 0;
+        using var cts = new CancellationTokenSource();
+        Assert.Throws<OperationCanceledException>(() => BatchRunner.Run(100, threads, c =>
+        {
+            if (Interlocked.Increment(ref ran) == 5) cts.Cancel();
+        }, cts.Token));
+        Assert.InRange(ran, 5, 5 + threads);   // at most one chunk per thread after the cancel
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void TiktokenDecodeBatchMatchesSingleDecodes(int threads)
+    {
+        var e = Bundled.Get("cl100k_base");
+        var rows = Enumerable.Range(0, 3000).Select(i => e.Encode($"row {i}: " + new string('中', i % 11) + " <|endoftext|>", e.AllAllowedPolicy)).ToArray();
+        rows[7] = [];
+        var ids = rows.SelectMany(r => r).ToArray();
+        var offsets = new long[rows.Length + 1];
+        for (int i = 0; i < rows.Length; i++) offsets[i + 1] = offsets[i] + rows[i].Length;
+        long[] at = e.DecodeBatchOffsets(ids, offsets, threads);
+        var blob = new byte[at[^1]];
+        unsafe
+        {
+            fixed (byte* b = blob) e.DecodeBatch(ids, offsets, at, b, threads);
+        }
+        for (int i = 0; i < rows.Length; i++)
+        {
+            var one = new byte[e.DecodedLength(rows[i])];
+            e.Decode(rows[i], one);
+            Assert.Equal(one, blob[(int)at[i]..(int)at[i + 1]]);
+        }
+        ids[^1] = 1u << 30;
+        Assert.Throws<KeyNotFoundException>(() => e.DecodeBatchOffsets(ids, offsets, threads));
+        Assert.Throws<ArgumentException>(() => e.DecodeBatchOffsets(ids, [0, 5, 3], threads));
+    }
 }

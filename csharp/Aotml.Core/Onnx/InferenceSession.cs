@@ -286,6 +286,17 @@ public sealed unsafe class InferenceSession : IDisposable
             $"missing input{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}; the model's inputs are: {string.Join("; ", Inputs.Select(a => a.Describe()))}");
     }
 
+    /// <summary>When ORT's profiler started for this session, in nanoseconds of ORT's clock (0 when profiling is off).</summary>
+    public ulong ProfilingStartNs
+    {
+        get
+        {
+            ulong ns;
+            Ort.Check(Ort.Api->SessionGetProfilingStartTimeNs(Pointer, &ns));
+            return ns;
+        }
+    }
+
     /// <summary>Ends profiling and returns the profile file's name.</summary>
     public string EndProfiling()
     {

@@ -265,7 +265,8 @@ internal unsafe struct OrtApi
     public void* TensorAt; // [143] unused
     public void* CreateAndRegisterAllocator; // [144] unused
     public void* SetLanguageProjection; // [145] unused
-    public void* SessionGetProfilingStartTimeNs; // [146] unused
+    /// <summary>[146] OrtStatus* (const OrtSession* session, uint64_t* out)</summary>
+    public delegate* unmanaged[Cdecl]<nint, ulong*, nint> SessionGetProfilingStartTimeNs;
     public void* SetGlobalIntraOpNumThreads; // [147] unused
     public void* SetGlobalInterOpNumThreads; // [148] unused
     public void* SetGlobalSpinControl; // [149] unused

@@ -58,6 +58,12 @@ public sealed unsafe class SessionSettings
         return taken;
     }
 
+    /// <summary>Drops the references to initializers no session took (when making the session failed before it did).</summary>
+    public void ReleaseInitializers()
+    {
+        foreach (var v in TakeInitializers().Values) v.Dispose();
+    }
+
     /// <summary>Parses the wire form: NUL-terminated UTF-8 strings, key then value, repeated.</summary>
     public static SessionSettings Parse(ReadOnlySpan<byte> block)
     {

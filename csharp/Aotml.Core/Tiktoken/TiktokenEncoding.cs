@@ -370,6 +370,71 @@ public sealed class TiktokenEncoding
         return at;
     }
 
+    /// <summary>
+    /// Byte offsets of a batch decode: sequence i is <paramref name="ids"/>[offsets[i]..offsets[i + 1]) and its bytes
+    /// will be [result[i], result[i + 1]) of the blob <see cref="DecodeBatch"/> writes. Validates the offsets and
+    /// every id (KeyNotFoundException for the first unknown one, as a sequential decode would report it).
+    /// </summary>
+    public unsafe long[] DecodeBatchOffsets(ReadOnlySpan<uint> ids, ReadOnlySpan<long> offsets, int threads)
+    {
+        if (offsets.IsEmpty) throw new ArgumentException("offsets need one entry more than the sequences");
+        int count = offsets.Length - 1;
+        long previous = 0;
+        foreach (long o in offsets)
+        {
+            if (o < previous || o > ids.Length) throw new ArgumentException("offsets must ascend from 0 within the ids");
+            previous = o;
+        }
+        var sizes = new long[count];
+        for (int i = 0; i < count; i++) sizes[i] = offsets[i + 1] - offsets[i];
+        int[] bounds = BatchRunner.Plan(sizes, ref threads);
+        var result = new long[count + 1];
+        fixed (uint* pi = ids)
+        fixed (long* po = offsets)
+        {
+            nint ip = (nint)pi, op = (nint)po;
+            BatchRunner.Run(bounds.Length - 1, threads, c =>
+            {
+                for (int i = bounds[c]; i < bounds[c + 1]; i++)
+                {
+                    long lo = ((long*)op)[i], hi = ((long*)op)[i + 1];
+                    result[i + 1] = DecodedLength(new ReadOnlySpan<uint>((uint*)ip + lo, (int)(hi - lo)));
+                }
+            });
+        }
+        for (int i = 0; i < count; i++) result[i + 1] += result[i];
+        return result;
+    }
+
+    /// <summary>
+    /// Writes the bytes of every sequence of a batch to <paramref name="dest"/> at the offsets
+    /// <see cref="DecodeBatchOffsets"/> gave (dest holds their last entry), on <paramref name="threads"/> threads.
+    /// </summary>
+    public unsafe void DecodeBatch(ReadOnlySpan<uint> ids, ReadOnlySpan<long> offsets, ReadOnlySpan<long> byteOffsets, byte* dest, int threads)
+    {
+        int count = offsets.Length - 1;
+        if (count < 0 || byteOffsets.Length != offsets.Length) throw new ArgumentException("offsets and byte offsets differ in count");
+        var sizes = new long[count];
+        for (int i = 0; i < count; i++) sizes[i] = byteOffsets[i + 1] - byteOffsets[i];
+        int[] bounds = BatchRunner.Plan(sizes, ref threads);
+        fixed (uint* pi = ids)
+        fixed (long* po = offsets)
+        fixed (long* pb = byteOffsets)
+        {
+            nint ip = (nint)pi, op = (nint)po, bp = (nint)pb, dp = (nint)dest;
+            BatchRunner.Run(bounds.Length - 1, threads, c =>
+            {
+                for (int i = bounds[c]; i < bounds[c + 1]; i++)
+                {
+                    long lo = ((long*)op)[i], hi = ((long*)op)[i + 1], at = ((long*)bp)[i];
+                    long size = ((long*)bp)[i + 1] - at;
+                    if (size > int.MaxValue) throw new ArgumentException($"sequence {i} decodes to over 2 GiB");
+                    Decode(new ReadOnlySpan<uint>((uint*)ip + lo, (int)(hi - lo)), new Span<byte>((byte*)dp + at, (int)size));
+                }
+            });
+        }
+    }
+
     /// <summary>The mergeable tokens as given (blob, start offsets, ranks); the arrays are pinned when loaded by <see cref="RankFiles"/>.</summary>
     public RankFiles.Ranks Mergeable { get; }
 }

@@ -46,9 +46,11 @@ public static class BatchRunner
     /// <remarks>
     /// Failures surface as a sequential loop would report them: the exception of the lowest failing chunk is
     /// rethrown (with its stack trace) after every thread has finished, and chunks after a failed one are skipped.
-    /// A chunk should therefore stop at its first failing item.
+    /// A chunk should therefore stop at its first failing item. <paramref name="cancel"/> is checked before each
+    /// chunk: once it is set, the remaining chunks fail with OperationCanceledException, so a cancelled call returns
+    /// within one chunk per thread.
     /// </remarks>
-    public static void Run(int chunks, int threads, Action<int> chunk)
+    public static void Run(int chunks, int threads, Action<int> chunk, CancellationToken cancel = default)
     {
         if (chunks < 0) throw new ArgumentException("negative chunk count");
         if (threads < 1) throw new ArgumentException($"num_threads must be at least 1, got {threads}");
@@ -62,7 +64,11 @@ public static class BatchRunner
             while ((c = Interlocked.Increment(ref next)) < chunks)
             {
                 if (c > Volatile.Read(ref firstFailed)) continue;   // its result would be thrown away
-                try { chunk(c); }
+                try
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    chunk(c);
+                }
                 catch (Exception e)
                 {
                     errors[c] = e;

@@ -43,9 +43,11 @@ public sealed class TokenBatch
 
     /// <summary>
     /// Encodes <paramref name="count"/> texts with <paramref name="threads"/> threads (1 = the calling thread);
-    /// the first failing text's exception is thrown, as a sequential loop would.
+    /// the first failing text's exception is thrown, as a sequential loop would. <paramref name="cancel"/> is checked
+    /// between texts (OperationCanceledException once it is set).
     /// </summary>
-    public static unsafe TokenBatch Encode<TEncoder>(TEncoder encoder, TextAt texts, int count, int threads)
+    public static unsafe TokenBatch Encode<TEncoder>(TEncoder encoder, TextAt texts, int count, int threads,
+        CancellationToken cancel = default)
         where TEncoder : struct, ITextEncoder
     {
         if (count < 0) throw new ArgumentException("negative text count");
@@ -70,6 +72,7 @@ public sealed class TokenBatch
             {
                 for (int i = lo; i < hi; i++)
                 {
+                    cancel.ThrowIfCancellationRequested();
                     var sink = new PointerSink(p + at, cap - at);
                     encoder.Encode(texts(i), ref sink);
                     counts[i] = sink.Count;
@@ -78,7 +81,7 @@ public sealed class TokenBatch
             }
             parts[c] = buf;
             partLengths[c] = at;
-        });
+        }, cancel);
 
         var offsets = new long[count + 1];
         for (int i = 0; i < count; i++) offsets[i + 1] = offsets[i] + counts[i];

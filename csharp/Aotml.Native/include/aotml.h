@@ -74,6 +74,11 @@ AOTML_API int32_t aotml_handle_free(void* handle);
 AOTML_API int32_t aotml_version(const char** version);
 /* Loads ONNX Runtime if needed (a dlopen: released GIL). */
 AOTML_API int32_t aotml_ort_version(const char** version, const char** path);
+/* A cancellation token (aotml_handle_free) for long calls that take one (batch encodes): once aotml_cancel_set is
+ * called, they stop between chunks of work with AOTML_ERR_CANCELLED. */
+AOTML_API int32_t aotml_cancel_new(void** token);
+/* Cancels the token; callable from any thread while calls given it run. */
+AOTML_API int32_t aotml_cancel_set(void* token);
 
 /* ---- numerics ---------------------------------------------------------------------------------------------------- */
 /* out may be x itself (in place); arrays are C-contiguous float32 or float64 */
@@ -102,11 +107,15 @@ AOTML_API int32_t aotml_tiktoken_encode(void* enc, void* policy, const uint8_t* 
 /* Into library memory (aotml_free). */
 AOTML_API int32_t aotml_tiktoken_encode_alloc(void* enc, void* policy, const uint8_t* text, int64_t text_len, uint32_t** out, int64_t* n_out);
 AOTML_API int32_t aotml_tiktoken_count(void* enc, void* policy, const uint8_t* text, int64_t text_len, int64_t* n_out);
-/* Flat ids and n + 1 offsets, both aotml_free; num_threads threads are created for the call. */
-AOTML_API int32_t aotml_tiktoken_encode_batch(void* enc, void* policy, const uint8_t** texts, const int64_t* texts_lens, int64_t n_texts, int32_t num_threads, uint32_t** ids, int64_t** offsets);
+/* Flat ids and n + 1 offsets, both aotml_free; num_threads threads are created for the call. cancel: an optional
+ * token (aotml_cancel_new) checked between chunks. */
+AOTML_API int32_t aotml_tiktoken_encode_batch(void* enc, void* policy, const uint8_t** texts, const int64_t* texts_lens, int64_t n_texts, int32_t num_threads, void* cancel, uint32_t** ids, int64_t** offsets);
 AOTML_API int32_t aotml_tiktoken_encode_single_piece(void* enc, const uint8_t* data, int64_t data_len, uint32_t* out, int64_t out_capacity, int64_t* n_out);
 AOTML_API int32_t aotml_tiktoken_encode_single_token(void* enc, const uint8_t* data, int64_t data_len, uint32_t* token);
 AOTML_API int32_t aotml_tiktoken_decode(void* enc, const uint32_t* tokens, int64_t n_tokens, uint8_t** out, int64_t* out_len);
+/* Sequence i is ids[offsets[i]:offsets[i+1]] (count + 1 offsets); its bytes are
+ * blob[blob_offsets[i]:blob_offsets[i+1]] (both aotml_free). One unknown id fails the call. */
+AOTML_API int32_t aotml_tiktoken_decode_batch(void* enc, const uint32_t* ids, int64_t n_ids, const int64_t* offsets, int64_t n_offsets, int32_t num_threads, uint8_t** blob, int64_t** blob_offsets, int64_t* count);
 /* A pointer into the encoding (valid while it lives), special tokens included. */
 AOTML_API int32_t aotml_tiktoken_token_bytes(void* enc, uint32_t token, const uint8_t** out, int64_t* out_len);
 /* The mergeable tokens as stored (valid while enc lives): token i is blob[offsets[i]:offsets[i+1]]. */
@@ -118,6 +127,13 @@ AOTML_API int32_t aotml_onnx_providers(char** names, int64_t* length);
 /* From a file (path != NULL) or bytes. options: NUL-terminated key and value strings ("intra_op_num_threads", "2",
  * "config:<key>", v, "provider", name, "provider_option:<key>", v, ...). */
 AOTML_API int32_t aotml_onnx_session_new(const char* path, int64_t path_len, const uint8_t* model, int64_t model_len, const uint8_t* options, int64_t options_len, void** session);
+/* onnx_session_new with initializers supplied by name (SessionOptions.add_initializer): tensors the session reads in
+ * place and keeps alive while it lives. */
+AOTML_API int32_t aotml_onnx_session_new_with_initializers(const char* path, int64_t path_len, const uint8_t* model, int64_t model_len, const uint8_t* options, int64_t options_len, const uint8_t** names, const int64_t* names_lens, int64_t n_names, void** values, int64_t n_values, void** session);
+/* ONNX Runtime's build description (aotml_free); loads it if needed. */
+AOTML_API int32_t aotml_onnx_build_info(char** info, int64_t* info_len);
+/* When the session's profiler started, in ns (0 when profiling is off). */
+AOTML_API int32_t aotml_onnx_session_profiling_start_ns(void* session, int64_t* ns);
 /* Inputs, outputs, metadata as JSON (aotml_free). */
 AOTML_API int32_t aotml_onnx_session_info(void* session, char** json, int64_t* json_len);
 /* Input i is input_values[i] (a value handle) if that is non-NULL, else a tensor read in place from
@@ -139,6 +155,8 @@ AOTML_API int32_t aotml_onnx_value_new(const int64_t* shape, int32_t shape_ndim,
 /* Strings are UTF-8 with count+1 offsets. */
 AOTML_API int32_t aotml_onnx_value_from_strings(const uint8_t* utf8, int64_t utf8_len, const int64_t* offsets, int64_t n_offsets, const int64_t* shape, int32_t shape_ndim, aotml_onnx_value* value);
 AOTML_API int32_t aotml_onnx_value_sequence(void** elements, int64_t n_elements, aotml_onnx_value* value);
+/* An empty sequence of tensors of elem_type (ORT's CreateValue needs at least one element). */
+AOTML_API int32_t aotml_onnx_value_empty_sequence(int32_t elem_type, aotml_onnx_value* value);
 AOTML_API int32_t aotml_onnx_value_strings(void* value, char** utf8, int64_t** offsets, int64_t* count);
 AOTML_API int32_t aotml_onnx_value_describe(void* value, aotml_onnx_value* out);
 AOTML_API int32_t aotml_onnx_value_count(void* value, int64_t* count);

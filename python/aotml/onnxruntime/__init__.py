@@ -39,10 +39,7 @@ def get_version_string() -> str:
 
 def get_build_info() -> str:
     """ONNX Runtime's description of its build ("ORT Build Info: ...")."""
-    info = getattr(_backend.impl, "onnx_build_info", None)
-    if info is not None:
-        return str(info())
-    return f"ORT Build Info: version={get_version_string()}, library={_backend.impl.ort_version()[1]}"
+    return str(_backend.impl.onnx_build_info())
 
 
 def set_default_logger_severity(log_severity_level: int) -> None:

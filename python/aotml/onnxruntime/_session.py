@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import threading
-import time
 from collections import abc as _abc
 from typing import Any, NoReturn
 
@@ -18,7 +17,7 @@ import numpy as np
 from .. import _backend, _handles
 from .._errors import InvalidArgument
 from ._binding import IOBinding
-from ._common import ELEM_OF, NUMPY_OF, STRING, impl, numpy_name
+from ._common import ELEM_OF, NUMPY_OF, STRING, TYPE_NAMES, impl, numpy_name
 from ._options import RunOptions, SessionOptions
 from ._providers import fallback_providers, get_available_providers, get_device, normalize
 from ._values import OrtValue, OrtValueVector, convert, string_tensor
@@ -139,16 +138,10 @@ class InferenceSession:
             extra.append(("default_logger_severity", _logger_severity[0]))
         blob = self._sess_options._encode(self._requested, extra)
         initializers = self._sess_options._initializers
-        self._profiling_start_ns = time.monotonic_ns() if self._sess_options.enable_profiling else 0
         if initializers:
-            new_with: Any = getattr(impl(), "onnx_session_new_with_initializers", None)
-            if new_with is None:
-                raise NotImplementedError("SessionOptions.add_initializer needs an engine with "
-                                          "aotml_onnx_session_new_with_initializers; this build has none")
-
-            def create() -> Any:
-                return new_with(self._path, self._model, blob, list(initializers),
-                                [v._h for v in initializers.values()])
+            def create() -> Any:  # a Handle of the backend
+                return impl().onnx_session_new_with_initializers(self._path, self._model, blob, list(initializers),
+                                                                 [v._h for v in initializers.values()])
         else:
             def create() -> Any:
                 return impl().onnx_session_new(self._path, self._model, blob)
@@ -241,9 +234,9 @@ class InferenceSession:
         return self._sess_options._clone()
 
     def get_profiling_start_time_ns(self) -> int:
-        """When profiling started, comparable to time.monotonic_ns() (0 when profiling is off)."""
-        start = getattr(impl(), "onnx_session_profiling_start_ns", None)
-        return int(start(self._live())) if start is not None else self._profiling_start_ns
+        """When ORT's profiler started for this session, in ns since the Unix epoch (comparable to time.time_ns());
+        0 when profiling is off."""
+        return int(impl().onnx_session_profiling_start_ns(self._live()))
 
     def end_profiling(self) -> str:
         """Ends profiling; returns the profile file's name."""
@@ -430,6 +423,9 @@ class InferenceSession:
             if kind == 2:  # a sequence: a list of arrays, each made a tensor, then copied by ORT into one value
                 if not isinstance(value, (list, tuple)):
                     raise InvalidArgument(f"input '{name}' expects {arg.type}: pass a list of arrays")
+                if not value:  # ORT types a sequence by its elements: an empty one is made from the declared type
+                    handles[name] = _handles.own(impl().onnx_value_empty_sequence(_sequence_elem(name, arg.type)))
+                    continue
                 elements = [OrtValue.ortvalue_from_numpy(v) for v in value]
                 handles[name] = _handles.own(impl().onnx_value_sequence([e._h for e in elements]))
                 continue
@@ -474,6 +470,15 @@ def _run_options(run_options: Any) -> int | None:
 
 def _rebuild(model: Any, options: SessionOptions, providers: list[tuple[str, dict[str, str]]]) -> InferenceSession:
     return InferenceSession(model, options, providers=providers)
+
+
+def _sequence_elem(name: str, type_name: str) -> int:
+    """The element type of a sequence of tensors, from its NodeArg type ("seq(tensor(float))", possibly optional)."""
+    inner = type_name[len("optional("):-1] if type_name.startswith("optional(") else type_name
+    codes = {v: k for k, v in TYPE_NAMES.items()}
+    if inner.startswith("seq(tensor(") and inner.endswith("))") and inner[len("seq(tensor("):-2] in codes:
+        return codes[inner[len("seq(tensor("):-2]]
+    raise InvalidArgument(f"input '{name}' expects {type_name}: aotml makes empty sequences of tensors only")
 
 
 def _describe_arg(a: NodeArg) -> str:

@@ -8,14 +8,13 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from concurrent.futures import ThreadPoolExecutor
 from array import array
 from pathlib import Path
 from collections.abc import Collection, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any, Literal
 
-from .. import _backend, _handles
+from .. import _backend, _cancel, _handles
 
 if TYPE_CHECKING:
     import numpy as np
@@ -207,16 +206,22 @@ class Encoding:
                         _raise_disallowed_special_token(match.group())
         return policy
 
+    def _encode_batch(self, policy: int | None, text: Sequence[str], num_threads: int, flat: bool) -> Any:
+        """One engine call for the batch; a large one stops on Ctrl-C (KeyboardInterrupt) within a chunk of work."""
+        impl, handle = self._impl, self._handle
+        return _cancel.call(lambda token: impl.tiktoken_encode_batch(handle, policy, text, num_threads, flat, token),
+                            _text_cost(text))
+
     def encode_ordinary_batch(self, text: Sequence[str], *, num_threads: int = _MAX_THREADS) -> list[list[int]]:
         """Encodes a list of strings in one engine call on ``num_threads`` threads, ignoring special tokens."""
-        return self._impl.tiktoken_encode_batch(self._handle, None, text, num_threads, False)
+        return self._encode_batch(None, text, num_threads, False)  # type: ignore[no-any-return]
 
     def encode_batch(self, text: Sequence[str], *, num_threads: int = _MAX_THREADS,
                      allowed_special: Literal["all"] | AbstractSet[str] = set(),  # noqa: B006
                      disallowed_special: Literal["all"] | Collection[str] = "all") -> list[list[int]]:
         """Encodes a list of strings in one engine call on ``num_threads`` threads (see ``encode`` for the policy)."""
         policy = self._batch_policy(text, allowed_special, disallowed_special)
-        return self._impl.tiktoken_encode_batch(self._handle, policy, text, num_threads, False)
+        return self._encode_batch(policy, text, num_threads, False)  # type: ignore[no-any-return]
 
     def encode_batch_to_numpy(self, text: Sequence[str], *, num_threads: int = _MAX_THREADS,
                               allowed_special: Literal["all"] | AbstractSet[str] = set(),  # noqa: B006
@@ -230,7 +235,7 @@ class Encoding:
         """
         import numpy as np
         policy = self._batch_policy(text, allowed_special, disallowed_special)
-        ids_buf, off_buf = self._impl.tiktoken_encode_batch(self._handle, policy, text, num_threads, True)
+        ids_buf, off_buf = self._encode_batch(policy, text, num_threads, True)
         ids = np.frombuffer(ids_buf, dtype=np.uint32)
         offsets = np.frombuffer(off_buf, dtype=np.int64)
         if padding is None:
@@ -382,20 +387,24 @@ class Encoding:
 
     def decode_batch(self, batch: Sequence[Sequence[int]], *, errors: str = "replace",
                      num_threads: int = _MAX_THREADS) -> list[str]:
-        """Decodes each sequence of tokens, on ``num_threads`` threads."""
+        """Decodes each sequence of tokens in one engine call on ``num_threads`` threads."""
         return [b.decode("utf-8", errors=errors) for b in self.decode_bytes_batch(batch, num_threads=num_threads)]
 
     def decode_bytes_batch(self, batch: Sequence[Sequence[int]], *, num_threads: int = _MAX_THREADS) -> list[bytes]:
-        """Decodes each sequence of tokens to bytes, on ``num_threads`` threads (each decode releases the GIL)."""
+        """Decodes each sequence of tokens to bytes in one engine call on ``num_threads`` threads."""
         batch = list(batch)
-        if num_threads <= 1 or len(batch) < 2 * _DECODE_CHUNK:
+        offsets = array("q", [0])
+        try:
+            ids = array("I")
+            for tokens in batch:
+                if isinstance(tokens, (str, bytes, bytearray)):
+                    raise TypeError
+                ids.fromlist(tokens if isinstance(tokens, list) else list(tokens))
+                offsets.append(len(ids))
+        except (TypeError, OverflowError, ValueError):
+            # Not all ids fit uint32 (or are ints): decoding one by one raises decode's own error for the culprit.
             return [self.decode_bytes(tokens) for tokens in batch]
-        # Chunks, not one task per sequence: a task costs microseconds of pool overhead, a short decode less.
-        chunks = [batch[i:i + _DECODE_CHUNK] for i in range(0, len(batch), _DECODE_CHUNK)]
-        decode = self.decode_bytes
-        with ThreadPoolExecutor(min(num_threads, len(chunks))) as pool:
-            parts = pool.map(lambda chunk: [decode(tokens) for tokens in chunk], chunks)
-            return [b for part in parts for b in part]
+        return self._impl.tiktoken_decode_batch(self._handle, ids, offsets, num_threads)  # type: ignore[no-any-return]
 
     # ---- vocabulary -------------------------------------------------------------------------------------------
     def _mergeable(self) -> list[tuple[bytes, int]]:
@@ -447,7 +456,17 @@ class Encoding:
                           self._explicit_n_vocab)
 
 
-_DECODE_CHUNK = 64
+
+
+def _text_cost(texts: object) -> int:
+    """The characters of a batch, to tell a long call from a short one (0 when it is not a list of strings: the
+    engine call then raises the usual error)."""
+    if not isinstance(texts, (list, tuple)):
+        return 0
+    try:
+        return sum(map(len, texts))
+    except TypeError:
+        return 0
 
 
 def _check_n_vocab(explicit_n_vocab: object) -> None:
