@@ -197,8 +197,12 @@ def c_function(e: abi.Export, p: abi.Py) -> str:
         L.append(f"    {C_IN[k][0]} {n} = {{0}};" if k in STRUCT_IN else f"    {C_IN[k][0]} {n} = 0;")
     for k, n in outs:
         for t, name in C_OUT[k][0]:
-            L.append(f"    {t} {name.format(n=n)} = {{0}};" if t.startswith("aotml_") else
-                     f"    {t} {name.format(n=n)} = 0;")
+            if t == "aotml_scratch_ids":  # 1 KB of stack scratch: zeroing it would cost more than a short encode
+                L.append(f"    {t} {name.format(n=n)};")
+                L.append(f"    {name.format(n=n)}.p = NULL;")
+            else:
+                L.append(f"    {t} {name.format(n=n)} = {{0}};" if t.startswith("aotml_") else
+                         f"    {t} {name.format(n=n)} = 0;")
     L += ["    PyObject* result = NULL;", "    int32_t st;"]
     for i, (k, n) in enumerate(ins):
         L.append(f"    if (aotml_conv_{k}(args[{i}], &{n}, \"{n}\") < 0) goto done;")

@@ -315,7 +315,8 @@ static PyObject* gen_tiktoken_encode(PyObject* m, PyObject* const* args, Py_ssiz
     aotml_arg_handle enc = {0};
     aotml_arg_handle policy = {0};
     aotml_arg_text text = {0};
-    aotml_scratch_ids out = {0};
+    aotml_scratch_ids out;
+    out.p = NULL;
     int64_t n_out = 0;
     PyObject* result = NULL;
     int32_t st;
@@ -414,7 +415,8 @@ static PyObject* gen_tiktoken_encode_single_piece(PyObject* m, PyObject* const* 
     if (nargs != 2) return aotml_nargs_error("tiktoken_encode_single_piece", 2, nargs);
     aotml_arg_handle enc = {0};
     aotml_arg_bytes data = {0};
-    aotml_scratch_ids out = {0};
+    aotml_scratch_ids out;
+    out.p = NULL;
     int64_t n_out = 0;
     PyObject* result = NULL;
     int32_t st;
