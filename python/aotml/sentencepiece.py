@@ -370,10 +370,11 @@ class SentencePieceProcessor:
             if type(first) is str:
                 return self._decode_pieces(input)
             if type(first) is list:
-                if len(first) == 0 or type(first[0]) is int:
+                sample = next((s for s in input if s), [])
+                if len(sample) == 0 or type(sample[0]) is int:
                     return self._decode_ids(input, threads)
-                if type(first[0]) is str:
-                    return [self._decode_pieces(p) for p in input]
+                if type(sample[0]) is str:
+                    return [self._decode_pieces(p) if p else "" for p in input]
         raise RuntimeError("unknown output or input type")
 
     def DecodeIds(self, input: Any, out_type: Any = str, **kwargs: Any) -> Any:

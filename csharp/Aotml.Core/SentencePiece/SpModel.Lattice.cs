@@ -83,8 +83,13 @@ public sealed partial class SpModel
     public List<(List<(int Start, int Length, int Id)> Segments, double Score)> NBest(ReadOnlySpan<byte> norm, int n)
     {
         var result = new List<(List<(int, int, int)>, double)>();
-        if (norm.IsEmpty || n <= 0) return result;
         if (_type != ModelType.Unigram) throw new ArgumentException("n-best encoding needs a unigram model");
+        if (norm.IsEmpty)
+        {
+            result.Add(([], 0));  // one empty segmentation, as sentencepiece answers
+            return result;
+        }
+        if (n <= 0) return result;
         var endsAt = BuildLattice(norm);
         int size = norm.Length;
         // best[end]: up to n partial paths ending at end, best first: (score, node, rank of the path at node.Start).
