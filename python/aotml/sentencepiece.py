@@ -12,7 +12,6 @@ from array import array
 from typing import Any
 
 from . import _backend, _handles
-from ._errors import TokenizerConfigError
 
 __all__ = ["SentencePieceProcessor", "set_random_generator_seed", "SetRandomGeneratorSeed", "__version__"]
 
@@ -370,7 +369,7 @@ class SentencePieceProcessor:
             if type(first) is str:
                 return self._decode_pieces(input)
             if type(first) is list:
-                sample = next((s for s in input if s), [])
+                sample: list[Any] = next((s for s in input if s), [])
                 if len(sample) == 0 or type(sample[0]) is int:
                     return self._decode_ids(input, threads)
                 if type(sample[0]) is str:
@@ -395,14 +394,33 @@ class SentencePieceProcessor:
             return [self._impl.spm_normalize(self._loaded(), t) for t in input]
         return self._impl.spm_normalize(self._loaded(), input)
 
+    # sentencepiece's snake_case spellings of every CamelCase method.
+    init = Init
+    load = Load
+    load_from_file = LoadFromFile
+    load_from_serialized_proto = LoadFromSerializedProto
+    get_piece_size = GetPieceSize
+    piece_to_id = PieceToId
+    id_to_piece = IdToPiece
+    get_score = GetScore
+    is_unknown = IsUnknown
+    is_control = IsControl
+    is_unused = IsUnused
+    is_byte = IsByte
+    encode = Encode
+    encode_as_ids = EncodeAsIds
+    encode_as_pieces = EncodeAsPieces
+    sample_encode_as_ids = SampleEncodeAsIds
+    sample_encode_as_pieces = SampleEncodeAsPieces
+    nbest_encode = NBestEncode
+    nbest_encode_as_ids = NBestEncodeAsIds
+    nbest_encode_as_pieces = NBestEncodeAsPieces
+    sample_encode_and_score = SampleEncodeAndScore
+    decode = Decode
+    decode_ids = DecodeIds
+    decode_pieces = DecodePieces
+    tokenize = Tokenize
+    detokenize = Detokenize
+    normalize = Normalize
+    piece_size = GetPieceSize
 
-def _add_snake_case(cls: type) -> None:
-    import re
-    for k, v in list(cls.__dict__.items()):
-        if re.match(r"^[A-Z]+", k):
-            setattr(cls, re.sub(r"(?<!^)(?=[A-Z])", "_", k).lower().replace("n_best", "nbest"), v)
-
-
-_add_snake_case(SentencePieceProcessor)
-SentencePieceProcessor.piece_size = SentencePieceProcessor.GetPieceSize  # type: ignore[attr-defined]
-_ = TokenizerConfigError
