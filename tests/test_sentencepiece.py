@@ -219,3 +219,50 @@ def test_bad_models(backend, case):
 def test_missing_file(backend, tmp_path):
     with pytest.raises(OSError):
         spm.SentencePieceProcessor(model_file=tmp_path / "absent.model")
+
+
+_FUZZ = r"""
+import random, sys
+import aotml, aotml.sentencepiece as spm
+data = open(sys.argv[1], "rb").read()
+rng = random.Random(1234)
+loaded = refused = 0
+for _ in range(400):
+    b = bytearray(data)
+    for _ in range(rng.randint(1, 6)):
+        op = rng.random()
+        i = rng.randrange(len(b))
+        if op < 0.6:
+            b[i] = rng.randrange(256)
+        elif op < 0.8:
+            del b[i:i + rng.randint(1, 64)]
+        else:
+            b[i:i] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))
+    try:
+        sp = spm.SentencePieceProcessor(model_proto=bytes(b))
+    except aotml.TokenizerConfigError:
+        refused += 1
+        continue
+    loaded += 1
+    for text in ("Hello wörld 東京 <sep> 123", "", "   "):
+        for out_type in (int, str):
+            sp.encode(text, out_type=out_type)
+        ids = sp.encode(text)
+        sp.decode(ids)
+        sp.nbest_encode(text, nbest_size=3) if sp._model_type == 1 else None
+print(loaded, refused)
+"""
+
+
+def test_fuzz_mutated_models(backend, tmp_path):
+    import os
+    import subprocess
+    import sys
+    script = tmp_path / "fuzz.py"
+    script.write_text(_FUZZ)
+    env = dict(os.environ, AOTML_BACKEND=backend, PYTHONPATH=os.pathsep.join(sys.path))
+    small = spm_models.model_path("unigram_symbols")
+    r = subprocess.run([sys.executable, str(script), str(small)], capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    loaded, refused = map(int, r.stdout.split())
+    assert loaded + refused == 400 and refused > 0 and loaded > 0
