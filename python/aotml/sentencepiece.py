@@ -19,6 +19,7 @@ __version__ = "0.1.97"
 
 _NORMAL, _UNKNOWN, _CONTROL, _USER_DEFINED, _UNUSED, _BYTE = 1, 2, 3, 4, 5, 6
 _FLAG_SAMPLE, _FLAG_EMIT_UNK = 1, 2
+_VOCAB_ATTRS = frozenset({"_pieces", "_scores", "_types", "_model_type", "_unk", "_reserved", "_ids", "_special"})
 
 
 def SetRandomGeneratorSeed(seed: int) -> None:
@@ -46,7 +47,6 @@ class SentencePieceProcessor:
         self._handle: Any = None
         self._owner: Any = None
         self._proto = b""
-        self._pieces: list[str] = []
         self._out_type = out_type
         self._add_bos = add_bos
         self._add_eos = add_eos
@@ -86,21 +86,34 @@ class SentencePieceProcessor:
         impl = _backend.impl
         handle = impl.spm_new(data)
         owner = _handles.own(handle)
-        info = json.loads(impl.spm_info(handle))
         self._impl = impl
         self._owner, self._handle, self._proto = owner, handle, data
+        for name in _VOCAB_ATTRS:  # the vocabulary tables of a previous model
+            self.__dict__.pop(name, None)
+        return True
+
+    def __getattr__(self, name: str) -> Any:
+        # The vocabulary tables are read from the engine on first use: encoding needs none of them, and building
+        # them is most of a large model's load time.
+        if name in _VOCAB_ATTRS and self.__dict__.get("_handle") is not None:
+            self._read_vocabulary()
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _read_vocabulary(self) -> None:
+        info = json.loads(self._impl.spm_info(self._handle))
         self._pieces = info["pieces"]
         self._scores = info["scores"]
         self._types = info["types"]
         self._model_type = info["model_type"]
         self._unk = info["unk_id"]
         self._reserved = {p: i for i, p in enumerate(self._pieces) if self._types[i] in (_UNKNOWN, _CONTROL, _BYTE)}
-        self._ids: dict[str, int] = {}
+        ids: dict[str, int] = {}
         for i, p in enumerate(self._pieces):
-            self._ids.setdefault(p, i)
+            ids.setdefault(p, i)
+        self._ids = ids
         self._special = {name: self._special_id(info[name + "_piece"], kind)
                          for name, kind in (("unk", _UNKNOWN), ("bos", _CONTROL), ("eos", _CONTROL), ("pad", _CONTROL))}
-        return True
 
     def _special_id(self, piece: str, kind: int) -> int:
         i = self._piece_id(piece)

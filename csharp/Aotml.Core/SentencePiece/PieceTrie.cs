@@ -6,8 +6,15 @@ namespace Aotml.SentencePiece;
 /// </summary>
 public sealed class PieceTrie
 {
-    private readonly Dictionary<long, int> _children = [];
-    private readonly List<int> _values = [-1];
+    private readonly Dictionary<long, int> _children;
+    private readonly List<int> _values;
+
+    /// <summary>An empty trie sized for about <paramref name="nodes"/> nodes (no rehashing while it is built).</summary>
+    public PieceTrie(int nodes = 0)
+    {
+        _children = new Dictionary<long, int>(nodes);
+        _values = new List<int>(nodes + 1) { -1 };
+    }
 
     /// <summary>Adds a piece; false if it is already present.</summary>
     public bool Add(ReadOnlySpan<byte> key, int id)

@@ -16,7 +16,7 @@ public sealed partial class SpModel
     public int UnkId { get; }
 
     private readonly SpPiece[] _pieces;
-    private readonly PieceTrie _normal = new();          // normal, user-defined and unused pieces
+    private readonly PieceTrie _normal;                  // normal, user-defined and unused pieces
     private readonly PieceTrie _reserved = new();  // control, unknown and byte pieces
     private readonly PieceTrie? _userDefined;
     private readonly int[] _byteIds = new int[256];
@@ -30,6 +30,9 @@ public sealed partial class SpModel
         _pieces = [.. Proto.Pieces];
         _type = Proto.Trainer.ModelType;
         bool byteFallback = Proto.Trainer.ByteFallback;
+        int totalBytes = 0;
+        foreach (var p in _pieces) totalBytes += p.Utf8.Length;
+        _normal = new PieceTrie(totalBytes);
         UnkId = -1;
         var bytesFound = new bool[256];
         for (int i = 0; i < _pieces.Length; i++)
