@@ -183,6 +183,30 @@ SECTIONS: list[tuple[str, str, list[Export]]] = [
           Py("tiktoken_mergeable", result="mergeable", returns="tuple[bytes, bytes, bytes]"), gil=False,
           doc="The mergeable tokens as stored (valid while enc lives): token i is blob[offsets[i]:offsets[i+1]]."),
     ]),
+    ("sentencepiece", "A processor is an object handle (aotml_handle_free) over a serialized ModelProto. flags: 1 = "
+                      "sampling (BPE-dropout, or unigram sampling with nbest_size < 0 or > 1), 2 = emit the unknown "
+                      "piece instead of the unknown text. JSON results are aotml_free.", [
+        E("spm_new", "bytes model, out_handle out", Py("spm_new"),
+          doc="A processor from a serialized ModelProto (copied); AOTML_ERR_CONFIG when it is malformed."),
+        E("spm_info", "handle sp, out_str json", Py("spm_info"),
+          doc="The vocabulary (pieces, scores, types) and special piece names as JSON."),
+        E("spm_encode_batch", "handle sp, texts texts, i32 flags, f64 alpha, i32 nbest_size, threads num_threads, "
+                              "flag flat, out_ptr_u32 ids, out_ptr_i64 offsets",
+          Py("spm_encode_batch", result="ragged", result_args=("texts", "flat"), returns="Any"),
+          doc="Ids of every text, flat, and n + 1 offsets (both aotml_free)."),
+        E("spm_encode_pieces_batch", "handle sp, texts texts, i32 flags, f64 alpha, i32 nbest_size, "
+                                     "threads num_threads, out_str json", Py("spm_encode_pieces_batch"),
+          doc="Pieces of every text as a JSON list of lists of strings."),
+        E("spm_nbest", "handle sp, text text, i32 flags, i32 nbest_size, out_str json", Py("spm_nbest"),
+          doc="The nbest_size best segmentations (unigram), best first, as JSON [[ids], [pieces], score]."),
+        E("spm_normalize", "handle sp, text text, out_str normalized", Py("spm_normalize")),
+        E("spm_decode_batch", "handle sp, u32s ids, i64s offsets, threads num_threads, out_ptr_u8 blob, "
+                              "out_ptr_i64 blob_offsets, out_i64 count",
+          Py("spm_decode_batch", result="bytes_list", returns="list[bytes]"),
+          doc="Sequence i is ids[offsets[i]:offsets[i+1]]; its UTF-8 is blob[blob_offsets[i]:blob_offsets[i+1]]. "
+              "An id outside the vocabulary is AOTML_ERR_INVALID_ARGUMENT."),
+        E("spm_decode_pieces", "handle sp, texts pieces, out_str text", Py("spm_decode_pieces")),
+    ]),
     ("onnx", "", [
         E("onnx_providers", "out_ptr_char names, out_i64 length",
           Py("onnx_providers", result="nul_list", returns="list[str]"),

@@ -4,7 +4,7 @@ entered around calls that drop the GIL, a failed status mapped to an exception, 
 # mypy: ignore-errors
 from ctypes import byref, c_char_p, c_double, c_int32, c_int64, c_uint32, c_void_p  # noqa: F401
 
-__all__ = ['version', 'ort_version', 'cancel_new', 'cancel_set', 'l2_normalize', 'minmax_scale', 'standardize', 'softmax', 'layer_norm', 'tiktoken_new', 'tiktoken_new_from_file', 'tiktoken_parse_ranks', 'tiktoken_info', 'tiktoken_policy_new', 'tiktoken_encode', 'tiktoken_encode_buffer', 'tiktoken_count', 'tiktoken_encode_batch', 'tiktoken_encode_single_piece', 'tiktoken_encode_single_token', 'tiktoken_decode_bytes', 'tiktoken_decode_batch', 'tiktoken_token_bytes', 'tiktoken_mergeable', 'onnx_providers', 'onnx_session_new', 'onnx_session_new_with_initializers', 'onnx_build_info', 'onnx_session_profiling_start_ns', 'onnx_session_info', 'onnx_session_end_profiling', 'onnx_run_options_new', 'onnx_run_options_set', 'onnx_run_options_terminate', 'onnx_value_from_buffer', 'onnx_value_from_pointer', 'onnx_value_new', 'onnx_value_from_strings', 'onnx_value_sequence', 'onnx_value_empty_sequence', 'onnx_value_strings', 'onnx_value_describe', 'onnx_value_output', 'onnx_value_count', 'onnx_value_element', 'onnx_binding_new', 'onnx_binding_bind', 'onnx_binding_clear', 'onnx_binding_run']
+__all__ = ['version', 'ort_version', 'cancel_new', 'cancel_set', 'l2_normalize', 'minmax_scale', 'standardize', 'softmax', 'layer_norm', 'tiktoken_new', 'tiktoken_new_from_file', 'tiktoken_parse_ranks', 'tiktoken_info', 'tiktoken_policy_new', 'tiktoken_encode', 'tiktoken_encode_buffer', 'tiktoken_count', 'tiktoken_encode_batch', 'tiktoken_encode_single_piece', 'tiktoken_encode_single_token', 'tiktoken_decode_bytes', 'tiktoken_decode_batch', 'tiktoken_token_bytes', 'tiktoken_mergeable', 'spm_new', 'spm_info', 'spm_encode_batch', 'spm_encode_pieces_batch', 'spm_nbest', 'spm_normalize', 'spm_decode_batch', 'spm_decode_pieces', 'onnx_providers', 'onnx_session_new', 'onnx_session_new_with_initializers', 'onnx_build_info', 'onnx_session_profiling_start_ns', 'onnx_session_info', 'onnx_session_end_profiling', 'onnx_run_options_new', 'onnx_run_options_set', 'onnx_run_options_terminate', 'onnx_value_from_buffer', 'onnx_value_from_pointer', 'onnx_value_new', 'onnx_value_from_strings', 'onnx_value_sequence', 'onnx_value_empty_sequence', 'onnx_value_strings', 'onnx_value_describe', 'onnx_value_output', 'onnx_value_count', 'onnx_value_element', 'onnx_binding_new', 'onnx_binding_bind', 'onnx_binding_clear', 'onnx_binding_run']
 
 from ._ctypes import _enter, _error, _leave, _lib
 from ._ctypes import (  # the kinds: conversions and results, written once in _ctypes.py
@@ -45,6 +45,14 @@ SIGNATURES = {
     'aotml_tiktoken_decode_batch': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_int32, c_void_p, c_void_p, c_void_p]),
     'aotml_tiktoken_token_bytes': (c_int32, [c_void_p, c_uint32, c_void_p, c_void_p]),
     'aotml_tiktoken_mergeable': (c_int32, [c_void_p, c_void_p, c_void_p, c_void_p, c_void_p]),
+    'aotml_spm_new': (c_int32, [c_void_p, c_int64, c_void_p]),
+    'aotml_spm_info': (c_int32, [c_void_p, c_void_p, c_void_p]),
+    'aotml_spm_encode_batch': (c_int32, [c_void_p, c_void_p, c_void_p, c_int64, c_int32, c_double, c_int32, c_int32, c_void_p, c_void_p]),
+    'aotml_spm_encode_pieces_batch': (c_int32, [c_void_p, c_void_p, c_void_p, c_int64, c_int32, c_double, c_int32, c_int32, c_void_p, c_void_p]),
+    'aotml_spm_nbest': (c_int32, [c_void_p, c_void_p, c_int64, c_int32, c_int32, c_void_p, c_void_p]),
+    'aotml_spm_normalize': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p, c_void_p]),
+    'aotml_spm_decode_batch': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_int32, c_void_p, c_void_p, c_void_p]),
+    'aotml_spm_decode_pieces': (c_int32, [c_void_p, c_void_p, c_void_p, c_int64, c_void_p, c_void_p]),
     'aotml_onnx_providers': (c_int32, [c_void_p, c_void_p]),
     'aotml_onnx_session_new': (c_int32, [c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p]),
     'aotml_onnx_session_new_with_initializers': (c_int32, [c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_void_p]),
@@ -525,6 +533,177 @@ def tiktoken_mergeable(enc, /):  # aotml_tiktoken_mergeable
         if st:
             raise _error(st)
         return _result_mergeable(o_blob.value, o_offsets.value, o_ranks.value, o_count.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def spm_new(model, /):  # aotml_spm_new
+    held: list = []
+    try:
+        a_model = _conv_bytes(model, 'model', held)
+        o_out = c_void_p()
+        _enter()
+        try:
+            st = _lib.aotml_spm_new(a_model[0], a_model[1], byref(o_out))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return _res_handle(o_out.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def spm_info(sp, /):  # aotml_spm_info
+    held: list = []
+    try:
+        a_sp = _conv_handle(sp, 'sp', held)
+        o_json = c_void_p()
+        o_json_len = c_int64()
+        _enter()
+        try:
+            st = _lib.aotml_spm_info(a_sp, byref(o_json), byref(o_json_len))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return _res_str(o_json.value, o_json_len.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def spm_encode_batch(sp, texts, flags, alpha, nbest_size, num_threads, flat, /):  # aotml_spm_encode_batch
+    held: list = []
+    try:
+        a_sp = _conv_handle(sp, 'sp', held)
+        a_texts = _conv_texts(texts, 'texts')
+        a_flags = _conv_i32(flags, 'flags')
+        a_alpha = _conv_f64(alpha, 'alpha')
+        a_nbest_size = _conv_i32(nbest_size, 'nbest_size')
+        a_num_threads = _conv_threads(num_threads, 'num_threads')
+        a_flat = _conv_flag(flat, 'flat')
+        o_ids = c_void_p()
+        o_offsets = c_void_p()
+        _enter()
+        try:
+            st = _lib.aotml_spm_encode_batch(a_sp, a_texts[0], a_texts[1], a_texts[2], a_flags, a_alpha, a_nbest_size, a_num_threads, byref(o_ids), byref(o_offsets))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return _result_ragged(o_ids.value, o_offsets.value, a_texts, a_flat)
+    finally:
+        for x in held:
+            x._done()
+
+
+def spm_encode_pieces_batch(sp, texts, flags, alpha, nbest_size, num_threads, /):  # aotml_spm_encode_pieces_batch
+    held: list = []
+    try:
+        a_sp = _conv_handle(sp, 'sp', held)
+        a_texts = _conv_texts(texts, 'texts')
+        a_flags = _conv_i32(flags, 'flags')
+        a_alpha = _conv_f64(alpha, 'alpha')
+        a_nbest_size = _conv_i32(nbest_size, 'nbest_size')
+        a_num_threads = _conv_threads(num_threads, 'num_threads')
+        o_json = c_void_p()
+        o_json_len = c_int64()
+        _enter()
+        try:
+            st = _lib.aotml_spm_encode_pieces_batch(a_sp, a_texts[0], a_texts[1], a_texts[2], a_flags, a_alpha, a_nbest_size, a_num_threads, byref(o_json), byref(o_json_len))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return _res_str(o_json.value, o_json_len.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def spm_nbest(sp, text, flags, nbest_size, /):  # aotml_spm_nbest
+    held: list = []
+    try:
+        a_sp = _conv_handle(sp, 'sp', held)
+        a_text = _conv_text(text, 'text')
+        a_flags = _conv_i32(flags, 'flags')
+        a_nbest_size = _conv_i32(nbest_size, 'nbest_size')
+        o_json = c_void_p()
+        o_json_len = c_int64()
+        _enter()
+        try:
+            st = _lib.aotml_spm_nbest(a_sp, a_text, len(a_text), a_flags, a_nbest_size, byref(o_json), byref(o_json_len))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return _res_str(o_json.value, o_json_len.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def spm_normalize(sp, text, /):  # aotml_spm_normalize
+    held: list = []
+    try:
+        a_sp = _conv_handle(sp, 'sp', held)
+        a_text = _conv_text(text, 'text')
+        o_normalized = c_void_p()
+        o_normalized_len = c_int64()
+        _enter()
+        try:
+            st = _lib.aotml_spm_normalize(a_sp, a_text, len(a_text), byref(o_normalized), byref(o_normalized_len))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return _res_str(o_normalized.value, o_normalized_len.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def spm_decode_batch(sp, ids, offsets, num_threads, /):  # aotml_spm_decode_batch
+    held: list = []
+    try:
+        a_sp = _conv_handle(sp, 'sp', held)
+        a_ids = _conv_u32s(ids, 'ids', held)
+        a_offsets = _conv_i64s(offsets, 'offsets', held)
+        a_num_threads = _conv_threads(num_threads, 'num_threads')
+        o_blob = c_void_p()
+        o_blob_offsets = c_void_p()
+        o_count = c_int64()
+        _enter()
+        try:
+            st = _lib.aotml_spm_decode_batch(a_sp, a_ids[0], a_ids[1] // 4, a_offsets[0], a_offsets[1] // 8, a_num_threads, byref(o_blob), byref(o_blob_offsets), byref(o_count))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return _result_bytes_list(o_blob.value, o_blob_offsets.value, o_count.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def spm_decode_pieces(sp, pieces, /):  # aotml_spm_decode_pieces
+    held: list = []
+    try:
+        a_sp = _conv_handle(sp, 'sp', held)
+        a_pieces = _conv_texts(pieces, 'pieces')
+        o_text = c_void_p()
+        o_text_len = c_int64()
+        _enter()
+        try:
+            st = _lib.aotml_spm_decode_pieces(a_sp, a_pieces[0], a_pieces[1], a_pieces[2], byref(o_text), byref(o_text_len))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return _res_str(o_text.value, o_text_len.value)
     finally:
         for x in held:
             x._done()

@@ -536,6 +536,187 @@ done:
     return result;
 }
 
+/* spm_new: aotml_spm_new */
+static PyObject* gen_spm_new(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 1) return aotml_nargs_error("spm_new", 1, nargs);
+    aotml_arg_bytes model = {0};
+    void* out = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_bytes(args[0], &model, "model") < 0) goto done;
+    AOTML_CALL(st = aotml_spm_new(model.p, model.len, &out);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_handle(out);
+done:
+    aotml_clear_bytes(&model);
+    return result;
+}
+
+/* spm_info: aotml_spm_info */
+static PyObject* gen_spm_info(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 1) return aotml_nargs_error("spm_info", 1, nargs);
+    aotml_arg_handle sp = {0};
+    char* json = 0;
+    int64_t json_len = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &sp, "sp") < 0) goto done;
+    AOTML_CALL(st = aotml_spm_info(sp.h, &json, &json_len);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_str(json, json_len);
+done:
+    aotml_clear_handle(&sp);
+    return result;
+}
+
+/* spm_encode_batch: aotml_spm_encode_batch */
+static PyObject* gen_spm_encode_batch(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 7) return aotml_nargs_error("spm_encode_batch", 7, nargs);
+    aotml_arg_handle sp = {0};
+    aotml_arg_texts texts = {0};
+    int32_t flags = 0;
+    double alpha = 0;
+    int32_t nbest_size = 0;
+    int32_t num_threads = 0;
+    int32_t flat = 0;
+    uint32_t* ids = 0;
+    int64_t* offsets = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &sp, "sp") < 0) goto done;
+    if (aotml_conv_texts(args[1], &texts, "texts") < 0) goto done;
+    if (aotml_conv_i32(args[2], &flags, "flags") < 0) goto done;
+    if (aotml_conv_f64(args[3], &alpha, "alpha") < 0) goto done;
+    if (aotml_conv_i32(args[4], &nbest_size, "nbest_size") < 0) goto done;
+    if (aotml_conv_threads(args[5], &num_threads, "num_threads") < 0) goto done;
+    if (aotml_conv_flag(args[6], &flat, "flat") < 0) goto done;
+    AOTML_CALL(st = aotml_spm_encode_batch(sp.h, texts.p, texts.lens, texts.n, flags, alpha, nbest_size, num_threads, &ids, &offsets);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_result_ragged(ids, offsets, &texts, flat);
+done:
+    aotml_clear_handle(&sp);
+    aotml_clear_texts(&texts);
+    return result;
+}
+
+/* spm_encode_pieces_batch: aotml_spm_encode_pieces_batch */
+static PyObject* gen_spm_encode_pieces_batch(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 6) return aotml_nargs_error("spm_encode_pieces_batch", 6, nargs);
+    aotml_arg_handle sp = {0};
+    aotml_arg_texts texts = {0};
+    int32_t flags = 0;
+    double alpha = 0;
+    int32_t nbest_size = 0;
+    int32_t num_threads = 0;
+    char* json = 0;
+    int64_t json_len = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &sp, "sp") < 0) goto done;
+    if (aotml_conv_texts(args[1], &texts, "texts") < 0) goto done;
+    if (aotml_conv_i32(args[2], &flags, "flags") < 0) goto done;
+    if (aotml_conv_f64(args[3], &alpha, "alpha") < 0) goto done;
+    if (aotml_conv_i32(args[4], &nbest_size, "nbest_size") < 0) goto done;
+    if (aotml_conv_threads(args[5], &num_threads, "num_threads") < 0) goto done;
+    AOTML_CALL(st = aotml_spm_encode_pieces_batch(sp.h, texts.p, texts.lens, texts.n, flags, alpha, nbest_size, num_threads, &json, &json_len);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_str(json, json_len);
+done:
+    aotml_clear_handle(&sp);
+    aotml_clear_texts(&texts);
+    return result;
+}
+
+/* spm_nbest: aotml_spm_nbest */
+static PyObject* gen_spm_nbest(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 4) return aotml_nargs_error("spm_nbest", 4, nargs);
+    aotml_arg_handle sp = {0};
+    aotml_arg_text text = {0};
+    int32_t flags = 0;
+    int32_t nbest_size = 0;
+    char* json = 0;
+    int64_t json_len = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &sp, "sp") < 0) goto done;
+    if (aotml_conv_text(args[1], &text, "text") < 0) goto done;
+    if (aotml_conv_i32(args[2], &flags, "flags") < 0) goto done;
+    if (aotml_conv_i32(args[3], &nbest_size, "nbest_size") < 0) goto done;
+    AOTML_CALL(st = aotml_spm_nbest(sp.h, text.p, text.len, flags, nbest_size, &json, &json_len);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_str(json, json_len);
+done:
+    aotml_clear_handle(&sp);
+    aotml_clear_text(&text);
+    return result;
+}
+
+/* spm_normalize: aotml_spm_normalize */
+static PyObject* gen_spm_normalize(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 2) return aotml_nargs_error("spm_normalize", 2, nargs);
+    aotml_arg_handle sp = {0};
+    aotml_arg_text text = {0};
+    char* normalized = 0;
+    int64_t normalized_len = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &sp, "sp") < 0) goto done;
+    if (aotml_conv_text(args[1], &text, "text") < 0) goto done;
+    AOTML_CALL(st = aotml_spm_normalize(sp.h, text.p, text.len, &normalized, &normalized_len);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_str(normalized, normalized_len);
+done:
+    aotml_clear_handle(&sp);
+    aotml_clear_text(&text);
+    return result;
+}
+
+/* spm_decode_batch: aotml_spm_decode_batch */
+static PyObject* gen_spm_decode_batch(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 4) return aotml_nargs_error("spm_decode_batch", 4, nargs);
+    aotml_arg_handle sp = {0};
+    aotml_arg_bytes ids = {0};
+    aotml_arg_bytes offsets = {0};
+    int32_t num_threads = 0;
+    uint8_t* blob = 0;
+    int64_t* blob_offsets = 0;
+    int64_t count = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &sp, "sp") < 0) goto done;
+    if (aotml_conv_u32s(args[1], &ids, "ids") < 0) goto done;
+    if (aotml_conv_i64s(args[2], &offsets, "offsets") < 0) goto done;
+    if (aotml_conv_threads(args[3], &num_threads, "num_threads") < 0) goto done;
+    AOTML_CALL(st = aotml_spm_decode_batch(sp.h, (const uint32_t*)ids.p, ids.len / 4, (const int64_t*)offsets.p, offsets.len / 8, num_threads, &blob, &blob_offsets, &count);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_result_bytes_list(blob, blob_offsets, count);
+done:
+    aotml_clear_handle(&sp);
+    aotml_clear_u32s(&ids);
+    aotml_clear_i64s(&offsets);
+    return result;
+}
+
+/* spm_decode_pieces: aotml_spm_decode_pieces */
+static PyObject* gen_spm_decode_pieces(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 2) return aotml_nargs_error("spm_decode_pieces", 2, nargs);
+    aotml_arg_handle sp = {0};
+    aotml_arg_texts pieces = {0};
+    char* text = 0;
+    int64_t text_len = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &sp, "sp") < 0) goto done;
+    if (aotml_conv_texts(args[1], &pieces, "pieces") < 0) goto done;
+    AOTML_CALL(st = aotml_spm_decode_pieces(sp.h, pieces.p, pieces.lens, pieces.n, &text, &text_len);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_str(text, text_len);
+done:
+    aotml_clear_handle(&sp);
+    aotml_clear_texts(&pieces);
+    return result;
+}
+
 /* onnx_providers: aotml_onnx_providers */
 static PyObject* gen_onnx_providers(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
     if (nargs != 0) return aotml_nargs_error("onnx_providers", 0, nargs);
@@ -1002,6 +1183,14 @@ PyMethodDef aotml_generated_methods[] = {
     {"tiktoken_decode_batch", (PyCFunction)(void (*)(void))gen_tiktoken_decode_batch, METH_FASTCALL, "tiktoken_decode_batch(enc, ids, offsets, num_threads)"},
     {"tiktoken_token_bytes", (PyCFunction)(void (*)(void))gen_tiktoken_token_bytes, METH_FASTCALL, "tiktoken_token_bytes(enc, token)"},
     {"tiktoken_mergeable", (PyCFunction)(void (*)(void))gen_tiktoken_mergeable, METH_FASTCALL, "tiktoken_mergeable(enc)"},
+    {"spm_new", (PyCFunction)(void (*)(void))gen_spm_new, METH_FASTCALL, "spm_new(model)"},
+    {"spm_info", (PyCFunction)(void (*)(void))gen_spm_info, METH_FASTCALL, "spm_info(sp)"},
+    {"spm_encode_batch", (PyCFunction)(void (*)(void))gen_spm_encode_batch, METH_FASTCALL, "spm_encode_batch(sp, texts, flags, alpha, nbest_size, num_threads, flat)"},
+    {"spm_encode_pieces_batch", (PyCFunction)(void (*)(void))gen_spm_encode_pieces_batch, METH_FASTCALL, "spm_encode_pieces_batch(sp, texts, flags, alpha, nbest_size, num_threads)"},
+    {"spm_nbest", (PyCFunction)(void (*)(void))gen_spm_nbest, METH_FASTCALL, "spm_nbest(sp, text, flags, nbest_size)"},
+    {"spm_normalize", (PyCFunction)(void (*)(void))gen_spm_normalize, METH_FASTCALL, "spm_normalize(sp, text)"},
+    {"spm_decode_batch", (PyCFunction)(void (*)(void))gen_spm_decode_batch, METH_FASTCALL, "spm_decode_batch(sp, ids, offsets, num_threads)"},
+    {"spm_decode_pieces", (PyCFunction)(void (*)(void))gen_spm_decode_pieces, METH_FASTCALL, "spm_decode_pieces(sp, pieces)"},
     {"onnx_providers", (PyCFunction)(void (*)(void))gen_onnx_providers, METH_FASTCALL, "onnx_providers()"},
     {"onnx_session_new", (PyCFunction)(void (*)(void))gen_onnx_session_new, METH_FASTCALL, "onnx_session_new(path, model, options)"},
     {"onnx_session_new_with_initializers", (PyCFunction)(void (*)(void))gen_onnx_session_new_with_initializers, METH_FASTCALL, "onnx_session_new_with_initializers(path, model, options, names, values)"},

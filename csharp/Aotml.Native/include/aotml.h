@@ -121,6 +121,26 @@ AOTML_API int32_t aotml_tiktoken_token_bytes(void* enc, uint32_t token, const ui
 /* The mergeable tokens as stored (valid while enc lives): token i is blob[offsets[i]:offsets[i+1]]. */
 AOTML_API int32_t aotml_tiktoken_mergeable(void* enc, const uint8_t** blob, const int32_t** offsets, const uint32_t** ranks, int64_t* count);
 
+/* ---- sentencepiece ----------------------------------------------------------------------------------------------- */
+/* A processor is an object handle (aotml_handle_free) over a serialized ModelProto. flags: 1 = sampling (BPE-
+ * dropout, or unigram sampling with nbest_size < 0 or > 1), 2 = emit the unknown piece instead of the unknown text.
+ * JSON results are aotml_free. */
+/* A processor from a serialized ModelProto (copied); AOTML_ERR_CONFIG when it is malformed. */
+AOTML_API int32_t aotml_spm_new(const uint8_t* model, int64_t model_len, void** out);
+/* The vocabulary (pieces, scores, types) and special piece names as JSON. */
+AOTML_API int32_t aotml_spm_info(void* sp, char** json, int64_t* json_len);
+/* Ids of every text, flat, and n + 1 offsets (both aotml_free). */
+AOTML_API int32_t aotml_spm_encode_batch(void* sp, const uint8_t** texts, const int64_t* texts_lens, int64_t n_texts, int32_t flags, double alpha, int32_t nbest_size, int32_t num_threads, uint32_t** ids, int64_t** offsets);
+/* Pieces of every text as a JSON list of lists of strings. */
+AOTML_API int32_t aotml_spm_encode_pieces_batch(void* sp, const uint8_t** texts, const int64_t* texts_lens, int64_t n_texts, int32_t flags, double alpha, int32_t nbest_size, int32_t num_threads, char** json, int64_t* json_len);
+/* The nbest_size best segmentations (unigram), best first, as JSON [[ids], [pieces], score]. */
+AOTML_API int32_t aotml_spm_nbest(void* sp, const uint8_t* text, int64_t text_len, int32_t flags, int32_t nbest_size, char** json, int64_t* json_len);
+AOTML_API int32_t aotml_spm_normalize(void* sp, const uint8_t* text, int64_t text_len, char** normalized, int64_t* normalized_len);
+/* Sequence i is ids[offsets[i]:offsets[i+1]]; its UTF-8 is blob[blob_offsets[i]:blob_offsets[i+1]]. An id outside
+ * the vocabulary is AOTML_ERR_INVALID_ARGUMENT. */
+AOTML_API int32_t aotml_spm_decode_batch(void* sp, const uint32_t* ids, int64_t n_ids, const int64_t* offsets, int64_t n_offsets, int32_t num_threads, uint8_t** blob, int64_t** blob_offsets, int64_t* count);
+AOTML_API int32_t aotml_spm_decode_pieces(void* sp, const uint8_t** pieces, const int64_t* pieces_lens, int64_t n_pieces, char** text, int64_t* text_len);
+
 /* ---- onnx -------------------------------------------------------------------------------------------------------- */
 /* Usable execution providers, NUL-separated (aotml_free). */
 AOTML_API int32_t aotml_onnx_providers(char** names, int64_t* length);

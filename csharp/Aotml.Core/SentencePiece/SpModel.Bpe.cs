@@ -1,0 +1,76 @@
+namespace Aotml.SentencePiece;
+
+public sealed partial class SpModel
+{
+    private struct BpeSymbol
+    {
+        public int Prev, Next, Start, Length;
+        public bool Freeze;
+    }
+
+    // Highest score first; on a tie the leftmost pair (sentencepiece's agenda order).
+    private sealed class PairOrder : IComparer<(float Score, int Left)>
+    {
+        public static readonly PairOrder Instance = new();
+        public int Compare((float Score, int Left) a, (float Score, int Left) b) =>
+            a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Left.CompareTo(b.Left);
+    }
+
+    // sentencepiece's BPE: characters (user-defined symbols whole and frozen) merged by the score of the merged piece;
+    // alpha > 0 skips each merge with that probability (BPE-dropout); unused pieces are split back into their parts.
+    private void Bpe(ReadOnlySpan<byte> norm, float alpha, List<(int, int, int)> segments)
+    {
+        var symbols = new List<BpeSymbol>(norm.Length);
+        for (int i = 0; i < norm.Length;)
+        {
+            int n = PrefixMatch(norm[i..], out bool freeze);
+            symbols.Add(new BpeSymbol { Prev = symbols.Count - 1, Next = i + n < norm.Length ? symbols.Count + 1 : -1, Start = i, Length = n, Freeze = freeze });
+            i += n;
+        }
+        if (symbols.Count == 0) return;
+        var sym = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(symbols);
+        var agenda = new PriorityQueue<(int Left, int Right, int Size), (float, int)>(PairOrder.Instance);
+        Dictionary<(int, int), (int, int, int, int)>? revMerge = null;  // (start, len) -> (l start, l len, r start, r len)
+
+        void MaybeAdd(Span<BpeSymbol> s, int left, int right, ReadOnlySpan<byte> text)
+        {
+            if (left == -1 || right == -1 || s[left].Freeze || s[right].Freeze) return;
+            int size = s[left].Length + s[right].Length;
+            int id = _normal.Find(text.Slice(s[left].Start, size));
+            if (id < 0) return;
+            agenda.Enqueue((left, right, size), (_pieces[id].Score, left));
+            if (_pieces[id].Type == PieceType.Unused)
+                (revMerge ??= [])[(s[left].Start, size)] = (s[left].Start, s[left].Length, s[right].Start, s[right].Length);
+        }
+
+        for (int i = 1; i < sym.Length; i++) MaybeAdd(sym, i - 1, i, norm);
+        Random? rng = alpha > 0 && alpha < 1 ? Random.Shared : null;
+        while (agenda.TryDequeue(out var top, out _))
+        {
+            ref var l = ref sym[top.Left];
+            ref var r = ref sym[top.Right];
+            if (l.Length == 0 || r.Length == 0 || l.Length + r.Length != top.Size) continue;
+            if (alpha >= 1 || (rng != null && rng.NextDouble() < alpha)) continue;
+            l.Length += r.Length;
+            l.Next = r.Next;
+            if (r.Next >= 0) sym[r.Next].Prev = top.Left;
+            r.Length = 0;
+            MaybeAdd(sym, l.Prev, top.Left, norm);
+            MaybeAdd(sym, top.Left, l.Next, norm);
+        }
+        for (int i = 0; i != -1; i = sym[i].Next) Resegment(norm, sym[i].Start, sym[i].Length, revMerge, segments);
+    }
+
+    private void Resegment(ReadOnlySpan<byte> norm, int start, int length, Dictionary<(int, int), (int, int, int, int)>? revMerge,
+        List<(int, int, int)> segments)
+    {
+        int id = PieceToId(norm.Slice(start, length));
+        if (!Is(id, PieceType.Unused) || revMerge == null || !revMerge.TryGetValue((start, length), out var parts))
+        {
+            segments.Add((start, length, id));
+            return;
+        }
+        Resegment(norm, parts.Item1, parts.Item2, revMerge, segments);
+        Resegment(norm, parts.Item3, parts.Item4, revMerge, segments);
+    }
+}
