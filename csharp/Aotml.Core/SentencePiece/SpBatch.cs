@@ -24,6 +24,14 @@ public static class SpBatch
         return (norm, tokens);
     }
 
+    /// <summary>Encodes one text with this thread's scratch; the tokens stay valid until the thread's next call.</summary>
+    public static List<SpToken> EncodeOne(SpModel model, ReadOnlySpan<byte> text, in SpEncodeOptions options)
+    {
+        var (norm, tokens) = Scratch();
+        model.Encode(text, options, norm, tokens);
+        return tokens;
+    }
+
     /// <summary>Encodes every text to ids: flat ids and n + 1 offsets.</summary>
     public static (uint[] Ids, long[] Offsets) EncodeIds(SpModel model, TextAt text, int n, SpEncodeOptions options, int threads)
     {
