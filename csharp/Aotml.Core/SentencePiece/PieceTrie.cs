@@ -7,15 +7,20 @@ namespace Aotml.SentencePiece;
 /// </summary>
 public sealed class PieceTrie
 {
+    // Check holds the parent's slot, with HasValue set when the node ends a key: a step reads 8 bytes, and the
+    // value array only at key ends.
     private struct Unit
     {
-        public int Base, Check, Value;
+        public int Base, Check;
     }
+
+    private const int HasValue = int.MinValue;
 
     // Builder: node 0 is the root; children of a node are a singly linked list.
     private List<int> _firstChild, _nextSibling, _values;
     private List<byte> _labels;
     private Unit[] _units = [];
+    private int[] _ids = [];
 
     /// <summary>An empty trie sized for about <paramref name="nodes"/> nodes.</summary>
     public PieceTrie(int nodes = 0)
@@ -86,6 +91,7 @@ public sealed class PieceTrie
             root = false;
         }
         _units = b.Units;
+        _ids = b.Values;
         _firstChild = _nextSibling = _values = [];
         _labels = [];
         return this;
@@ -96,6 +102,7 @@ public sealed class PieceTrie
     private sealed class DoubleArrayBuilder
     {
         public Unit[] Units;
+        public int[] Values = [];
         private int[] _next, _prev;  // free slots as a circular doubly linked list through -1 = none
         private int _head = -1;
         private int _end;            // one past the highest slot in use: everything from here on is free
@@ -113,11 +120,13 @@ public sealed class PieceTrie
             if (size <= old) return;
             size = Math.Max(size, old + old / 2);
             Array.Resize(ref Units, size);
+            Array.Resize(ref Values, size);
             Array.Resize(ref _next, size);
             Array.Resize(ref _prev, size);
             for (int i = old; i < size; i++)
             {
-                Units[i] = new Unit { Check = -1, Value = -1 };
+                Units[i] = new Unit { Check = -1 };
+                Values[i] = -1;
                 Link(i);
             }
         }
@@ -153,8 +162,8 @@ public sealed class PieceTrie
             Extend(pos + 1);
             Unlink(pos);
             _end = Math.Max(_end, pos + 1);
-            Units[pos].Check = check;
-            Units[pos].Value = value;
+            Units[pos].Check = value >= 0 ? check | HasValue : check;
+            Values[pos] = value;
         }
 
         public void DropFreeBelow(int limit)
@@ -197,11 +206,11 @@ public sealed class PieceTrie
     {
         var units = _units;
         int p = units[node].Base + b;
-        return (uint)p < (uint)units.Length && units[p].Check == node ? p : -1;
+        return (uint)p < (uint)units.Length && (units[p].Check & ~HasValue) == node ? p : -1;
     }
 
     /// <summary>The id stored at <paramref name="node"/>, or -1.</summary>
-    public int Value(int node) => _units[node].Value;
+    public int Value(int node) => _units[node].Check < 0 ? _ids[node] : -1;
 
     /// <summary>The id of exactly <paramref name="key"/>, or -1.</summary>
     public int Find(ReadOnlySpan<byte> key)
@@ -213,7 +222,7 @@ public sealed class PieceTrie
             node = Child(node, b);
             if (node < 0) return -1;
         }
-        return _units[node].Value;
+        return Value(node);
     }
 
     /// <summary>The length of the longest key prefixing <paramref name="text"/> (0 if none).</summary>
@@ -225,7 +234,7 @@ public sealed class PieceTrie
         {
             node = Child(node, text[i]);
             if (node < 0) break;
-            if (_units[node].Value >= 0) best = i + 1;
+            if (_units[node].Check < 0) best = i + 1;
         }
         return best;
     }
