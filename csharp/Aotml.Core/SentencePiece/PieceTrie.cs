@@ -209,6 +209,20 @@ public sealed class PieceTrie
         return (uint)p < (uint)units.Length && (units[p].Check & ~HasValue) == node ? p : -1;
     }
 
+    /// <summary>One step of a walk: the child of <paramref name="node"/> by <paramref name="b"/> (or -1) and the id
+    /// stored there (or -1), from a single probe.</summary>
+    public int Step(int node, byte b, out int id)
+    {
+        var units = _units;
+        int p = units[node].Base + b;
+        id = -1;
+        if ((uint)p >= (uint)units.Length) return -1;
+        int check = units[p].Check;
+        if ((check & ~HasValue) != node) return -1;
+        if (check < 0) id = _ids[p];
+        return p;
+    }
+
     /// <summary>The id stored at <paramref name="node"/>, or -1.</summary>
     public int Value(int node) => _units[node].Check < 0 ? _ids[node] : -1;
 

@@ -107,10 +107,9 @@ public sealed partial class SpModel
             int node = 0;
             for (int pos = start; pos < size;)
             {
-                node = trie.Child(node, norm[pos]);
+                node = trie.Step(node, norm[pos], out int id);
                 pos++;
                 if (node < 0) break;
-                int id = trie.Value(node);
                 if (id < 0) continue;
                 byte kind = kinds[id];
                 if (kind == KindSkip) continue;
