@@ -19,6 +19,7 @@ public sealed class PieceTrie
     // Builder: node 0 is the root; children of a node are a singly linked list.
     private List<int> _firstChild, _nextSibling, _values;
     private List<byte> _labels;
+    private Dictionary<long, int> _childOf;  // (node << 8 | byte) -> child, while building
     private Unit[] _units = [];
     private int[] _ids = [];
 
@@ -29,6 +30,7 @@ public sealed class PieceTrie
         _nextSibling = new List<int>(nodes + 1) { -1 };
         _values = new List<int>(nodes + 1) { -1 };
         _labels = new List<byte>(nodes + 1) { 0 };
+        _childOf = new Dictionary<long, int>(nodes);
     }
 
     /// <summary>Adds a piece; false if it is already present. Call <see cref="Freeze"/> before any look-up.</summary>
@@ -37,10 +39,10 @@ public sealed class PieceTrie
         int node = 0;
         foreach (byte b in key)
         {
-            int child = _firstChild[node];
-            while (child >= 0 && _labels[child] != b) child = _nextSibling[child];
-            if (child < 0)
+            long k = ((long)node << 8) | b;
+            if (!_childOf.TryGetValue(k, out int child))
             {
+                _childOf.Add(k, _values.Count);
                 child = _values.Count;
                 _values.Add(-1);
                 _labels.Add(b);
@@ -94,6 +96,7 @@ public sealed class PieceTrie
         _ids = b.Values;
         _firstChild = _nextSibling = _values = [];
         _labels = [];
+        _childOf = [];
         return this;
     }
 
