@@ -92,6 +92,18 @@ internal static unsafe class SentencePiece
             if (ids == null || offsets == null) throw new ArgumentNullException("out");
             var m = Handles.Get<SpModel>(handle);
             CheckTexts(texts, lens, n);
+            if (n == 1)
+            {
+                // One text (a call per text): its ids straight into the result, no batch bookkeeping.
+                var tokens = SpBatch.EncodeOne(m, new ReadOnlySpan<byte>(texts[0], (int)lens[0]), Options(flags, alpha, nbest));
+                uint* one = (uint*)NativeMemory.Alloc((nuint)Math.Max(1, tokens.Count), 4);
+                long* bounds = (long*)NativeMemory.Alloc(2, 8);
+                for (int k = 0; k < tokens.Count; k++) one[k] = (uint)tokens[k].Id;
+                bounds[0] = 0;
+                bounds[1] = tokens.Count;
+                *ids = one; *offsets = bounds;
+                return 0;
+            }
             nint tp = (nint)texts, lp = (nint)lens;
             var (flat, off) = SpBatch.EncodeIds(m, i => new ReadOnlySpan<byte>(((byte**)tp)[i], (int)((long*)lp)[i]),
                 (int)n, Options(flags, alpha, nbest), numThreads);

@@ -56,6 +56,9 @@ class SentencePieceProcessor:
         self._nbest_size = nbest_size
         self._alpha = alpha
         self._num_threads = num_threads
+        self._plain_ids = (out_type is int and not add_bos and not add_eos and not reverse and not emit_unk_piece
+                           and not enable_sampling)
+        self._fast_ids: Any = None  # the engine's encoder once a model is loaded, when the defaults are plain
         if model_file or model_proto:
             self.Load(model_file=model_file, model_proto=model_proto)
 
@@ -88,6 +91,7 @@ class SentencePieceProcessor:
         owner = _handles.own(handle)
         self._impl = impl
         self._owner, self._handle, self._proto = owner, handle, data
+        self._fast_ids = impl.spm_encode_batch if self._plain_ids else None
         for name in _VOCAB_ATTRS:  # the vocabulary tables of a previous model
             self.__dict__.pop(name, None)
         return True
@@ -237,6 +241,12 @@ class SentencePieceProcessor:
                emit_unk_piece: Any = None, enable_sampling: Any = None, nbest_size: Any = None, alpha: Any = None,
                num_threads: Any = None) -> Any:
         """Encodes a text (or a list of texts) into ids (out_type=int) or pieces (out_type=str)."""
+        fast = self._fast_ids
+        if (fast is not None and type(input) is str and out_type is None and add_bos is None and add_eos is None
+                and reverse is None and emit_unk_piece is None and enable_sampling is None and nbest_size is None
+                and alpha is None and num_threads is None):
+            # The common call, one text to ids with the processor's plain defaults: one crossing, nothing to rewrite.
+            return fast(self._handle, [input], 0, 0.0, 0, 1, False)[0]
         out_type = self._out_type if out_type is None else out_type
         add_bos = self._add_bos if add_bos is None else add_bos
         add_eos = self._add_eos if add_eos is None else add_eos
@@ -269,9 +279,8 @@ class SentencePieceProcessor:
             out = json.loads(self._impl.spm_encode_pieces_batch(handle, texts, flags, float(alpha), int(nbest_size),
                                                                 threads))
         if add_bos or add_eos or reverse:
-            out = [self._rewrite(list(s), add_bos, add_eos, reverse, out_type is str) for s in out]
-        else:
-            out = [list(s) for s in out] if out_type is int else out
+            # Both backends hand back fresh lists, rewritten in place.
+            out = [self._rewrite(s, add_bos, add_eos, reverse, out_type is str) for s in out]
         return out if batch else out[0]
 
     def EncodeAsIds(self, input: Any, **kwargs: Any) -> Any:

@@ -21,6 +21,22 @@ public sealed class DoubleArray
     /// <summary>Number of units.</summary>
     public int Length => _units.Length;
 
+    /// <summary>Whether some key starts with <paramref name="prefix"/>.</summary>
+    public bool HasPrefix(ReadOnlySpan<byte> prefix)
+    {
+        if (_units.Length == 0) return false;
+        long pos = Offset(_units[0]);
+        foreach (byte b in prefix)
+        {
+            pos ^= b;
+            if ((ulong)pos >= (ulong)_units.Length) return false;
+            uint unit = _units[pos];
+            if ((unit & (0x80000000u | 0xFF)) != b) return false;
+            pos ^= Offset(unit);
+        }
+        return true;
+    }
+
     private static long Offset(uint unit) => (long)(unit >> 10) << (int)((unit & 512) >> 6);
 
     /// <summary>

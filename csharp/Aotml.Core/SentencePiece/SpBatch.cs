@@ -13,26 +13,60 @@ public static class SpBatch
     /// <summary>Unescaped non-ASCII: the reader is Python's json module, not a browser.</summary>
     public static readonly JsonWriterOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    // Per-thread scratch of one encoding: the normalized text and its tokens.
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_norm;
+    [ThreadStatic] private static List<SpToken>? t_tokens;
+
+    private static (ArrayBufferWriter<byte> Norm, List<SpToken> Tokens) Scratch()
+    {
+        var norm = t_norm ??= new ArrayBufferWriter<byte>(256);
+        var tokens = t_tokens ??= [];
+        return (norm, tokens);
+    }
+
+    /// <summary>Encodes one text with this thread's scratch; the tokens stay valid until the thread's next call.</summary>
+    public static List<SpToken> EncodeOne(SpModel model, ReadOnlySpan<byte> text, in SpEncodeOptions options)
+    {
+        var (norm, tokens) = Scratch();
+        model.Encode(text, options, norm, tokens);
+        return tokens;
+    }
+
     /// <summary>Encodes every text to ids: flat ids and n + 1 offsets.</summary>
     public static (uint[] Ids, long[] Offsets) EncodeIds(SpModel model, TextAt text, int n, SpEncodeOptions options, int threads)
     {
-        var perText = new uint[n][];
+        var offsets = new long[n + 1];
+        if (n == 1 || threads == 1)
+        {
+            // One thread: no plan, no hand-over; ids go straight into one growing list.
+            var (norm, tokens) = Scratch();
+            var all = new List<uint>(n * 16);
+            for (int i = 0; i < n; i++)
+            {
+                model.Encode(text(i), options, norm, tokens);
+                foreach (var t in tokens) all.Add((uint)t.Id);
+                offsets[i + 1] = all.Count;
+            }
+            return (all.ToArray(), offsets);
+        }
+        var counts = new int[n];
+        var chunkIds = new List<uint>?[n];  // indexed by the chunk's first text
         Run(n, text, threads, (lo, hi) =>
         {
-            var norm = new ArrayBufferWriter<byte>(256);
-            var tokens = new List<SpToken>();
+            var (norm, tokens) = Scratch();
+            var ids = new List<uint>((hi - lo) * 16);
             for (int i = lo; i < hi; i++)
             {
                 model.Encode(text(i), options, norm, tokens);
-                var ids = new uint[tokens.Count];
-                for (int k = 0; k < ids.Length; k++) ids[k] = (uint)tokens[k].Id;
-                perText[i] = ids;
+                foreach (var t in tokens) ids.Add((uint)t.Id);
+                counts[i] = tokens.Count;
             }
+            if (hi > lo) chunkIds[lo] = ids;
         });
-        var offsets = new long[n + 1];
-        for (int i = 0; i < n; i++) offsets[i + 1] = offsets[i] + perText[i].Length;
+        for (int i = 0; i < n; i++) offsets[i + 1] = offsets[i] + counts[i];
         var flat = new uint[offsets[n]];
-        for (int i = 0; i < n; i++) perText[i].CopyTo(flat, offsets[i]);
+        for (int i = 0; i < n; i++)
+            if (chunkIds[i] is { } ids) System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids).CopyTo(flat.AsSpan((int)offsets[i]));
         return (flat, offsets);
     }
 
@@ -43,8 +77,7 @@ public static class SpBatch
         var parts = new byte[n][];
         Run(n, text, threads, (lo, hi) =>
         {
-            var norm = new ArrayBufferWriter<byte>(256);
-            var tokens = new List<SpToken>();
+            var (norm, tokens) = Scratch();
             var buf = new ArrayBufferWriter<byte>(256);
             for (int i = lo; i < hi; i++)
             {

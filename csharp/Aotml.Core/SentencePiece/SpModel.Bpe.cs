@@ -8,19 +8,31 @@ public sealed partial class SpModel
         public bool Freeze;
     }
 
-    // Highest score first; on a tie the leftmost pair (sentencepiece's agenda order).
-    private sealed class PairOrder : IComparer<(float Score, int Left)>
+    // The agenda's order as one integer, smallest first: highest score first, on a tie the leftmost pair
+    // (sentencepiece's agenda order); the float's bits mapped so integer order is float order, NaN below all.
+    private static ulong PairKey(float score, int left)
     {
-        public static readonly PairOrder Instance = new();
-        public int Compare((float Score, int Left) a, (float Score, int Left) b) =>
-            a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Left.CompareTo(b.Left);
+        uint u;
+        if (float.IsNaN(score)) u = 0;
+        else
+        {
+            if (score == 0) score = 0;  // -0 ties with +0
+            uint bits = BitConverter.SingleToUInt32Bits(score);
+            u = (bits & 0x80000000u) != 0 ? ~bits : bits | 0x80000000u;
+        }
+        return ((ulong)~u << 32) | (uint)left;
     }
+
+    // Per-thread scratch of BPE: the symbols and the agenda of candidate merges, reused text after text.
+    [ThreadStatic] private static List<BpeSymbol>? t_symbols;
+    [ThreadStatic] private static PriorityQueue<(int Left, int Right, int Size), ulong>? t_agenda;
 
     // sentencepiece's BPE: characters (user-defined symbols whole and frozen) merged by the score of the merged piece;
     // alpha > 0 skips each merge with that probability (BPE-dropout); unused pieces are split back into their parts.
     private void Bpe(ReadOnlySpan<byte> norm, float alpha, List<(int, int, int)> segments)
     {
-        var symbols = new List<BpeSymbol>(norm.Length);
+        var symbols = t_symbols ??= [];
+        symbols.Clear();
         for (int i = 0; i < norm.Length;)
         {
             int n = PrefixMatch(norm[i..], out bool freeze);
@@ -29,21 +41,10 @@ public sealed partial class SpModel
         }
         if (symbols.Count == 0) return;
         var sym = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(symbols);
-        var agenda = new PriorityQueue<(int Left, int Right, int Size), (float, int)>(PairOrder.Instance);
+        var agenda = t_agenda ??= new PriorityQueue<(int Left, int Right, int Size), ulong>();
+        agenda.Clear();
         Dictionary<(int, int), (int, int, int, int)>? revMerge = null;  // (start, len) -> (l start, l len, r start, r len)
-
-        void MaybeAdd(Span<BpeSymbol> s, int left, int right, ReadOnlySpan<byte> text)
-        {
-            if (left == -1 || right == -1 || s[left].Freeze || s[right].Freeze) return;
-            int size = s[left].Length + s[right].Length;
-            int id = _normal.Find(text.Slice(s[left].Start, size));
-            if (id < 0) return;
-            agenda.Enqueue((left, right, size), (_pieces[id].Score, left));
-            if (_pieces[id].Type == PieceType.Unused)
-                (revMerge ??= [])[(s[left].Start, size)] = (s[left].Start, s[left].Length, s[right].Start, s[right].Length);
-        }
-
-        for (int i = 1; i < sym.Length; i++) MaybeAdd(sym, i - 1, i, norm);
+        for (int i = 1; i < sym.Length; i++) MaybeAdd(sym, i - 1, i, norm, agenda, ref revMerge);
         Random? rng = alpha > 0 && alpha < 1 ? Random.Shared : null;
         while (agenda.TryDequeue(out var top, out _))
         {
@@ -55,10 +56,22 @@ public sealed partial class SpModel
             l.Next = r.Next;
             if (r.Next >= 0) sym[r.Next].Prev = top.Left;
             r.Length = 0;
-            MaybeAdd(sym, l.Prev, top.Left, norm);
-            MaybeAdd(sym, top.Left, l.Next, norm);
+            MaybeAdd(sym, l.Prev, top.Left, norm, agenda, ref revMerge);
+            MaybeAdd(sym, top.Left, l.Next, norm, agenda, ref revMerge);
         }
         for (int i = 0; i != -1; i = sym[i].Next) Resegment(norm, sym[i].Start, sym[i].Length, revMerge, segments);
+    }
+
+    private void MaybeAdd(Span<BpeSymbol> s, int left, int right, ReadOnlySpan<byte> text,
+        PriorityQueue<(int Left, int Right, int Size), ulong> agenda, ref Dictionary<(int, int), (int, int, int, int)>? revMerge)
+    {
+        if (left == -1 || right == -1 || s[left].Freeze || s[right].Freeze) return;
+        int size = s[left].Length + s[right].Length;
+        int id = _normal.Find(text.Slice(s[left].Start, size));
+        if (id < 0) return;
+        agenda.Enqueue((left, right, size), PairKey(_latticeScore[id], left));
+        if (_latticeKind[id] == KindSkip)  // in this trie: an unused piece
+            (revMerge ??= [])[(s[left].Start, size)] = (s[left].Start, s[left].Length, s[right].Start, s[right].Length);
     }
 
     private void Resegment(ReadOnlySpan<byte> norm, int start, int length, Dictionary<(int, int), (int, int, int, int)>? revMerge,

@@ -19,7 +19,8 @@ public sealed partial class SpModel
         Normalizer.Normalize(text, normalized);
         var norm = normalized.WrittenSpan;
         if (norm.IsEmpty) return;
-        var segments = new List<(int Start, int Length, int Id)>();
+        var segments = t_segments ??= [];
+        segments.Clear();
         switch (_type)
         {
             case ModelType.Unigram:
@@ -72,16 +73,32 @@ public sealed partial class SpModel
         }
     }
 
+    // Per-thread scratch of the unigram Viterbi, grown to the longest text seen: encoding allocates nothing per text.
+    [ThreadStatic] private static float[]? t_bestScore;
+    [ThreadStatic] private static int[]? t_startsAt, t_ids;
+    [ThreadStatic] private static List<(int Start, int Length, int Id)>? t_segments;
+
     // The optimized Viterbi of sentencepiece's unigram model, with its arithmetic: user-defined and normal scores are
     // summed in double and stored as float; the unknown node is added in float.
     private void Viterbi(ReadOnlySpan<byte> norm, List<(int, int, int)> segments)
     {
         int size = norm.Length;
-        var bestScore = new float[size + 1];
-        var startsAt = new int[size + 1];
-        var ids = new int[size + 1];
-        Array.Fill(startsAt, -1);
+        if (t_bestScore == null || t_bestScore.Length <= size)
+        {
+            int cap = Math.Max(256, (size + 1) * 2);
+            t_bestScore = new float[cap];
+            t_startsAt = new int[cap];
+            t_ids = new int[cap];
+        }
+        var bestScore = t_bestScore.AsSpan(0, size + 1);
+        var startsAt = t_startsAt.AsSpan(0, size + 1);
+        var ids = t_ids.AsSpan(0, size + 1);
+        bestScore[0] = 0;
+        startsAt.Fill(-1);
         float unkScore = _minScore - UnkPenalty;
+        var kinds = _latticeKind;
+        var scores = _latticeScore;
+        var trie = _normal;
         for (int start = 0; start < size;)
         {
             float till = bestScore[start];
@@ -90,15 +107,14 @@ public sealed partial class SpModel
             int node = 0;
             for (int pos = start; pos < size;)
             {
-                node = _normal.Child(node, norm[pos]);
+                node = trie.Step(node, norm[pos], out int id);
                 pos++;
                 if (node < 0) break;
-                int id = _normal.Value(node);
                 if (id < 0) continue;
-                var piece = _pieces[id];
-                if (piece.Type == PieceType.Unused) continue;
+                byte kind = kinds[id];
+                if (kind == KindSkip) continue;
                 int length = pos - start;
-                double score = piece.Type == PieceType.UserDefined ? (double)(length * _maxScore) - 0.1 : piece.Score;
+                double score = kind == KindUserDefined ? (double)(length * _maxScore) - 0.1 : scores[id];
                 double candidate = score + till;
                 if (startsAt[pos] == -1 || candidate > bestScore[pos])
                 {

@@ -22,6 +22,11 @@ public sealed partial class SpModel
     private readonly int[] _byteIds = new int[256];
     private readonly float _minScore = float.MaxValue, _maxScore = float.Epsilon;
     private readonly ModelType _type;
+    // What the unigram lattice needs of each id, in flat arrays: its score and whether it is normal, user-defined
+    // (scored by length) or never a lattice node (unused, or a reserved piece).
+    private const byte KindNormal = 0, KindUserDefined = 1, KindSkip = 2;
+    private readonly byte[] _latticeKind;
+    private readonly float[] _latticeScore;
 
     /// <summary>Loads a serialized ModelProto; ConfigurationException if it is malformed or inconsistent.</summary>
     public SpModel(ReadOnlySpan<byte> serialized)
@@ -61,6 +66,21 @@ public sealed partial class SpModel
                 _maxScore = Math.Max(_maxScore, p.Score);
             }
         }
+        _latticeKind = new byte[_pieces.Length];
+        _latticeScore = new float[_pieces.Length];
+        for (int i = 0; i < _pieces.Length; i++)
+        {
+            _latticeScore[i] = _pieces[i].Score;
+            _latticeKind[i] = _pieces[i].Type switch
+            {
+                PieceType.Normal => KindNormal,
+                PieceType.UserDefined => KindUserDefined,
+                _ => KindSkip,
+            };
+        }
+        _normal.Freeze();
+        _reserved.Freeze();
+        _userDefined?.Freeze();
         if (UnkId < 0) throw new ConfigurationException("sentencepiece model: no unknown piece is defined");
         if (byteFallback && Array.IndexOf(bytesFound, false) >= 0)
             throw new ConfigurationException("sentencepiece model: byte_fallback is true but the 256 byte pieces are not all there");

@@ -38,7 +38,25 @@ public sealed class SpNormalizer
             if (!System.Text.Unicode.Utf8.IsValid(_replacements))
                 throw new ConfigurationException("sentencepiece model: the replacement strings of precompiled_charsmap are not valid UTF-8");
         }
+        Span<byte> pair = stackalloc byte[2];
+        for (int b = 0; b < 0x80; b++)
+        {
+            pair[0] = (byte)b;
+            bool kept = b != ' ' && !(userDefined != null && userDefined.Child(0, (byte)b) >= 0)
+                && (_trie == null || _trie.LongestPrefix(pair[..1], MaxTrieResults, out _) == 0);
+            for (int c = 0; kept && _trie != null && c < 0x80; c++)
+            {
+                pair[1] = (byte)c;
+                kept = !_trie.HasPrefix(pair);
+            }
+            _asciiKept[b] = kept;
+        }
     }
+
+    // ASCII bytes (space aside) that stand for themselves when an ASCII byte or the end follows: no user-defined
+    // symbol starts with them and no rule matches them alone or followed by ASCII (rules on letters continue
+    // with combining marks). Runs of them are copied whole.
+    private readonly bool[] _asciiKept = new bool[0x80];
 
     /// <summary>Normalizes <paramref name="input"/> (UTF-8) into <paramref name="output"/>.</summary>
     public void Normalize(ReadOnlySpan<byte> input, ArrayBufferWriter<byte> output)
@@ -57,17 +75,31 @@ public sealed class SpNormalizer
         int start = output.WrittenCount;
         if (!_suffix && _spec.AddDummyPrefix) AddSpace(output);
         bool prevSpace = removeExtra;
+        var kept = _asciiKept;
         while (!input.IsEmpty)
         {
+            int run = 0;
+            while (run < input.Length && input[run] < 0x80 && kept[input[run]]
+                && (run + 1 == input.Length || input[run + 1] < 0x80)) run++;
+            if (run > 0)
+            {
+                output.Write(input[..run]);
+                input = input[run..];
+                prevSpace = false;
+                continue;
+            }
             var sp = Prefix(input, out int n);
             while (prevSpace && !sp.IsEmpty && sp[0] == (byte)' ') sp = sp[1..];
             if (!sp.IsEmpty)
             {
-                foreach (byte b in sp)
+                if (sp.IndexOf((byte)' ') < 0) output.Write(sp);
+                else
                 {
-                    if (b == (byte)' ') AddSpace(output);
-                    else output.GetSpan(1)[0] = b;
-                    if (b != (byte)' ') output.Advance(1);
+                    foreach (byte b in sp)
+                    {
+                        if (b == (byte)' ') AddSpace(output);
+                        else output.Write(new ReadOnlySpan<byte>(in b));
+                    }
                 }
                 prevSpace = sp[^1] == (byte)' ';
             }
@@ -82,9 +114,9 @@ public sealed class SpNormalizer
             if (len != output.WrittenCount)
             {
                 // ArrayBufferWriter cannot shrink; copy what stays, reset, write back.
-                var kept = output.WrittenSpan[..len].ToArray();
+                var keep = output.WrittenSpan[..len].ToArray();
                 output.ResetWrittenCount();
-                output.Write(kept);
+                output.Write(keep);
             }
         }
         if (_suffix && _spec.AddDummyPrefix) AddSpace(output);
