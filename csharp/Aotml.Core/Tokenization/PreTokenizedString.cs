@@ -6,7 +6,7 @@ namespace Aotml.Tokenization;
 /// Normalized text cut into pieces by pre-tokenizers. Each piece is a <see cref="NormalizedString"/> of its own,
 /// still aligned to the whole original text, so later pre-tokenizers may also transform a piece (ByteLevel does).
 /// </summary>
-public sealed class PreTokenizedString
+public sealed partial class PreTokenizedString
 {
     private List<NormalizedString> _pieces;
 
