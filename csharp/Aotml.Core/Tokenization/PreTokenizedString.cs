@@ -8,7 +8,7 @@ namespace Aotml.Tokenization;
 /// also transform a piece (ByteLevel does). A piece may already carry its tokens (an added token found before the
 /// model ran): pre-tokenizers leave such pieces alone.
 /// </summary>
-public sealed class PreTokenizedString
+public sealed partial class PreTokenizedString
 {
     private List<NormalizedString> _pieces;
     private List<TokenRun?> _tokens;
