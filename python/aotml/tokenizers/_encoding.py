@@ -14,6 +14,9 @@ class Block:
     __slots__ = ("u", "i", "n_inputs", "n_enc", "n_tok", "has_tokens", "start", "parent", "ids", "type_ids",
                  "offsets", "word_ids", "sequence_ids", "special", "attention", "tok_start", "tok_utf8", "pairs")
 
+    tok_start: Any
+    tok_utf8: Any
+
     def __init__(self, buffer: Any, pairs: list[bool]) -> None:
         u = memoryview(buffer).cast("B").cast("I")
         self.u = u
@@ -71,6 +74,9 @@ class Encoding:
     (code points of the input), masks, word and sequence ids, and the overflowing parts truncation cut off."""
 
     __slots__ = ("_block", "_a", "_b", "_pair", "_overflowing", "_cache")
+    _block: Any
+    _overflowing: list["Encoding"]
+    _cache: dict[str, Any]
 
     def __init__(self) -> None:
         raise TypeError("Encoding objects come from Tokenizer.encode and encode_batch")
@@ -82,8 +88,8 @@ class Encoding:
         self._a = block.start[k]
         self._b = block.start[k + 1]
         self._pair = pair
-        self._overflowing: list[Encoding] = []
-        self._cache: dict[str, Any] = {}
+        self._overflowing = []
+        self._cache = {}
         return self
 
     def _col(self, name: str) -> list[int]:

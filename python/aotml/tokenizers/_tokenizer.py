@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import os
 from array import array
-from collections.abc import Sequence
 from pathlib import Path
+import typing
 from typing import Any
 
 from .. import _backend, _handles
@@ -66,7 +66,7 @@ class Tokenizer:
     def __init__(self, model: models.Model) -> None:
         if not isinstance(model, models.Model):
             raise TypeError(f"Tokenizer(model) needs a tokenizers.models object, not {type(model).__name__}")
-        doc = {"version": "1.0", "truncation": None, "padding": None, "added_tokens": [], "normalizer": None,
+        doc: dict[str, Any] = {"version": "1.0", "truncation": None, "padding": None, "added_tokens": [], "normalizer": None,
                "pre_tokenizer": None, "post_processor": None, "decoder": None, "model": model.to_json()}
         self._load(json.dumps(doc, ensure_ascii=False).encode("utf-8"))
 
@@ -325,19 +325,19 @@ class Tokenizer:
         block = self._run([text], [p], [has], add_special_tokens, True, False, self._padding, 1)
         return Block(block, [has]).encodings()[0]
 
-    def encode_batch(self, input: Sequence[Any], is_pretokenized: bool = False,
+    def encode_batch(self, input: typing.Sequence[Any], is_pretokenized: bool = False,
                      add_special_tokens: bool = True) -> list[Encoding]:
         """Encodes a batch (strs, or (str, str) pairs) in one call, in parallel."""
         texts, pairs, has = self._split_inputs(input, is_pretokenized)
         block = self._run(texts, pairs, has, add_special_tokens, True, False, self._padding, _threads())
         return Block(block, has).encodings()
 
-    def encode_batch_fast(self, input: Sequence[Any], is_pretokenized: bool = False,
+    def encode_batch_fast(self, input: typing.Sequence[Any], is_pretokenized: bool = False,
                           add_special_tokens: bool = True) -> list[Encoding]:
         """As encode_batch (HF's variant skips offsets; aotml's offsets cost little)."""
         return self.encode_batch(input, is_pretokenized, add_special_tokens)
 
-    def encode_batch_to_numpy(self, input: Sequence[Any], add_special_tokens: bool = True,
+    def encode_batch_to_numpy(self, input: typing.Sequence[Any], add_special_tokens: bool = True,
                               num_threads: int | None = None) -> dict[str, Any]:
         """aotml's extra: the batch as padded int64 matrices {"input_ids", "attention_mask", "token_type_ids"},
         ready for an ONNX model, without Encoding objects. Uses the padding set (else pads to the batch's longest
@@ -367,13 +367,13 @@ class Tokenizer:
             bad = next((x for x in ids if isinstance(x, bool) or not isinstance(x, int)), None)
             raise TypeError(f"token ids must be int, not {type(bad).__name__}") from None
 
-    def decode(self, ids: Sequence[int], skip_special_tokens: bool = True) -> str:
+    def decode(self, ids: typing.Sequence[int], skip_special_tokens: bool = True) -> str:
         """The text of the ids (ids not in the vocabulary are skipped, as HF does)."""
         a = self._ids(ids)
         return _impl().tokenizer_decode_batch(self._owner.h, a.tobytes(), array("q", [0, len(a)]).tobytes(),  # type: ignore[no-any-return]
                                               skip_special_tokens, 1)[0]
 
-    def decode_batch(self, sequences: Sequence[Sequence[int]], skip_special_tokens: bool = True) -> list[str]:
+    def decode_batch(self, sequences: typing.Sequence[typing.Sequence[int]], skip_special_tokens: bool = True) -> list[str]:
         """The texts of several id sequences, decoded in parallel."""
         flat = array("I")
         offsets = array("q", [0])
