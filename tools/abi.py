@@ -194,7 +194,8 @@ SECTIONS: list[tuple[str, str, list[Export]]] = [
           doc="JSON: vocab_size (with added tokens), vocab_size_base, added_tokens (id order, with their flags), the "
               "file's truncation and padding (null when off)."),
         E("tokenizer_encode_batch", "handle tok, texts texts, texts pairs, opt_bytes has_pair, i64s options, "
-                                    "str pad_token, i64s word_counts, threads num_threads, out_ids block",
+                                    "str pad_token, i64s word_counts, threads num_threads, opt_handle cancel, "
+                                    "out_ids block",
           Py("tokenizer_encode_batch"),
           doc="Encodes texts (with pairs[i] where has_pair[i] != 0; has_pair NULL: no pairs) on num_threads threads "
               "created for the call into one block of uint32 words (aotml_free). options: 15 int64 words: "
@@ -207,7 +208,8 @@ SECTIONS: list[tuple[str, str, list[Export]]] = [
               "1], enc_parent[n_enc] (-1 for inputs; inputs first, then overflowing encodings breadth first), then "
               "per token ids, type_ids, offsets (start, end), word_ids (-1: none), sequence_ids (-1: none), "
               "special_tokens_mask, attention_mask, then with token strings tok_start[n_tokens + 1] and their UTF-8. "
-              "Matrices: header [2, n, width, 0, 0, 0, 0, 0] then int64 n x width ids, attention_mask, type_ids."),
+              "Matrices: header [2, n, width, 0, 0, 0, 0, 0] then int64 n x width ids, attention_mask, type_ids. cancel: "
+              "an optional token (aotml_cancel_new) checked between chunks."),
         E("tokenizer_decode_batch", "handle tok, u32s ids, i64s offsets, bool skip_special_tokens, threads num_threads, "
                                     "out_ptr_char utf8, out_ptr_i64 text_offsets, out_i64 count",
           Py("tokenizer_decode_batch", result="strings", returns="list[str]"),

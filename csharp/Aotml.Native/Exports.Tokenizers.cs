@@ -95,12 +95,12 @@ internal static unsafe class Tokenizers
 
     /// <summary>
     /// int32_t aotml_tokenizer_encode_batch(void* tok, texts, pairs, has_pair, options, pad_token, word_counts,
-    /// num_threads, uint32_t** block, int64_t* n_words): see aotml.h for the option words and the block layout.
+    /// num_threads, void* cancel, uint32_t** block, int64_t* n_words): see aotml.h for the option words and the block layout.
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "aotml_tokenizer_encode_batch")]
     public static int EncodeBatch(nint tok, byte** texts, long* lens, long n, byte** pairs, long* pairLens, long nPairs,
         byte* hasPair, long nHasPair, long* options, long nOptions, byte* padToken, long padTokenLen,
-        long* wordCounts, long nWordCounts, int threads, uint** block, long* nWords)
+        long* wordCounts, long nWordCounts, int threads, nint cancel, uint** block, long* nWords)
     {
         try
         {
@@ -118,11 +118,13 @@ internal static unsafe class Tokenizers
                 pairList = new byte[]?[n];
                 for (int i = 0; i < n; i++) pairList[i] = hasPair[i] != 0 ? all[i] : null;
             }
-            var encodings = t.EncodeBatch(seqs, pairList, opts.Options, threads);
+            if (opts.Options.Truncation is { } truncation) t.ValidateTruncation(truncation);
+            var token = cancel == 0 ? default : Handles.Get<CancellationTokenSource>(cancel).Token;
+            var encodings = t.EncodeBatch(seqs, pairList, opts.Options, threads, token);
             var words = opts.Matrices
                 ? EncodingBlock.Matrices(encodings, opts.Options.Padding?.PadId ?? 0, opts.Options.Padding?.PadTypeId ?? 0,
                     opts.Options.Padding?.Direction == Direction.Left)
-                : EncodingBlock.Columns(encodings, seqs, pairList, opts.Tokens);
+                : EncodingBlock.Columns(encodings, opts.Tokens);
             *block = words.Pointer;
             *nWords = words.Length;
             return 0;

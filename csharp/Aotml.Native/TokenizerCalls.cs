@@ -20,7 +20,8 @@ internal readonly record struct EncodeCall(EncodeOptions Options, bool Tokens, b
     public static EncodeCall Parse(ReadOnlySpan<long> w, long given, string padToken)
     {
         if (given != Words) throw new ArgumentException($"encode options need {Words} words, got {given}");
-        var o = new EncodeOptions { AddSpecialTokens = w[0] != 0, EncodeSpecialTokens = true };
+        // Offsets in code points, converted per sequence before post-processing as HF's Python binding does.
+        var o = new EncodeOptions { AddSpecialTokens = w[0] != 0, EncodeSpecialTokens = true, CharOffsets = true };
         if (w[1] != 0)
         {
             if (w[2] < 0 || w[2] > int.MaxValue) throw new ArgumentException($"max_length must be a non-negative int, got {w[2]}");
@@ -110,14 +111,13 @@ internal static unsafe class EncodingBlock
     }
 
     /// <summary>The columns layout of every encoding, overflows included.</summary>
-    public static WordBlock Columns(TokEncoding[] inputs, byte[][] texts, byte[]?[]? pairs, bool tokens)
+    public static WordBlock Columns(TokEncoding[] inputs, bool tokens)
     {
         var all = new List<TokEncoding>(inputs);
         var parent = new List<int>(inputs.Length);
-        var source = new List<int>(inputs.Length);
-        for (int i = 0; i < inputs.Length; i++) { parent.Add(-1); source.Add(i); }
+        for (int i = 0; i < inputs.Length; i++) parent.Add(-1);
         for (int i = 0; i < all.Count; i++)
-            foreach (var o in all[i].Overflowing) { all.Add(o); parent.Add(i); source.Add(source[i]); }
+            foreach (var o in all[i].Overflowing) { all.Add(o); parent.Add(i); }
 
         long nTok = 0, tokBytes = 0;
         foreach (var e in all)
@@ -140,30 +140,22 @@ internal static unsafe class EncodingBlock
         uint* special = (uint*)(seqIds + nTok), attention = special + nTok, tokStart = attention + nTok;
         byte* tokUtf8 = (byte*)(tokStart + nTok + 1);
 
-        var maps = new Dictionary<byte[], int[]?>(ReferenceEqualityComparer.Instance);
         long t = 0, b = 0;
         for (int k = 0; k < nEnc; k++)
         {
             var e = all[k];
             start[k] = (uint)t;
             par[k] = (uint)parent[k];
-            int src = source[k];
+            var sequences = e.GetSequenceIds();
             for (int i = 0; i < e.Length; i++, t++)
             {
                 ids[t] = e.Ids[i];
                 types[t] = e.TypeIds[i];
-                int seq = e.SequenceIds[i];
                 var (s, end) = e.Offsets[i];
-                byte[]? text = seq == 0 ? texts[src] : seq == 1 ? pairs?[src] : null;
-                if (text != null)
-                {
-                    if (!maps.TryGetValue(text, out var map)) maps[text] = map = CharMap(text);
-                    (s, end) = ToChars(map, text.Length, s, end);
-                }
                 offs[2 * t] = s;
                 offs[2 * t + 1] = end;
                 wordIds[t] = e.WordIds[i];
-                seqIds[t] = seq;
+                seqIds[t] = sequences[i];
                 special[t] = e.SpecialTokensMask[i];
                 attention[t] = e.AttentionMask[i];
                 if (tokens)
@@ -176,31 +168,6 @@ internal static unsafe class EncodingBlock
         start[nEnc] = (uint)t;
         if (tokens) tokStart[nTok] = (uint)b;
         return block;
-    }
-
-    // Code-point index of each byte of the text, or null for ASCII text (where the two agree).
-    private static int[]? CharMap(byte[] text)
-    {
-        if (System.Text.Ascii.IsValid(text)) return null;
-        var map = new int[text.Length];
-        int c = -1;
-        for (int i = 0; i < text.Length; i++)
-        {
-            if ((text[i] & 0xC0) != 0x80) c++;
-            map[i] = c;
-        }
-        return map;
-    }
-
-    // HF's BytesToCharOffsetConverter: an end at the text's end maps after the last character; an offset whose start
-    // is not inside the text stays as it was (byte offsets), as HF leaves it.
-    private static (int, int) ToChars(int[]? map, int len, int s, int e)
-    {
-        if (s < 0 || s >= len) return (s, e);
-        int cs = map == null ? s : map[s];
-        if (e >= 0 && e < len) return (cs, map == null ? e : map[e]);
-        int last = e - 1 >= 0 && e - 1 < len ? (map == null ? e - 1 : map[e - 1]) : cs + 1;
-        return (cs, last + 1);
     }
 }
 
@@ -217,7 +184,7 @@ internal static class TokenizerInfo
             w.WriteNumber("vocab_size", t.GetVocabSize(true));
             w.WriteNumber("vocab_size_base", t.GetVocabSize(false));
             w.WriteStartArray("added_tokens");
-            foreach (var (tok, id) in t.AddedTokensWithIds)
+            foreach (var (id, tok) in t.AddedTokens)
             {
                 w.WriteStartObject();
                 w.WriteNumber("id", id);

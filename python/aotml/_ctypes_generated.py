@@ -48,7 +48,7 @@ SIGNATURES = {
     'aotml_tokenizer_from_json': (c_int32, [c_void_p, c_int64, c_void_p]),
     'aotml_tokenizer_to_json': (c_int32, [c_void_p, c_int32, c_void_p, c_void_p]),
     'aotml_tokenizer_info': (c_int32, [c_void_p, c_void_p, c_void_p]),
-    'aotml_tokenizer_encode_batch': (c_int32, [c_void_p, c_void_p, c_void_p, c_int64, c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_int32, c_void_p, c_void_p]),
+    'aotml_tokenizer_encode_batch': (c_int32, [c_void_p, c_void_p, c_void_p, c_int64, c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_int32, c_void_p, c_void_p, c_void_p]),
     'aotml_tokenizer_decode_batch': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_int32, c_int32, c_void_p, c_void_p, c_void_p]),
     'aotml_tokenizer_token_to_id': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p]),
     'aotml_tokenizer_id_to_token': (c_int32, [c_void_p, c_int64, c_void_p, c_void_p, c_void_p]),
@@ -597,7 +597,7 @@ def tokenizer_info(tok, /):  # aotml_tokenizer_info
             x._done()
 
 
-def tokenizer_encode_batch(tok, texts, pairs, has_pair, options, pad_token, word_counts, num_threads, /):  # aotml_tokenizer_encode_batch
+def tokenizer_encode_batch(tok, texts, pairs, has_pair, options, pad_token, word_counts, num_threads, cancel, /):  # aotml_tokenizer_encode_batch
     held: list = []
     try:
         a_tok = _conv_handle(tok, 'tok', held)
@@ -608,11 +608,12 @@ def tokenizer_encode_batch(tok, texts, pairs, has_pair, options, pad_token, word
         a_pad_token = _conv_str(pad_token, 'pad_token')
         a_word_counts = _conv_i64s(word_counts, 'word_counts', held)
         a_num_threads = _conv_threads(num_threads, 'num_threads')
+        a_cancel = _conv_opt_handle(cancel, 'cancel', held)
         o_block = c_void_p()
         o_n_block = c_int64()
         _enter()
         try:
-            st = _lib.aotml_tokenizer_encode_batch(a_tok, a_texts[0], a_texts[1], a_texts[2], a_pairs[0], a_pairs[1], a_pairs[2], a_has_pair[0], a_has_pair[1], a_options[0], a_options[1] // 8, a_pad_token, len(a_pad_token), a_word_counts[0], a_word_counts[1] // 8, a_num_threads, byref(o_block), byref(o_n_block))
+            st = _lib.aotml_tokenizer_encode_batch(a_tok, a_texts[0], a_texts[1], a_texts[2], a_pairs[0], a_pairs[1], a_pairs[2], a_has_pair[0], a_has_pair[1], a_options[0], a_options[1] // 8, a_pad_token, len(a_pad_token), a_word_counts[0], a_word_counts[1] // 8, a_num_threads, a_cancel, byref(o_block), byref(o_n_block))
         finally:
             _leave()
         if st:

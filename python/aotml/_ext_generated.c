@@ -588,7 +588,7 @@ done:
 
 /* tokenizer_encode_batch: aotml_tokenizer_encode_batch */
 static PyObject* gen_tokenizer_encode_batch(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
-    if (nargs != 8) return aotml_nargs_error("tokenizer_encode_batch", 8, nargs);
+    if (nargs != 9) return aotml_nargs_error("tokenizer_encode_batch", 9, nargs);
     aotml_arg_handle tok = {0};
     aotml_arg_texts texts = {0};
     aotml_arg_texts pairs = {0};
@@ -597,6 +597,7 @@ static PyObject* gen_tokenizer_encode_batch(PyObject* m, PyObject* const* args, 
     aotml_arg_str pad_token = {0};
     aotml_arg_bytes word_counts = {0};
     int32_t num_threads = 0;
+    aotml_arg_handle cancel = {0};
     uint32_t* block = 0;
     int64_t n_block = 0;
     PyObject* result = NULL;
@@ -609,7 +610,8 @@ static PyObject* gen_tokenizer_encode_batch(PyObject* m, PyObject* const* args, 
     if (aotml_conv_str(args[5], &pad_token, "pad_token") < 0) goto done;
     if (aotml_conv_i64s(args[6], &word_counts, "word_counts") < 0) goto done;
     if (aotml_conv_threads(args[7], &num_threads, "num_threads") < 0) goto done;
-    AOTML_CALL(st = aotml_tokenizer_encode_batch(tok.h, texts.p, texts.lens, texts.n, pairs.p, pairs.lens, pairs.n, has_pair.p, has_pair.len, (const int64_t*)options.p, options.len / 8, pad_token.p, pad_token.len, (const int64_t*)word_counts.p, word_counts.len / 8, num_threads, &block, &n_block);)
+    if (aotml_conv_opt_handle(args[8], &cancel, "cancel") < 0) goto done;
+    AOTML_CALL(st = aotml_tokenizer_encode_batch(tok.h, texts.p, texts.lens, texts.n, pairs.p, pairs.lens, pairs.n, has_pair.p, has_pair.len, (const int64_t*)options.p, options.len / 8, pad_token.p, pad_token.len, (const int64_t*)word_counts.p, word_counts.len / 8, num_threads, cancel.h, &block, &n_block);)
     if (st) { aotml_raise(st); goto done; }
     result = aotml_res_ids(block, n_block);
 done:
@@ -619,6 +621,7 @@ done:
     aotml_clear_opt_bytes(&has_pair);
     aotml_clear_i64s(&options);
     aotml_clear_i64s(&word_counts);
+    aotml_clear_opt_handle(&cancel);
     return result;
 }
 
@@ -1216,7 +1219,7 @@ PyMethodDef aotml_generated_methods[] = {
     {"tokenizer_from_json", (PyCFunction)(void (*)(void))gen_tokenizer_from_json, METH_FASTCALL, "tokenizer_from_json(json)"},
     {"tokenizer_to_json", (PyCFunction)(void (*)(void))gen_tokenizer_to_json, METH_FASTCALL, "tokenizer_to_json(tok, pretty)"},
     {"tokenizer_info", (PyCFunction)(void (*)(void))gen_tokenizer_info, METH_FASTCALL, "tokenizer_info(tok)"},
-    {"tokenizer_encode_batch", (PyCFunction)(void (*)(void))gen_tokenizer_encode_batch, METH_FASTCALL, "tokenizer_encode_batch(tok, texts, pairs, has_pair, options, pad_token, word_counts, num_threads)"},
+    {"tokenizer_encode_batch", (PyCFunction)(void (*)(void))gen_tokenizer_encode_batch, METH_FASTCALL, "tokenizer_encode_batch(tok, texts, pairs, has_pair, options, pad_token, word_counts, num_threads, cancel)"},
     {"tokenizer_decode_batch", (PyCFunction)(void (*)(void))gen_tokenizer_decode_batch, METH_FASTCALL, "tokenizer_decode_batch(tok, ids, offsets, skip_special_tokens, num_threads)"},
     {"tokenizer_token_to_id", (PyCFunction)(void (*)(void))gen_tokenizer_token_to_id, METH_FASTCALL, "tokenizer_token_to_id(tok, token)"},
     {"tokenizer_id_to_token", (PyCFunction)(void (*)(void))gen_tokenizer_id_to_token, METH_FASTCALL, "tokenizer_id_to_token(tok, id)"},

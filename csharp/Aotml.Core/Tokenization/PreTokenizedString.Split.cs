@@ -6,11 +6,14 @@ namespace Aotml.Tokenization;
 // characters after splitting), and splitting a piece by matches under one of HF's delimiter behaviours.
 public sealed partial class PreTokenizedString
 {
-    /// <summary>Transforms every piece in place (HF <c>PreTokenizedString::normalize</c>).</summary>
+    /// <summary>
+    /// Transforms every piece in place (HF <c>PreTokenizedString::normalize</c>), except pieces that already hold
+    /// their tokens: an added token such as <c>&lt;|begin_of_text|&gt;</c> must keep its text.
+    /// </summary>
     public void Normalize(Action<NormalizedString> normalize)
     {
-        foreach (var p in _pieces)
-            normalize(p);
+        for (int i = 0; i < _pieces.Count; i++)
+            if (TokensOf(i) is null) normalize(_pieces[i]);
     }
 
     /// <summary>Splits every piece at the matches <paramref name="find"/> reports, under <paramref name="behavior"/>.</summary>

@@ -121,21 +121,26 @@ public sealed class Tokenizer
 
     /// <summary>
     /// Encodes a batch on <paramref name="threads"/> threads created for the call, then pads the batch together; the
-    /// first failing input's exception is thrown.
+    /// first failing input's exception is thrown. Input i is a pair when <paramref name="pairs"/>[i] is not null, so
+    /// one batch may mix single sequences and pairs. <paramref name="cancel"/> is checked between chunks of inputs.
     /// </summary>
-    public Encoding[] EncodeBatch(IReadOnlyList<byte[]> texts, IReadOnlyList<byte[]>? pairs, in EncodeOptions options, int threads)
+    public Encoding[] EncodeBatch(IReadOnlyList<byte[]> texts, IReadOnlyList<byte[]?>? pairs, in EncodeOptions options, int threads,
+        CancellationToken cancel = default)
     {
         if (pairs != null && pairs.Count != texts.Count) throw new ArgumentException($"{texts.Count} texts but {pairs.Count} pairs");
         var results = new Encoding[texts.Count];
         var sizes = new long[texts.Count];
-        for (int i = 0; i < sizes.Length; i++) sizes[i] = texts[i].Length + (pairs?[i].Length ?? 0) + 1;
+        for (int i = 0; i < sizes.Length; i++) sizes[i] = texts[i].Length + (pairs?[i]?.Length ?? 0) + 1;
         int[] bounds = BatchRunner.Plan(sizes, ref threads);
         var opts = options;
         BatchRunner.Run(bounds.Length - 1, threads, c =>
         {
             for (int i = bounds[c]; i < bounds[c + 1]; i++)
-                results[i] = Encode(texts[i], pairs != null ? pairs[i] : default, pairs != null, opts);
-        });
+            {
+                byte[]? pair = pairs?[i];
+                results[i] = Encode(texts[i], pair, pair != null, opts);
+            }
+        }, cancel);
         if (options.Padding is { } p) Padding.PadEncodings(results, p);
         return results;
     }

@@ -141,8 +141,9 @@ AOTML_API int32_t aotml_tokenizer_info(void* tok, char** json, int64_t* json_len
  * + 1], enc_parent[n_enc] (-1 for inputs; inputs first, then overflowing encodings breadth first), then per token
  * ids, type_ids, offsets (start, end), word_ids (-1: none), sequence_ids (-1: none), special_tokens_mask,
  * attention_mask, then with token strings tok_start[n_tokens + 1] and their UTF-8. Matrices: header [2, n, width, 0,
- * 0, 0, 0, 0] then int64 n x width ids, attention_mask, type_ids. */
-AOTML_API int32_t aotml_tokenizer_encode_batch(void* tok, const uint8_t** texts, const int64_t* texts_lens, int64_t n_texts, const uint8_t** pairs, const int64_t* pairs_lens, int64_t n_pairs, const uint8_t* has_pair, int64_t has_pair_len, const int64_t* options, int64_t n_options, const char* pad_token, int64_t pad_token_len, const int64_t* word_counts, int64_t n_word_counts, int32_t num_threads, uint32_t** block, int64_t* n_block);
+ * 0, 0, 0, 0] then int64 n x width ids, attention_mask, type_ids. cancel: an optional token (aotml_cancel_new)
+ * checked between chunks. */
+AOTML_API int32_t aotml_tokenizer_encode_batch(void* tok, const uint8_t** texts, const int64_t* texts_lens, int64_t n_texts, const uint8_t** pairs, const int64_t* pairs_lens, int64_t n_pairs, const uint8_t* has_pair, int64_t has_pair_len, const int64_t* options, int64_t n_options, const char* pad_token, int64_t pad_token_len, const int64_t* word_counts, int64_t n_word_counts, int32_t num_threads, void* cancel, uint32_t** block, int64_t* n_block);
 /* Sequence i is ids[offsets[i]:offsets[i + 1]]; ids not in the vocabulary are skipped (as HF does). The texts are
  * utf8[text_offsets[i]:text_offsets[i + 1]], both aotml_free. */
 AOTML_API int32_t aotml_tokenizer_decode_batch(void* tok, const uint32_t* ids, int64_t n_ids, const int64_t* offsets, int64_t n_offsets, int32_t skip_special_tokens, int32_t num_threads, char** utf8, int64_t** text_offsets, int64_t* count);

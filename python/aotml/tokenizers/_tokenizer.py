@@ -13,7 +13,7 @@ from pathlib import Path
 import typing
 from typing import Any
 
-from .. import _backend, _handles
+from .. import _backend, _cancel, _handles
 from . import decoders, models, normalizers, pre_tokenizers, processors
 from ._added_token import AddedToken
 from ._component import Component, from_json
@@ -309,9 +309,13 @@ class Tokenizer:
              matrices: bool, padding: dict[str, Any] | None, threads: int) -> Any:
         any_pair = any(has)
         pad_token = padding["pad_token"] if padding else ""
-        return _impl().tokenizer_encode_batch(
-            self._owner.h, texts, pairs if any_pair else [], bytes(has) if any_pair else None,
-            self._options(add_special_tokens, tokens, matrices, padding), pad_token, b"", threads)
+        impl, handle = _impl(), self._owner.h
+        pair_texts, pair_flags = (pairs, bytes(has)) if any_pair else ([], None)
+        options = self._options(add_special_tokens, tokens, matrices, padding)
+        # A long batch runs under a cancellation token so that Ctrl-C stops it between chunks.
+        cost = sum(map(len, texts)) + (sum(map(len, pairs)) if any_pair else 0)
+        return _cancel.call(lambda token: impl.tokenizer_encode_batch(
+            handle, texts, pair_texts, pair_flags, options, pad_token, b"", threads, token), cost)
 
     def encode(self, sequence: Any, pair: Any = None, is_pretokenized: bool = False,
                add_special_tokens: bool = True) -> Encoding:

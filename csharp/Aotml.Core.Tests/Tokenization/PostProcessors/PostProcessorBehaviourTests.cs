@@ -13,7 +13,7 @@ public class PostProcessorBehaviourTests
         int at = 0;
         for (int i = 0; i < words.Length; i++)
         {
-            e.Add((uint)(10 + i), (at, at + words[i].Length), i, token: words[i]);
+            e.Add((uint)(10 + i), words[i], (at, at + words[i].Length), i);
             at += words[i].Length + 1;
         }
         return e;
@@ -35,10 +35,10 @@ public class PostProcessorBehaviourTests
     public void RobertaTrimsOverflowingOffsets()
     {
         var a = new Encoding();
-        a.Add(5, (0, 3), 0, token: "Ġab");
+        a.Add(5, "Ġab", (0, 3), 0);
         var o = new Encoding();
-        o.Add(6, (3, 7), 1, token: "Ġcd");
-        o.Add(7, (7, 10), 2, token: "Ġef");
+        o.Add(6, "Ġcd", (3, 7), 1);
+        o.Add(7, "Ġef", (7, 10), 2);
         a.Overflowing.Add(o);
         var p = new RobertaProcessing(("</s>", 2), ("<s>", 0));
         var result = p.ProcessEncodings([a], addSpecialTokens: true);
@@ -46,17 +46,6 @@ public class PostProcessorBehaviourTests
         // HF treats the first token of each part as "first" too: its single leading space stays.
         Assert.Equal((3, 7), result[0].Overflowing[0].Offsets[1]);
         Assert.Equal((8, 10), result[0].Overflowing[0].Offsets[2]);
-    }
-
-    [Fact]
-    public void IdsOnlyEncodingsGetNoTokenStrings()
-    {
-        var a = new Encoding();
-        a.Add(7, (0, 1));
-        var p = new BertProcessing(("[SEP]", 102), ("[CLS]", 101));
-        var e = ((IPostProcessor)p).Process(a, null, addSpecialTokens: true);
-        Assert.Equal([101u, 7, 102], e.Ids);
-        Assert.Empty(e.Tokens);
     }
 
     [Fact]

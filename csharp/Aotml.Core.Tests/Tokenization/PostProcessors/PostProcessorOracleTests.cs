@@ -20,8 +20,8 @@ public class PostProcessorOracleTests
         for (int i = 0; i < ids.Count; i++)
         {
             var o = e.GetProperty("offsets")[i];
-            enc.Add(ids[i].GetUInt32(), (o[0].GetInt32(), o[1].GetInt32()), e.GetProperty("word_ids")[i].GetInt32(), typeId,
-                special: false, token: e.GetProperty("tokens")[i].GetString());
+            enc.Add(ids[i].GetUInt32(), e.GetProperty("tokens")[i].GetString()!, (o[0].GetInt32(), o[1].GetInt32()),
+                e.GetProperty("word_ids")[i].GetInt32(), typeId);
         }
         return enc;
     }
@@ -30,7 +30,7 @@ public class PostProcessorOracleTests
         "ids " + string.Join(",", e.Ids), "type_ids " + string.Join(",", e.TypeIds), "tokens " + string.Join(",", e.Tokens),
         "offsets " + string.Join(",", e.Offsets), "special " + string.Join(",", e.SpecialTokensMask),
         "attention " + string.Join(",", e.AttentionMask), "words " + string.Join(",", e.WordIds),
-        "sequences " + string.Join(",", e.SequenceIds)]);
+        "sequences " + string.Join(",", e.GetSequenceIds())]);
 
     private static string Columns(JsonElement e)
     {

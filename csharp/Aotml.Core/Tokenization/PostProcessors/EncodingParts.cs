@@ -25,7 +25,6 @@ internal static class EncodingParts
         dst.WordIds.Add(-1);
         dst.SpecialTokensMask.Add(1);
         dst.AttentionMask.Add(1);
-        dst.SequenceIds.Add(-1);
     }
 
     /// <summary>
@@ -35,6 +34,7 @@ internal static class EncodingParts
     /// </summary>
     public static void AddSequence(Encoding dst, Encoding src, uint? typeId, int sequenceId, bool reset, bool withTokens)
     {
+        int start = dst.Length;
         dst.Ids.AddRange(src.Ids);
         if (typeId is uint t) dst.TypeIds.AddRange(Enumerable.Repeat(t, src.Length));
         else dst.TypeIds.AddRange(src.TypeIds);
@@ -51,7 +51,7 @@ internal static class EncodingParts
             dst.SpecialTokensMask.AddRange(src.SpecialTokensMask);
             dst.AttentionMask.AddRange(src.AttentionMask);
         }
-        dst.SequenceIds.AddRange(Enumerable.Repeat(sequenceId, src.Length));
+        dst.SequenceRanges[sequenceId] = (start, start + src.Length);
     }
 
     /// <summary>HF <c>set_type_ids</c>: this encoding only, not its overflows.</summary>
@@ -62,9 +62,7 @@ internal static class EncodingParts
 
     /// <summary>HF <c>set_sequence_id</c>: every token of this encoding (not its overflows) belongs to the sequence.</summary>
     public static void SetSequenceId(Encoding e, int id)
-    {
-        for (int i = 0; i < e.SequenceIds.Count; i++) e.SequenceIds[i] = id;
-    }
+        => e.SetSequenceId(id);
 
     private static readonly int s_space = ByteLevelAlphabet.CharOf((byte)' ');
 
