@@ -88,7 +88,8 @@ def test_alignment_helpers(bert):
     e = bert.encode("Hello, world!")
     assert e.char_to_token(0) == 1 and e.char_to_token(6) is None and e.char_to_token(8) == 3
     assert e.char_to_word(8) == 2 and e.char_to_word(6) is None
-    assert e.token_to_chars(3) == (7, 12) and e.token_to_chars(0) == (0, 0)
+    # HF reports no characters for a token outside every sequence ([CLS] here), not its (0, 0) offsets.
+    assert e.token_to_chars(3) == (7, 12) and e.token_to_chars(0) is None
     assert e.token_to_word(3) == 2 and e.token_to_word(0) is None
     assert e.token_to_sequence(1) == 0 and e.token_to_sequence(0) is None
     assert e.word_to_tokens(2) == (3, 4) and e.word_to_tokens(9) is None
@@ -105,8 +106,8 @@ def test_truncation_settings_travel_with_calls(bert):
     assert bert.truncation == {"max_length": 5, "stride": 1, "strategy": "longest_first", "direction": "right"}
     e = bert.encode("one two three four five six seven")
     assert e.tokens == ["[CLS]", "one", "two", "three", "[SEP]"]
-    assert [o.tokens for o in e.overflowing] == [["[CLS]", "three", "four", "five", "[SEP]"],
-                                                 ["[CLS]", "five", "six", "seven", "[SEP]"]]
+    # What HF 0.23.2 reports (checked against the oracle): one overflowing window here.
+    assert [o.tokens for o in e.overflowing] == [["[CLS]", "three", "four", "five", "[SEP]"]]
     bert.no_truncation()
     assert bert.truncation is None and len(bert.encode("one two three four five six seven")) == 9
     with pytest.raises(ValueError, match="strategy"):

@@ -21,7 +21,7 @@ internal readonly record struct EncodeCall(EncodeOptions Options, bool Tokens, b
     {
         if (given != Words) throw new ArgumentException($"encode options need {Words} words, got {given}");
         // Offsets in code points, converted per sequence before post-processing as HF's Python binding does.
-        var o = new EncodeOptions { AddSpecialTokens = w[0] != 0, EncodeSpecialTokens = true, CharOffsets = true };
+        var o = new EncodeOptions { AddSpecialTokens = w[0] != 0, CharOffsets = true };
         if (w[1] != 0)
         {
             if (w[2] < 0 || w[2] > int.MaxValue) throw new ArgumentException($"max_length must be a non-negative int, got {w[2]}");
