@@ -91,7 +91,9 @@ def test_corpus_lines_match_hf(backend, name, corpus, corpus_lines):
 TRUNCATIONS = [
     {"max_length": 16},
     {"max_length": 12, "stride": 3},
-    {"max_length": 20, "stride": 2, "strategy": "only_first"},
+    # No stride with only_first: a long second sequence leaves the first a window shorter than any stride, where HF
+    # panics (and the panic aborts the oracle's process).
+    {"max_length": 20, "strategy": "only_first"},
     {"max_length": 20, "strategy": "only_second"},
     {"max_length": 9, "stride": 1, "direction": "left"},
 ]
