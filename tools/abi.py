@@ -225,6 +225,10 @@ SECTIONS: list[tuple[str, str, list[Export]]] = [
           Py("tokenizer_add_tokens"),
           doc="A new tokenizer with the tokens added (a JSON list of {content, single_word, lstrip, rstrip, "
               "normalized, special}); added: how many were not in the vocabulary yet."),
+        E("tokenizer_with_settings", "handle tok, i64s options, str pad_token, out_handle out",
+          Py("tokenizer_with_settings"),
+          doc="A new tokenizer sharing tok's components, recording the truncation and padding of the encode option "
+              "words (see aotml_tokenizer_encode_batch) as its tokenizer.json's own."),
         E("unicode_normalize", "str form, text text, out_str out", Py("unicode_normalize"),
           doc="NFC, NFD, NFKC or NFKD (UCD 15.0), as Python's unicodedata.normalize."),
     ]),

@@ -245,6 +245,27 @@ internal static unsafe class Tokenizers
     }
 
     /// <summary>
+    /// int32_t aotml_tokenizer_with_settings(void* tok, const int64_t* options, int64_t n_options, const char* pad_token,
+    /// int64_t pad_token_len, void** out): a NEW tokenizer sharing tok's components whose recorded truncation and
+    /// padding (what tokenizer.json saves) are those of the encode option words.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "aotml_tokenizer_with_settings")]
+    public static int WithSettings(nint tok, long* options, long nOptions, byte* padToken, long padTokenLen, nint* result)
+    {
+        try
+        {
+            if (result == null) throw new ArgumentNullException("out");
+            var t = Handles.Get<Tokenizer>(tok);
+            var opts = EncodeCall.Parse(new ReadOnlySpan<long>(options, (int)Math.Clamp(nOptions, 0, 64)), nOptions,
+                Utf8(padToken, padTokenLen, "pad_token")).Options;
+            if (opts.Truncation is { } truncation) t.ValidateTruncation(truncation);
+            *result = Handles.New(t.WithDefaults(opts.Truncation, opts.Padding));
+            return 0;
+        }
+        catch (Exception e) { return LastError.Set(e); }
+    }
+
+    /// <summary>
     /// int32_t aotml_unicode_normalize(const char* form, int64_t form_len, const uint8_t* text, int64_t len,
     /// char** out, int64_t* out_len): NFC, NFD, NFKC or NFKD of the text (UCD 15.0), as unicodedata.normalize.
     /// </summary>

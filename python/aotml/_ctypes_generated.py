@@ -4,7 +4,7 @@ entered around calls that drop the GIL, a failed status mapped to an exception, 
 # mypy: ignore-errors
 from ctypes import byref, c_char_p, c_double, c_int32, c_int64, c_uint32, c_void_p  # noqa: F401
 
-__all__ = ['version', 'ort_version', 'cancel_new', 'cancel_set', 'l2_normalize', 'minmax_scale', 'standardize', 'softmax', 'layer_norm', 'tiktoken_new', 'tiktoken_new_from_file', 'tiktoken_parse_ranks', 'tiktoken_info', 'tiktoken_policy_new', 'tiktoken_encode', 'tiktoken_encode_buffer', 'tiktoken_count', 'tiktoken_encode_batch', 'tiktoken_encode_single_piece', 'tiktoken_encode_single_token', 'tiktoken_decode_bytes', 'tiktoken_decode_batch', 'tiktoken_token_bytes', 'tiktoken_mergeable', 'tokenizer_from_json', 'tokenizer_to_json', 'tokenizer_info', 'tokenizer_encode_batch', 'tokenizer_decode_batch', 'tokenizer_token_to_id', 'tokenizer_id_to_token', 'tokenizer_vocab', 'tokenizer_add_tokens', 'unicode_normalize', 'onnx_providers', 'onnx_session_new', 'onnx_session_new_with_initializers', 'onnx_build_info', 'onnx_session_profiling_start_ns', 'onnx_session_info', 'onnx_session_end_profiling', 'onnx_run_options_new', 'onnx_run_options_set', 'onnx_run_options_terminate', 'onnx_value_from_buffer', 'onnx_value_from_pointer', 'onnx_value_new', 'onnx_value_from_strings', 'onnx_value_sequence', 'onnx_value_empty_sequence', 'onnx_value_strings', 'onnx_value_describe', 'onnx_value_output', 'onnx_value_count', 'onnx_value_element', 'onnx_binding_new', 'onnx_binding_bind', 'onnx_binding_clear', 'onnx_binding_run']
+__all__ = ['version', 'ort_version', 'cancel_new', 'cancel_set', 'l2_normalize', 'minmax_scale', 'standardize', 'softmax', 'layer_norm', 'tiktoken_new', 'tiktoken_new_from_file', 'tiktoken_parse_ranks', 'tiktoken_info', 'tiktoken_policy_new', 'tiktoken_encode', 'tiktoken_encode_buffer', 'tiktoken_count', 'tiktoken_encode_batch', 'tiktoken_encode_single_piece', 'tiktoken_encode_single_token', 'tiktoken_decode_bytes', 'tiktoken_decode_batch', 'tiktoken_token_bytes', 'tiktoken_mergeable', 'tokenizer_from_json', 'tokenizer_to_json', 'tokenizer_info', 'tokenizer_encode_batch', 'tokenizer_decode_batch', 'tokenizer_token_to_id', 'tokenizer_id_to_token', 'tokenizer_vocab', 'tokenizer_add_tokens', 'tokenizer_with_settings', 'unicode_normalize', 'onnx_providers', 'onnx_session_new', 'onnx_session_new_with_initializers', 'onnx_build_info', 'onnx_session_profiling_start_ns', 'onnx_session_info', 'onnx_session_end_profiling', 'onnx_run_options_new', 'onnx_run_options_set', 'onnx_run_options_terminate', 'onnx_value_from_buffer', 'onnx_value_from_pointer', 'onnx_value_new', 'onnx_value_from_strings', 'onnx_value_sequence', 'onnx_value_empty_sequence', 'onnx_value_strings', 'onnx_value_describe', 'onnx_value_output', 'onnx_value_count', 'onnx_value_element', 'onnx_binding_new', 'onnx_binding_bind', 'onnx_binding_clear', 'onnx_binding_run']
 
 from ._ctypes import _enter, _error, _leave, _lib
 from ._ctypes import (  # the kinds: conversions and results, written once in _ctypes.py
@@ -54,6 +54,7 @@ SIGNATURES = {
     'aotml_tokenizer_id_to_token': (c_int32, [c_void_p, c_int64, c_void_p, c_void_p, c_void_p]),
     'aotml_tokenizer_vocab': (c_int32, [c_void_p, c_int32, c_void_p, c_void_p]),
     'aotml_tokenizer_add_tokens': (c_int32, [c_void_p, c_void_p, c_int64, c_int32, c_void_p, c_void_p]),
+    'aotml_tokenizer_with_settings': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_void_p]),
     'aotml_unicode_normalize': (c_int32, [c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_void_p]),
     'aotml_onnx_providers': (c_int32, [c_void_p, c_void_p]),
     'aotml_onnx_session_new': (c_int32, [c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p]),
@@ -716,6 +717,26 @@ def tokenizer_add_tokens(tok, tokens, special, /):  # aotml_tokenizer_add_tokens
         if st:
             raise _error(st)
         return (_res_handle(o_out.value), o_added.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def tokenizer_with_settings(tok, options, pad_token, /):  # aotml_tokenizer_with_settings
+    held: list = []
+    try:
+        a_tok = _conv_handle(tok, 'tok', held)
+        a_options = _conv_i64s(options, 'options', held)
+        a_pad_token = _conv_str(pad_token, 'pad_token')
+        o_out = c_void_p()
+        _enter()
+        try:
+            st = _lib.aotml_tokenizer_with_settings(a_tok, a_options[0], a_options[1] // 8, a_pad_token, len(a_pad_token), byref(o_out))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return _res_handle(o_out.value)
     finally:
         for x in held:
             x._done()

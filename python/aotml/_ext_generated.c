@@ -731,6 +731,27 @@ done:
     return result;
 }
 
+/* tokenizer_with_settings: aotml_tokenizer_with_settings */
+static PyObject* gen_tokenizer_with_settings(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 3) return aotml_nargs_error("tokenizer_with_settings", 3, nargs);
+    aotml_arg_handle tok = {0};
+    aotml_arg_bytes options = {0};
+    aotml_arg_str pad_token = {0};
+    void* out = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &tok, "tok") < 0) goto done;
+    if (aotml_conv_i64s(args[1], &options, "options") < 0) goto done;
+    if (aotml_conv_str(args[2], &pad_token, "pad_token") < 0) goto done;
+    AOTML_CALL(st = aotml_tokenizer_with_settings(tok.h, (const int64_t*)options.p, options.len / 8, pad_token.p, pad_token.len, &out);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_handle(out);
+done:
+    aotml_clear_handle(&tok);
+    aotml_clear_i64s(&options);
+    return result;
+}
+
 /* unicode_normalize: aotml_unicode_normalize */
 static PyObject* gen_unicode_normalize(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
     if (nargs != 2) return aotml_nargs_error("unicode_normalize", 2, nargs);
@@ -1225,6 +1246,7 @@ PyMethodDef aotml_generated_methods[] = {
     {"tokenizer_id_to_token", (PyCFunction)(void (*)(void))gen_tokenizer_id_to_token, METH_FASTCALL, "tokenizer_id_to_token(tok, id)"},
     {"tokenizer_vocab", (PyCFunction)(void (*)(void))gen_tokenizer_vocab, METH_FASTCALL, "tokenizer_vocab(tok, with_added_tokens)"},
     {"tokenizer_add_tokens", (PyCFunction)(void (*)(void))gen_tokenizer_add_tokens, METH_FASTCALL, "tokenizer_add_tokens(tok, tokens, special)"},
+    {"tokenizer_with_settings", (PyCFunction)(void (*)(void))gen_tokenizer_with_settings, METH_FASTCALL, "tokenizer_with_settings(tok, options, pad_token)"},
     {"unicode_normalize", (PyCFunction)(void (*)(void))gen_unicode_normalize, METH_FASTCALL, "unicode_normalize(form, text)"},
     {"onnx_providers", (PyCFunction)(void (*)(void))gen_onnx_providers, METH_FASTCALL, "onnx_providers()"},
     {"onnx_session_new", (PyCFunction)(void (*)(void))gen_onnx_session_new, METH_FASTCALL, "onnx_session_new(path, model, options)"},

@@ -52,6 +52,13 @@ public sealed class Tokenizer
     public PaddingParams? DefaultPadding { get; }
     internal TokenizerJson.RawParts Raw { get; }
 
+    /// <summary>
+    /// This tokenizer with other default truncation and padding (what its tokenizer.json records); the components are
+    /// shared, so this costs no reload.
+    /// </summary>
+    public Tokenizer WithDefaults(TruncationParams? truncation, PaddingParams? padding) =>
+        new(Model, Normalizer, PreTokenizer, PostProcessor, Decoder, Added, truncation, padding, Raw);
+
     /// <summary>Loads a tokenizer.json; <see cref="ConfigurationException"/> naming the JSON path of what is wrong.</summary>
     public static Tokenizer FromJson(ReadOnlySpan<byte> utf8Json) => TokenizerJson.Read(utf8Json);
 

@@ -156,6 +156,9 @@ AOTML_API int32_t aotml_tokenizer_vocab(void* tok, int32_t with_added_tokens, ch
 /* A new tokenizer with the tokens added (a JSON list of {content, single_word, lstrip, rstrip, normalized,
  * special}); added: how many were not in the vocabulary yet. */
 AOTML_API int32_t aotml_tokenizer_add_tokens(void* tok, const char* tokens, int64_t tokens_len, int32_t special, void** out, int64_t* added);
+/* A new tokenizer sharing tok's components, recording the truncation and padding of the encode option words (see
+ * aotml_tokenizer_encode_batch) as its tokenizer.json's own. */
+AOTML_API int32_t aotml_tokenizer_with_settings(void* tok, const int64_t* options, int64_t n_options, const char* pad_token, int64_t pad_token_len, void** out);
 /* NFC, NFD, NFKC or NFKD (UCD 15.0), as Python's unicodedata.normalize. */
 AOTML_API int32_t aotml_unicode_normalize(const char* form, int64_t form_len, const uint8_t* text, int64_t text_len, char** out, int64_t* out_len);
 

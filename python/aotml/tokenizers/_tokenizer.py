@@ -118,10 +118,13 @@ class Tokenizer:
     def _synced(self) -> None:
         """Makes the native tokenizer's own truncation and padding the ones set here (for saving)."""
         if self._truncation != self._info["truncation"] or self._padding != self._info["padding"]:
-            doc = self._json()
-            doc["truncation"] = _truncation_json(self._truncation)
-            doc["padding"] = _padding_json(self._padding)
-            self._rebuild(doc)
+            # A new native tokenizer sharing the components: no reload of the (often megabytes of) JSON.
+            trunc, pad = self._truncation, self._padding
+            options = self._options(True, False, False, pad)
+            self._owner = _handles.own(_impl().tokenizer_with_settings(self._owner.h, options,
+                                                                       pad["pad_token"] if pad else ""))
+            self._refresh()
+            self._truncation, self._padding = trunc, pad
 
     def to_str(self, pretty: bool = False) -> str:
         """tokenizer.json text, as HF writes it (truncation and padding as set now)."""
@@ -461,19 +464,3 @@ class Tokenizer:
 
 def _restore(state: bytes) -> Tokenizer:
     return Tokenizer._new(state)
-
-
-def _truncation_json(t: dict[str, Any] | None) -> dict[str, Any] | None:
-    if t is None:
-        return None
-    strategy = {"longest_first": "LongestFirst", "only_first": "OnlyFirst", "only_second": "OnlySecond"}[t["strategy"]]
-    return {"direction": t["direction"].capitalize(), "max_length": t["max_length"], "strategy": strategy,
-            "stride": t["stride"]}
-
-
-def _padding_json(p: dict[str, Any] | None) -> dict[str, Any] | None:
-    if p is None:
-        return None
-    return {"strategy": "BatchLongest" if p["length"] is None else {"Fixed": p["length"]},
-            "direction": p["direction"].capitalize(), "pad_to_multiple_of": p["pad_to_multiple_of"],
-            "pad_id": p["pad_id"], "pad_type_id": p["pad_type_id"], "pad_token": p["pad_token"]}
