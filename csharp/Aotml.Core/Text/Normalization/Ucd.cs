@@ -42,8 +42,24 @@ public static class Ucd
     public static GeneralCategory Category(int cp, byte version = Latest)
     {
         var c = (GeneralCategory)(Props(cp) & 31);
-        return version != Latest && Age(cp) > version ? GeneralCategory.Unassigned : c;
+        if (version == Latest) return c;
+        if (Age(cp) > version) return GeneralCategory.Unassigned;
+        return OlderCategory(cp, version) ?? c;
     }
+
+    // The few assigned code points whose category changed between Unicode 8.0 and the pinned UCD, in the categories the
+    // emulated tables are asked about (punctuation, marks, "other"): the category before the version that changed it.
+    // Found by comparing every code point with Hugging Face tokenizers' own results.
+    private static GeneralCategory? OlderCategory(int cp, byte version) => cp switch
+    {
+        0x166D when version < AgeOf(12, 0) => GeneralCategory.OtherPunctuation,    // CANADIAN SYLLABICS CHI SIGN, now So
+        0x111C9 when version < AgeOf(11, 0) => GeneralCategory.OtherPunctuation,   // SHARADA SANDHI MARK, now Mn
+        0x1734 when version < AgeOf(14, 0) => GeneralCategory.NonspacingMark,      // HANUNOO SIGN PAMUDPOD, now Mc
+        0x1885 or 0x1886 when version < AgeOf(9, 0) => GeneralCategory.OtherLetter, // MONGOLIAN LETTER ALI GALI BALUDA/THREE BALUDA, now Mn
+        0xA9BD when version < AgeOf(12, 0) => GeneralCategory.SpacingMark,         // JAVANESE CONSONANT SIGN KERET, now Mn
+        0x1CF2 or 0x1CF3 when version < AgeOf(10, 0) => GeneralCategory.SpacingMark, // VEDIC SIGN ARDHAVISARGA/ROTATED ARDHAVISARGA, now Lo
+        _ => null,
+    };
 
     /// <summary>The White_Space property (Rust's <c>char::is_whitespace</c>).</summary>
     public static bool IsWhiteSpace(int cp) => (Props(cp) & 32) != 0;
