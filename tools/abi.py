@@ -136,6 +136,9 @@ SECTIONS: list[tuple[str, str, list[Export]]] = [
         E("standardize", "buffer x, buffer out, axis axis, f64 eps, i32 ddof", Py("standardize")),
         E("softmax", "buffer x, buffer out, axis axis, bool log", Py("softmax")),
         E("layer_norm", "buffer x, buffer out, opt_buffer weight, opt_buffer bias, f64 eps", Py("layer_norm")),
+        E("pool", "buffer hidden, opt_buffer mask, buffer out, i32 mode", Py("pool"),
+          doc="Masked pooling: hidden [batch, seq, dim] -> out [batch, dim]; mask [batch, seq] of any integer, bool or "
+              "float type (NULL only for CLS); mode 0 mean, 1 CLS (first token), 2 max over unmasked tokens."),
     ]),
     ("tiktoken", "An encoding is an object handle (aotml_handle_free). Special tokens are given as one UTF-8 blob "
                  "with n+1 int64 offsets and n ids. explicit_n_vocab <= 0 means none. A policy "

@@ -176,6 +176,29 @@ done:
     return result;
 }
 
+/* pool: aotml_pool */
+static PyObject* gen_pool(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 4) return aotml_nargs_error("pool", 4, nargs);
+    aotml_arg_buffer hidden = {0};
+    aotml_arg_buffer mask = {0};
+    aotml_arg_buffer out = {0};
+    int32_t mode = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_buffer(args[0], &hidden, "hidden") < 0) goto done;
+    if (aotml_conv_opt_buffer(args[1], &mask, "mask") < 0) goto done;
+    if (aotml_conv_buffer(args[2], &out, "out") < 0) goto done;
+    if (aotml_conv_i32(args[3], &mode, "mode") < 0) goto done;
+    AOTML_CALL(st = aotml_pool(hidden.bp, mask.bp, out.bp, mode);)
+    if (st) { aotml_raise(st); goto done; }
+    result = Py_NewRef(Py_None);
+done:
+    aotml_clear_buffer(&hidden);
+    aotml_clear_opt_buffer(&mask);
+    aotml_clear_buffer(&out);
+    return result;
+}
+
 /* tiktoken_new: aotml_tiktoken_new */
 static PyObject* gen_tiktoken_new(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
     if (nargs != 9) return aotml_nargs_error("tiktoken_new", 9, nargs);
@@ -985,6 +1008,7 @@ PyMethodDef aotml_generated_methods[] = {
     {"standardize", (PyCFunction)(void (*)(void))gen_standardize, METH_FASTCALL, "standardize(x, out, axis, eps, ddof)"},
     {"softmax", (PyCFunction)(void (*)(void))gen_softmax, METH_FASTCALL, "softmax(x, out, axis, log)"},
     {"layer_norm", (PyCFunction)(void (*)(void))gen_layer_norm, METH_FASTCALL, "layer_norm(x, out, weight, bias, eps)"},
+    {"pool", (PyCFunction)(void (*)(void))gen_pool, METH_FASTCALL, "pool(hidden, mask, out, mode)"},
     {"tiktoken_new", (PyCFunction)(void (*)(void))gen_tiktoken_new, METH_FASTCALL, "tiktoken_new(name, rank_blob, rank_offsets, ranks, pat, special_blob, special_offsets, special_ids, explicit_n_vocab)"},
     {"tiktoken_new_from_file", (PyCFunction)(void (*)(void))gen_tiktoken_new_from_file, METH_FASTCALL, "tiktoken_new_from_file(name, path, pat, special_blob, special_offsets, special_ids, explicit_n_vocab)"},
     {"tiktoken_parse_ranks", (PyCFunction)(void (*)(void))gen_tiktoken_parse_ranks, METH_FASTCALL, "tiktoken_parse_ranks(data, source)"},

@@ -87,6 +87,9 @@ AOTML_API int32_t aotml_minmax_scale(const aotml_buffer* x, const aotml_buffer* 
 AOTML_API int32_t aotml_standardize(const aotml_buffer* x, const aotml_buffer* out, int32_t axis, double eps, int32_t ddof);
 AOTML_API int32_t aotml_softmax(const aotml_buffer* x, const aotml_buffer* out, int32_t axis, int32_t log);
 AOTML_API int32_t aotml_layer_norm(const aotml_buffer* x, const aotml_buffer* out, const aotml_buffer* weight, const aotml_buffer* bias, double eps);
+/* Masked pooling: hidden [batch, seq, dim] -> out [batch, dim]; mask [batch, seq] of any integer, bool or float type
+ * (NULL only for CLS); mode 0 mean, 1 CLS (first token), 2 max over unmasked tokens. */
+AOTML_API int32_t aotml_pool(const aotml_buffer* hidden, const aotml_buffer* mask, const aotml_buffer* out, int32_t mode);
 
 /* ---- tiktoken ---------------------------------------------------------------------------------------------------- */
 /* An encoding is an object handle (aotml_handle_free). Special tokens are given as one UTF-8 blob with n+1 int64
