@@ -186,6 +186,51 @@ SECTIONS: list[tuple[str, str, list[Export]]] = [
           Py("tiktoken_mergeable", result="mergeable", returns="tuple[bytes, bytes, bytes]"), gil=False,
           doc="The mergeable tokens as stored (valid while enc lives): token i is blob[offsets[i]:offsets[i+1]]."),
     ]),
+    ("tokenizers", "tokenizer.json tokenizers (Hugging Face's format). A tokenizer is an immutable object handle "
+                   "(aotml_handle_free): truncation and padding travel with each encode call, adding tokens makes a "
+                   "new one. Offsets are code points of the token's own sequence. Malformed JSON is AOTML_ERR_CONFIG "
+                   "with the JSON path in the message.", [
+        E("tokenizer_from_json", "bytes json, out_handle out", Py("tokenizer_from_json")),
+        E("tokenizer_to_json", "handle tok, bool pretty, out_str json", Py("tokenizer_to_json"),
+          doc="The tokenizer.json as Hugging Face tokenizers writes it (aotml_free)."),
+        E("tokenizer_info", "handle tok, out_str json", Py("tokenizer_info"),
+          doc="JSON: vocab_size (with added tokens), vocab_size_base, added_tokens (id order, with their flags), the "
+              "file's truncation and padding (null when off)."),
+        E("tokenizer_encode_batch", "handle tok, texts texts, texts pairs, opt_bytes has_pair, i64s options, "
+                                    "str pad_token, i64s word_counts, threads num_threads, opt_handle cancel, "
+                                    "out_ids block",
+          Py("tokenizer_encode_batch"),
+          doc="Encodes texts (with pairs[i] where has_pair[i] != 0; has_pair NULL: no pairs) on num_threads threads "
+              "created for the call into one block of uint32 words (aotml_free). options: 15 int64 words: "
+              "add_special_tokens, truncation on, max_length, stride, strategy (0 longest_first, 1 only_first, "
+              "2 only_second), truncation direction (0 right, 1 left), padding on, padding direction, length (-1: the "
+              "batch's longest), pad_to_multiple_of (0: none), pad_id, pad_type_id, want token strings, layout "
+              "(0 columns, 1 int64 matrices), 0. word_counts: empty (plain texts) or, for pre-tokenized input, two "
+              "counts per input (its words, its pair's words or -1) and texts holding every word. Columns: header "
+              "[1, n_inputs, n_encodings, n_tokens, flags (1: token strings), token bytes, 0, 0], enc_start[n_enc + "
+              "1], enc_parent[n_enc] (-1 for inputs; inputs first, then overflowing encodings breadth first), then "
+              "per token ids, type_ids, offsets (start, end), word_ids (-1: none), sequence_ids (-1: none), "
+              "special_tokens_mask, attention_mask, then with token strings tok_start[n_tokens + 1] and their UTF-8. "
+              "Matrices: header [2, n, width, 0, 0, 0, 0, 0] then int64 n x width ids, attention_mask, type_ids. cancel: "
+              "an optional token (aotml_cancel_new) checked between chunks."),
+        E("tokenizer_decode_batch", "handle tok, u32s ids, i64s offsets, bool skip_special_tokens, threads num_threads, "
+                                    "out_ptr_char utf8, out_ptr_i64 text_offsets, out_i64 count",
+          Py("tokenizer_decode_batch", result="strings", returns="list[str]"),
+          doc="Sequence i is ids[offsets[i]:offsets[i + 1]]; ids not in the vocabulary are skipped (as HF does). The "
+              "texts are utf8[text_offsets[i]:text_offsets[i + 1]], both aotml_free."),
+        E("tokenizer_token_to_id", "handle tok, str token, out_i64 id", Py("tokenizer_token_to_id"), gil=False,
+          doc="-1 when the token is not in the vocabulary (added tokens included)."),
+        E("tokenizer_id_to_token", "handle tok, i64 id, out_i32 found, out_str token", Py("tokenizer_id_to_token"),
+          gil=False, doc="found 0 (and an empty token) when the id is not in the vocabulary."),
+        E("tokenizer_vocab", "handle tok, bool with_added_tokens, out_str json", Py("tokenizer_vocab"),
+          doc="{token: id} as JSON (aotml_free)."),
+        E("tokenizer_add_tokens", "handle tok, str tokens, bool special, out_handle out, out_i64 added",
+          Py("tokenizer_add_tokens"),
+          doc="A new tokenizer with the tokens added (a JSON list of {content, single_word, lstrip, rstrip, "
+              "normalized, special}); added: how many were not in the vocabulary yet."),
+        E("unicode_normalize", "str form, text text, out_str out", Py("unicode_normalize"),
+          doc="NFC, NFD, NFKC or NFKD (UCD 15.0), as Python's unicodedata.normalize."),
+    ]),
     ("onnx", "", [
         E("onnx_providers", "out_ptr_char names, out_i64 length",
           Py("onnx_providers", result="nul_list", returns="list[str]"),

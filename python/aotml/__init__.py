@@ -22,13 +22,27 @@ def ort_version() -> str:
     return _backend.impl.ort_version()[0]
 
 
+def normalize(form: str, unistr: str) -> str:
+    """Unicode normalization as ``unicodedata.normalize`` ("NFC", "NFD", "NFKC", "NFKD"), with the engine's
+    UCD 15.0 tables and without the GIL."""
+    if not isinstance(form, str):
+        raise TypeError(f"normalize() argument 1 must be str, not {type(form).__name__}")
+    if not isinstance(unistr, str):
+        raise TypeError(f"normalize() argument 2 must be str, not {type(unistr).__name__}")
+    if form not in ("NFC", "NFD", "NFKC", "NFKD"):
+        raise ValueError("invalid normalization form")
+    if unistr.isascii():
+        return unistr
+    return _backend.impl.unicode_normalize(form, unistr)  # type: ignore[no-any-return]
+
+
 def backend() -> str:
     """Which engine binding is in use: ``"ext"`` (the compiled extension) or ``"ctypes"``."""
     return _backend.name
 
 
 __all__ = [
-    "__version__", "ort_version", "backend",
+    "__version__", "ort_version", "backend", "normalize",
     "AotmlError", "InvalidArgument", "TokenizerConfigError", "EncodeError", "OnnxRuntimeError",
     "OnnxRuntimeUnavailableError", "RunCancelledError", "UnknownTokenError", "EngineFileNotFoundError",
     "l2_normalize", "minmax_scale", "standardize", "softmax", "log_softmax", "layer_norm",

@@ -11,6 +11,9 @@ __version__: str
 def ort_version() -> str:
     """The version of the ONNX Runtime library aotml loads (loading it if needed)."""
 
+def normalize(form: str, unistr: str) -> str:
+    """Unicode normalization as unicodedata.normalize (UCD 15.0)."""
+
 def backend() -> Literal["ext", "ctypes"]:
     """Which engine binding is in use."""
 

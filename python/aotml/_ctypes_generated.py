@@ -4,7 +4,7 @@ entered around calls that drop the GIL, a failed status mapped to an exception, 
 # mypy: ignore-errors
 from ctypes import byref, c_char_p, c_double, c_int32, c_int64, c_uint32, c_void_p  # noqa: F401
 
-__all__ = ['version', 'ort_version', 'cancel_new', 'cancel_set', 'l2_normalize', 'minmax_scale', 'standardize', 'softmax', 'layer_norm', 'pool', 'tiktoken_new', 'tiktoken_new_from_file', 'tiktoken_parse_ranks', 'tiktoken_info', 'tiktoken_policy_new', 'tiktoken_encode', 'tiktoken_encode_buffer', 'tiktoken_count', 'tiktoken_encode_batch', 'tiktoken_encode_single_piece', 'tiktoken_encode_single_token', 'tiktoken_decode_bytes', 'tiktoken_decode_batch', 'tiktoken_token_bytes', 'tiktoken_mergeable', 'onnx_providers', 'onnx_session_new', 'onnx_session_new_with_initializers', 'onnx_build_info', 'onnx_session_profiling_start_ns', 'onnx_session_info', 'onnx_session_end_profiling', 'onnx_run_options_new', 'onnx_run_options_set', 'onnx_run_options_terminate', 'onnx_value_from_buffer', 'onnx_value_from_pointer', 'onnx_value_new', 'onnx_value_from_strings', 'onnx_value_sequence', 'onnx_value_empty_sequence', 'onnx_value_strings', 'onnx_value_describe', 'onnx_value_output', 'onnx_value_count', 'onnx_value_element', 'onnx_binding_new', 'onnx_binding_bind', 'onnx_binding_clear', 'onnx_binding_run']
+__all__ = ['version', 'ort_version', 'cancel_new', 'cancel_set', 'l2_normalize', 'minmax_scale', 'standardize', 'softmax', 'layer_norm', 'pool', 'tiktoken_new', 'tiktoken_new_from_file', 'tiktoken_parse_ranks', 'tiktoken_info', 'tiktoken_policy_new', 'tiktoken_encode', 'tiktoken_encode_buffer', 'tiktoken_count', 'tiktoken_encode_batch', 'tiktoken_encode_single_piece', 'tiktoken_encode_single_token', 'tiktoken_decode_bytes', 'tiktoken_decode_batch', 'tiktoken_token_bytes', 'tiktoken_mergeable', 'tokenizer_from_json', 'tokenizer_to_json', 'tokenizer_info', 'tokenizer_encode_batch', 'tokenizer_decode_batch', 'tokenizer_token_to_id', 'tokenizer_id_to_token', 'tokenizer_vocab', 'tokenizer_add_tokens', 'unicode_normalize', 'onnx_providers', 'onnx_session_new', 'onnx_session_new_with_initializers', 'onnx_build_info', 'onnx_session_profiling_start_ns', 'onnx_session_info', 'onnx_session_end_profiling', 'onnx_run_options_new', 'onnx_run_options_set', 'onnx_run_options_terminate', 'onnx_value_from_buffer', 'onnx_value_from_pointer', 'onnx_value_new', 'onnx_value_from_strings', 'onnx_value_sequence', 'onnx_value_empty_sequence', 'onnx_value_strings', 'onnx_value_describe', 'onnx_value_output', 'onnx_value_count', 'onnx_value_element', 'onnx_binding_new', 'onnx_binding_bind', 'onnx_binding_clear', 'onnx_binding_run']
 
 from ._ctypes import _enter, _error, _leave, _lib
 from ._ctypes import (  # the kinds: conversions and results, written once in _ctypes.py
@@ -46,6 +46,16 @@ SIGNATURES = {
     'aotml_tiktoken_decode_batch': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_int32, c_void_p, c_void_p, c_void_p]),
     'aotml_tiktoken_token_bytes': (c_int32, [c_void_p, c_uint32, c_void_p, c_void_p]),
     'aotml_tiktoken_mergeable': (c_int32, [c_void_p, c_void_p, c_void_p, c_void_p, c_void_p]),
+    'aotml_tokenizer_from_json': (c_int32, [c_void_p, c_int64, c_void_p]),
+    'aotml_tokenizer_to_json': (c_int32, [c_void_p, c_int32, c_void_p, c_void_p]),
+    'aotml_tokenizer_info': (c_int32, [c_void_p, c_void_p, c_void_p]),
+    'aotml_tokenizer_encode_batch': (c_int32, [c_void_p, c_void_p, c_void_p, c_int64, c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_int32, c_void_p, c_void_p, c_void_p]),
+    'aotml_tokenizer_decode_batch': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_int32, c_int32, c_void_p, c_void_p, c_void_p]),
+    'aotml_tokenizer_token_to_id': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p]),
+    'aotml_tokenizer_id_to_token': (c_int32, [c_void_p, c_int64, c_void_p, c_void_p, c_void_p]),
+    'aotml_tokenizer_vocab': (c_int32, [c_void_p, c_int32, c_void_p, c_void_p]),
+    'aotml_tokenizer_add_tokens': (c_int32, [c_void_p, c_void_p, c_int64, c_int32, c_void_p, c_void_p]),
+    'aotml_unicode_normalize': (c_int32, [c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_void_p]),
     'aotml_onnx_providers': (c_int32, [c_void_p, c_void_p]),
     'aotml_onnx_session_new': (c_int32, [c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p]),
     'aotml_onnx_session_new_with_initializers': (c_int32, [c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_void_p]),
@@ -549,6 +559,202 @@ def tiktoken_mergeable(enc, /):  # aotml_tiktoken_mergeable
     finally:
         for x in held:
             x._done()
+
+
+def tokenizer_from_json(json, /):  # aotml_tokenizer_from_json
+    held: list = []
+    try:
+        a_json = _conv_bytes(json, 'json', held)
+        o_out = c_void_p()
+        _enter()
+        try:
+            st = _lib.aotml_tokenizer_from_json(a_json[0], a_json[1], byref(o_out))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return _res_handle(o_out.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def tokenizer_to_json(tok, pretty, /):  # aotml_tokenizer_to_json
+    held: list = []
+    try:
+        a_tok = _conv_handle(tok, 'tok', held)
+        a_pretty = _conv_bool(pretty, 'pretty')
+        o_json = c_void_p()
+        o_json_len = c_int64()
+        _enter()
+        try:
+            st = _lib.aotml_tokenizer_to_json(a_tok, a_pretty, byref(o_json), byref(o_json_len))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return _res_str(o_json.value, o_json_len.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def tokenizer_info(tok, /):  # aotml_tokenizer_info
+    held: list = []
+    try:
+        a_tok = _conv_handle(tok, 'tok', held)
+        o_json = c_void_p()
+        o_json_len = c_int64()
+        _enter()
+        try:
+            st = _lib.aotml_tokenizer_info(a_tok, byref(o_json), byref(o_json_len))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return _res_str(o_json.value, o_json_len.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def tokenizer_encode_batch(tok, texts, pairs, has_pair, options, pad_token, word_counts, num_threads, cancel, /):  # aotml_tokenizer_encode_batch
+    held: list = []
+    try:
+        a_tok = _conv_handle(tok, 'tok', held)
+        a_texts = _conv_texts(texts, 'texts')
+        a_pairs = _conv_texts(pairs, 'pairs')
+        a_has_pair = _conv_opt_bytes(has_pair, 'has_pair', held)
+        a_options = _conv_i64s(options, 'options', held)
+        a_pad_token = _conv_str(pad_token, 'pad_token')
+        a_word_counts = _conv_i64s(word_counts, 'word_counts', held)
+        a_num_threads = _conv_threads(num_threads, 'num_threads')
+        a_cancel = _conv_opt_handle(cancel, 'cancel', held)
+        o_block = c_void_p()
+        o_n_block = c_int64()
+        _enter()
+        try:
+            st = _lib.aotml_tokenizer_encode_batch(a_tok, a_texts[0], a_texts[1], a_texts[2], a_pairs[0], a_pairs[1], a_pairs[2], a_has_pair[0], a_has_pair[1], a_options[0], a_options[1] // 8, a_pad_token, len(a_pad_token), a_word_counts[0], a_word_counts[1] // 8, a_num_threads, a_cancel, byref(o_block), byref(o_n_block))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return _res_ids(o_block.value, o_n_block.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def tokenizer_decode_batch(tok, ids, offsets, skip_special_tokens, num_threads, /):  # aotml_tokenizer_decode_batch
+    held: list = []
+    try:
+        a_tok = _conv_handle(tok, 'tok', held)
+        a_ids = _conv_u32s(ids, 'ids', held)
+        a_offsets = _conv_i64s(offsets, 'offsets', held)
+        a_skip_special_tokens = _conv_bool(skip_special_tokens, 'skip_special_tokens')
+        a_num_threads = _conv_threads(num_threads, 'num_threads')
+        o_utf8 = c_void_p()
+        o_text_offsets = c_void_p()
+        o_count = c_int64()
+        _enter()
+        try:
+            st = _lib.aotml_tokenizer_decode_batch(a_tok, a_ids[0], a_ids[1] // 4, a_offsets[0], a_offsets[1] // 8, a_skip_special_tokens, a_num_threads, byref(o_utf8), byref(o_text_offsets), byref(o_count))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return _result_strings(o_utf8.value, o_text_offsets.value, o_count.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def tokenizer_token_to_id(tok, token, /):  # aotml_tokenizer_token_to_id
+    held: list = []
+    try:
+        a_tok = _conv_handle(tok, 'tok', held)
+        a_token = _conv_str(token, 'token')
+        o_id = c_int64()
+        st = _lib.aotml_tokenizer_token_to_id(a_tok, a_token, len(a_token), byref(o_id))
+        if st:
+            raise _error(st)
+        return o_id.value
+    finally:
+        for x in held:
+            x._done()
+
+
+def tokenizer_id_to_token(tok, id, /):  # aotml_tokenizer_id_to_token
+    held: list = []
+    try:
+        a_tok = _conv_handle(tok, 'tok', held)
+        a_id = _conv_i64(id, 'id')
+        o_found = c_int32()
+        o_token = c_void_p()
+        o_token_len = c_int64()
+        st = _lib.aotml_tokenizer_id_to_token(a_tok, a_id, byref(o_found), byref(o_token), byref(o_token_len))
+        if st:
+            raise _error(st)
+        return (o_found.value, _res_str(o_token.value, o_token_len.value))
+    finally:
+        for x in held:
+            x._done()
+
+
+def tokenizer_vocab(tok, with_added_tokens, /):  # aotml_tokenizer_vocab
+    held: list = []
+    try:
+        a_tok = _conv_handle(tok, 'tok', held)
+        a_with_added_tokens = _conv_bool(with_added_tokens, 'with_added_tokens')
+        o_json = c_void_p()
+        o_json_len = c_int64()
+        _enter()
+        try:
+            st = _lib.aotml_tokenizer_vocab(a_tok, a_with_added_tokens, byref(o_json), byref(o_json_len))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return _res_str(o_json.value, o_json_len.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def tokenizer_add_tokens(tok, tokens, special, /):  # aotml_tokenizer_add_tokens
+    held: list = []
+    try:
+        a_tok = _conv_handle(tok, 'tok', held)
+        a_tokens = _conv_str(tokens, 'tokens')
+        a_special = _conv_bool(special, 'special')
+        o_out = c_void_p()
+        o_added = c_int64()
+        _enter()
+        try:
+            st = _lib.aotml_tokenizer_add_tokens(a_tok, a_tokens, len(a_tokens), a_special, byref(o_out), byref(o_added))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return (_res_handle(o_out.value), o_added.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def unicode_normalize(form, text, /):  # aotml_unicode_normalize
+    a_form = _conv_str(form, 'form')
+    a_text = _conv_text(text, 'text')
+    o_out = c_void_p()
+    o_out_len = c_int64()
+    _enter()
+    try:
+        st = _lib.aotml_unicode_normalize(a_form, len(a_form), a_text, len(a_text), byref(o_out), byref(o_out_len))
+    finally:
+        _leave()
+    if st:
+        raise _error(st)
+    return _res_str(o_out.value, o_out_len.value)
 
 
 def onnx_providers():  # aotml_onnx_providers

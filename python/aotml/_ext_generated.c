@@ -557,6 +557,222 @@ done:
     return result;
 }
 
+/* tokenizer_from_json: aotml_tokenizer_from_json */
+static PyObject* gen_tokenizer_from_json(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 1) return aotml_nargs_error("tokenizer_from_json", 1, nargs);
+    aotml_arg_bytes json = {0};
+    void* out = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_bytes(args[0], &json, "json") < 0) goto done;
+    AOTML_CALL(st = aotml_tokenizer_from_json(json.p, json.len, &out);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_handle(out);
+done:
+    aotml_clear_bytes(&json);
+    return result;
+}
+
+/* tokenizer_to_json: aotml_tokenizer_to_json */
+static PyObject* gen_tokenizer_to_json(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 2) return aotml_nargs_error("tokenizer_to_json", 2, nargs);
+    aotml_arg_handle tok = {0};
+    int32_t pretty = 0;
+    char* json = 0;
+    int64_t json_len = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &tok, "tok") < 0) goto done;
+    if (aotml_conv_bool(args[1], &pretty, "pretty") < 0) goto done;
+    AOTML_CALL(st = aotml_tokenizer_to_json(tok.h, pretty, &json, &json_len);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_str(json, json_len);
+done:
+    aotml_clear_handle(&tok);
+    return result;
+}
+
+/* tokenizer_info: aotml_tokenizer_info */
+static PyObject* gen_tokenizer_info(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 1) return aotml_nargs_error("tokenizer_info", 1, nargs);
+    aotml_arg_handle tok = {0};
+    char* json = 0;
+    int64_t json_len = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &tok, "tok") < 0) goto done;
+    AOTML_CALL(st = aotml_tokenizer_info(tok.h, &json, &json_len);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_str(json, json_len);
+done:
+    aotml_clear_handle(&tok);
+    return result;
+}
+
+/* tokenizer_encode_batch: aotml_tokenizer_encode_batch */
+static PyObject* gen_tokenizer_encode_batch(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 9) return aotml_nargs_error("tokenizer_encode_batch", 9, nargs);
+    aotml_arg_handle tok = {0};
+    aotml_arg_texts texts = {0};
+    aotml_arg_texts pairs = {0};
+    aotml_arg_bytes has_pair = {0};
+    aotml_arg_bytes options = {0};
+    aotml_arg_str pad_token = {0};
+    aotml_arg_bytes word_counts = {0};
+    int32_t num_threads = 0;
+    aotml_arg_handle cancel = {0};
+    uint32_t* block = 0;
+    int64_t n_block = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &tok, "tok") < 0) goto done;
+    if (aotml_conv_texts(args[1], &texts, "texts") < 0) goto done;
+    if (aotml_conv_texts(args[2], &pairs, "pairs") < 0) goto done;
+    if (aotml_conv_opt_bytes(args[3], &has_pair, "has_pair") < 0) goto done;
+    if (aotml_conv_i64s(args[4], &options, "options") < 0) goto done;
+    if (aotml_conv_str(args[5], &pad_token, "pad_token") < 0) goto done;
+    if (aotml_conv_i64s(args[6], &word_counts, "word_counts") < 0) goto done;
+    if (aotml_conv_threads(args[7], &num_threads, "num_threads") < 0) goto done;
+    if (aotml_conv_opt_handle(args[8], &cancel, "cancel") < 0) goto done;
+    AOTML_CALL(st = aotml_tokenizer_encode_batch(tok.h, texts.p, texts.lens, texts.n, pairs.p, pairs.lens, pairs.n, has_pair.p, has_pair.len, (const int64_t*)options.p, options.len / 8, pad_token.p, pad_token.len, (const int64_t*)word_counts.p, word_counts.len / 8, num_threads, cancel.h, &block, &n_block);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_ids(block, n_block);
+done:
+    aotml_clear_handle(&tok);
+    aotml_clear_texts(&texts);
+    aotml_clear_texts(&pairs);
+    aotml_clear_opt_bytes(&has_pair);
+    aotml_clear_i64s(&options);
+    aotml_clear_i64s(&word_counts);
+    aotml_clear_opt_handle(&cancel);
+    return result;
+}
+
+/* tokenizer_decode_batch: aotml_tokenizer_decode_batch */
+static PyObject* gen_tokenizer_decode_batch(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 5) return aotml_nargs_error("tokenizer_decode_batch", 5, nargs);
+    aotml_arg_handle tok = {0};
+    aotml_arg_bytes ids = {0};
+    aotml_arg_bytes offsets = {0};
+    int32_t skip_special_tokens = 0;
+    int32_t num_threads = 0;
+    char* utf8 = 0;
+    int64_t* text_offsets = 0;
+    int64_t count = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &tok, "tok") < 0) goto done;
+    if (aotml_conv_u32s(args[1], &ids, "ids") < 0) goto done;
+    if (aotml_conv_i64s(args[2], &offsets, "offsets") < 0) goto done;
+    if (aotml_conv_bool(args[3], &skip_special_tokens, "skip_special_tokens") < 0) goto done;
+    if (aotml_conv_threads(args[4], &num_threads, "num_threads") < 0) goto done;
+    AOTML_CALL(st = aotml_tokenizer_decode_batch(tok.h, (const uint32_t*)ids.p, ids.len / 4, (const int64_t*)offsets.p, offsets.len / 8, skip_special_tokens, num_threads, &utf8, &text_offsets, &count);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_result_strings(utf8, text_offsets, count);
+done:
+    aotml_clear_handle(&tok);
+    aotml_clear_u32s(&ids);
+    aotml_clear_i64s(&offsets);
+    return result;
+}
+
+/* tokenizer_token_to_id: aotml_tokenizer_token_to_id */
+static PyObject* gen_tokenizer_token_to_id(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 2) return aotml_nargs_error("tokenizer_token_to_id", 2, nargs);
+    aotml_arg_handle tok = {0};
+    aotml_arg_str token = {0};
+    int64_t id = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &tok, "tok") < 0) goto done;
+    if (aotml_conv_str(args[1], &token, "token") < 0) goto done;
+    st = aotml_tokenizer_token_to_id(tok.h, token.p, token.len, &id);
+    if (st) { aotml_raise(st); goto done; }
+    result = PyLong_FromLongLong(id);
+done:
+    aotml_clear_handle(&tok);
+    return result;
+}
+
+/* tokenizer_id_to_token: aotml_tokenizer_id_to_token */
+static PyObject* gen_tokenizer_id_to_token(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 2) return aotml_nargs_error("tokenizer_id_to_token", 2, nargs);
+    aotml_arg_handle tok = {0};
+    int64_t id = 0;
+    int32_t found = 0;
+    char* token = 0;
+    int64_t token_len = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &tok, "tok") < 0) goto done;
+    if (aotml_conv_i64(args[1], &id, "id") < 0) goto done;
+    st = aotml_tokenizer_id_to_token(tok.h, id, &found, &token, &token_len);
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_pack(2, PyLong_FromLong(found), aotml_res_str(token, token_len));
+done:
+    aotml_clear_handle(&tok);
+    return result;
+}
+
+/* tokenizer_vocab: aotml_tokenizer_vocab */
+static PyObject* gen_tokenizer_vocab(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 2) return aotml_nargs_error("tokenizer_vocab", 2, nargs);
+    aotml_arg_handle tok = {0};
+    int32_t with_added_tokens = 0;
+    char* json = 0;
+    int64_t json_len = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &tok, "tok") < 0) goto done;
+    if (aotml_conv_bool(args[1], &with_added_tokens, "with_added_tokens") < 0) goto done;
+    AOTML_CALL(st = aotml_tokenizer_vocab(tok.h, with_added_tokens, &json, &json_len);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_str(json, json_len);
+done:
+    aotml_clear_handle(&tok);
+    return result;
+}
+
+/* tokenizer_add_tokens: aotml_tokenizer_add_tokens */
+static PyObject* gen_tokenizer_add_tokens(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 3) return aotml_nargs_error("tokenizer_add_tokens", 3, nargs);
+    aotml_arg_handle tok = {0};
+    aotml_arg_str tokens = {0};
+    int32_t special = 0;
+    void* out = 0;
+    int64_t added = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &tok, "tok") < 0) goto done;
+    if (aotml_conv_str(args[1], &tokens, "tokens") < 0) goto done;
+    if (aotml_conv_bool(args[2], &special, "special") < 0) goto done;
+    AOTML_CALL(st = aotml_tokenizer_add_tokens(tok.h, tokens.p, tokens.len, special, &out, &added);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_pack(2, aotml_res_handle(out), PyLong_FromLongLong(added));
+done:
+    aotml_clear_handle(&tok);
+    return result;
+}
+
+/* unicode_normalize: aotml_unicode_normalize */
+static PyObject* gen_unicode_normalize(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 2) return aotml_nargs_error("unicode_normalize", 2, nargs);
+    aotml_arg_str form = {0};
+    aotml_arg_text text = {0};
+    char* out = 0;
+    int64_t out_len = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_str(args[0], &form, "form") < 0) goto done;
+    if (aotml_conv_text(args[1], &text, "text") < 0) goto done;
+    AOTML_CALL(st = aotml_unicode_normalize(form.p, form.len, text.p, text.len, &out, &out_len);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_str(out, out_len);
+done:
+    aotml_clear_text(&text);
+    return result;
+}
+
 /* onnx_providers: aotml_onnx_providers */
 static PyObject* gen_onnx_providers(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
     if (nargs != 0) return aotml_nargs_error("onnx_providers", 0, nargs);
@@ -1024,6 +1240,16 @@ PyMethodDef aotml_generated_methods[] = {
     {"tiktoken_decode_batch", (PyCFunction)(void (*)(void))gen_tiktoken_decode_batch, METH_FASTCALL, "tiktoken_decode_batch(enc, ids, offsets, num_threads)"},
     {"tiktoken_token_bytes", (PyCFunction)(void (*)(void))gen_tiktoken_token_bytes, METH_FASTCALL, "tiktoken_token_bytes(enc, token)"},
     {"tiktoken_mergeable", (PyCFunction)(void (*)(void))gen_tiktoken_mergeable, METH_FASTCALL, "tiktoken_mergeable(enc)"},
+    {"tokenizer_from_json", (PyCFunction)(void (*)(void))gen_tokenizer_from_json, METH_FASTCALL, "tokenizer_from_json(json)"},
+    {"tokenizer_to_json", (PyCFunction)(void (*)(void))gen_tokenizer_to_json, METH_FASTCALL, "tokenizer_to_json(tok, pretty)"},
+    {"tokenizer_info", (PyCFunction)(void (*)(void))gen_tokenizer_info, METH_FASTCALL, "tokenizer_info(tok)"},
+    {"tokenizer_encode_batch", (PyCFunction)(void (*)(void))gen_tokenizer_encode_batch, METH_FASTCALL, "tokenizer_encode_batch(tok, texts, pairs, has_pair, options, pad_token, word_counts, num_threads, cancel)"},
+    {"tokenizer_decode_batch", (PyCFunction)(void (*)(void))gen_tokenizer_decode_batch, METH_FASTCALL, "tokenizer_decode_batch(tok, ids, offsets, skip_special_tokens, num_threads)"},
+    {"tokenizer_token_to_id", (PyCFunction)(void (*)(void))gen_tokenizer_token_to_id, METH_FASTCALL, "tokenizer_token_to_id(tok, token)"},
+    {"tokenizer_id_to_token", (PyCFunction)(void (*)(void))gen_tokenizer_id_to_token, METH_FASTCALL, "tokenizer_id_to_token(tok, id)"},
+    {"tokenizer_vocab", (PyCFunction)(void (*)(void))gen_tokenizer_vocab, METH_FASTCALL, "tokenizer_vocab(tok, with_added_tokens)"},
+    {"tokenizer_add_tokens", (PyCFunction)(void (*)(void))gen_tokenizer_add_tokens, METH_FASTCALL, "tokenizer_add_tokens(tok, tokens, special)"},
+    {"unicode_normalize", (PyCFunction)(void (*)(void))gen_unicode_normalize, METH_FASTCALL, "unicode_normalize(form, text)"},
     {"onnx_providers", (PyCFunction)(void (*)(void))gen_onnx_providers, METH_FASTCALL, "onnx_providers()"},
     {"onnx_session_new", (PyCFunction)(void (*)(void))gen_onnx_session_new, METH_FASTCALL, "onnx_session_new(path, model, options)"},
     {"onnx_session_new_with_initializers", (PyCFunction)(void (*)(void))gen_onnx_session_new_with_initializers, METH_FASTCALL, "onnx_session_new_with_initializers(path, model, options, names, values)"},

@@ -66,13 +66,6 @@ public class TokenSinkTests
         Assert.False(Wants<CountSink>());
         Assert.False(Wants<PointerSink>());
         Assert.True(Wants<OffsetSink>());
-        Assert.True(Wants<EncodingSink>());
-        var enc = new Aotml.Tokenization.Encoding();
-        var sink = new EncodingSink(enc, wordId: 3, shift: 10);
-        sink.Add(7, 0, 2);
-        Assert.Equal([7u], enc.Ids);
-        Assert.Equal([(10, 12)], enc.Offsets);
-        Assert.Equal([3], enc.WordIds);
     }
 
     private static bool Wants<T>() where T : struct, ITokenSink => T.WantsOffsets;

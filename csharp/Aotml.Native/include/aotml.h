@@ -124,6 +124,44 @@ AOTML_API int32_t aotml_tiktoken_token_bytes(void* enc, uint32_t token, const ui
 /* The mergeable tokens as stored (valid while enc lives): token i is blob[offsets[i]:offsets[i+1]]. */
 AOTML_API int32_t aotml_tiktoken_mergeable(void* enc, const uint8_t** blob, const int32_t** offsets, const uint32_t** ranks, int64_t* count);
 
+/* ---- tokenizers -------------------------------------------------------------------------------------------------- */
+/* tokenizer.json tokenizers (Hugging Face's format). A tokenizer is an immutable object handle (aotml_handle_free):
+ * truncation and padding travel with each encode call, adding tokens makes a new one. Offsets are code points of the
+ * token's own sequence. Malformed JSON is AOTML_ERR_CONFIG with the JSON path in the message. */
+AOTML_API int32_t aotml_tokenizer_from_json(const uint8_t* json, int64_t json_len, void** out);
+/* The tokenizer.json as Hugging Face tokenizers writes it (aotml_free). */
+AOTML_API int32_t aotml_tokenizer_to_json(void* tok, int32_t pretty, char** json, int64_t* json_len);
+/* JSON: vocab_size (with added tokens), vocab_size_base, added_tokens (id order, with their flags), the file's
+ * truncation and padding (null when off). */
+AOTML_API int32_t aotml_tokenizer_info(void* tok, char** json, int64_t* json_len);
+/* Encodes texts (with pairs[i] where has_pair[i] != 0; has_pair NULL: no pairs) on num_threads threads created for
+ * the call into one block of uint32 words (aotml_free). options: 15 int64 words: add_special_tokens, truncation on,
+ * max_length, stride, strategy (0 longest_first, 1 only_first, 2 only_second), truncation direction (0 right, 1
+ * left), padding on, padding direction, length (-1: the batch's longest), pad_to_multiple_of (0: none), pad_id,
+ * pad_type_id, want token strings, layout (0 columns, 1 int64 matrices), 0. word_counts: empty (plain texts) or, for
+ * pre-tokenized input, two counts per input (its words, its pair's words or -1) and texts holding every word.
+ * Columns: header [1, n_inputs, n_encodings, n_tokens, flags (1: token strings), token bytes, 0, 0], enc_start[n_enc
+ * + 1], enc_parent[n_enc] (-1 for inputs; inputs first, then overflowing encodings breadth first), then per token
+ * ids, type_ids, offsets (start, end), word_ids (-1: none), sequence_ids (-1: none), special_tokens_mask,
+ * attention_mask, then with token strings tok_start[n_tokens + 1] and their UTF-8. Matrices: header [2, n, width, 0,
+ * 0, 0, 0, 0] then int64 n x width ids, attention_mask, type_ids. cancel: an optional token (aotml_cancel_new)
+ * checked between chunks. */
+AOTML_API int32_t aotml_tokenizer_encode_batch(void* tok, const uint8_t** texts, const int64_t* texts_lens, int64_t n_texts, const uint8_t** pairs, const int64_t* pairs_lens, int64_t n_pairs, const uint8_t* has_pair, int64_t has_pair_len, const int64_t* options, int64_t n_options, const char* pad_token, int64_t pad_token_len, const int64_t* word_counts, int64_t n_word_counts, int32_t num_threads, void* cancel, uint32_t** block, int64_t* n_block);
+/* Sequence i is ids[offsets[i]:offsets[i + 1]]; ids not in the vocabulary are skipped (as HF does). The texts are
+ * utf8[text_offsets[i]:text_offsets[i + 1]], both aotml_free. */
+AOTML_API int32_t aotml_tokenizer_decode_batch(void* tok, const uint32_t* ids, int64_t n_ids, const int64_t* offsets, int64_t n_offsets, int32_t skip_special_tokens, int32_t num_threads, char** utf8, int64_t** text_offsets, int64_t* count);
+/* -1 when the token is not in the vocabulary (added tokens included). */
+AOTML_API int32_t aotml_tokenizer_token_to_id(void* tok, const char* token, int64_t token_len, int64_t* id);
+/* found 0 (and an empty token) when the id is not in the vocabulary. */
+AOTML_API int32_t aotml_tokenizer_id_to_token(void* tok, int64_t id, int32_t* found, char** token, int64_t* token_len);
+/* {token: id} as JSON (aotml_free). */
+AOTML_API int32_t aotml_tokenizer_vocab(void* tok, int32_t with_added_tokens, char** json, int64_t* json_len);
+/* A new tokenizer with the tokens added (a JSON list of {content, single_word, lstrip, rstrip, normalized,
+ * special}); added: how many were not in the vocabulary yet. */
+AOTML_API int32_t aotml_tokenizer_add_tokens(void* tok, const char* tokens, int64_t tokens_len, int32_t special, void** out, int64_t* added);
+/* NFC, NFD, NFKC or NFKD (UCD 15.0), as Python's unicodedata.normalize. */
+AOTML_API int32_t aotml_unicode_normalize(const char* form, int64_t form_len, const uint8_t* text, int64_t text_len, char** out, int64_t* out_len);
+
 /* ---- onnx -------------------------------------------------------------------------------------------------------- */
 /* Usable execution providers, NUL-separated (aotml_free). */
 AOTML_API int32_t aotml_onnx_providers(char** names, int64_t* length);

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""tokenizer.json benchmark: aotml.tokenizers vs Hugging Face tokenizers 0.23.2 (npm `tokenizers`, its Rust core
+through the Node addon), the same lines, per real tokenizer and corpus.
+
+Measures: MB/s of UTF-8 input single thread (HF: encodeBatch with RAYON_NUM_THREADS=1) and encode_batch on 2
+threads (HF: RAYON_NUM_THREADS=2); the time to load each tokenizer.json; the per-call time of encode() on a short
+sentence. Writes its section of bench/RESULTS.md with the ratios (> 1: aotml is faster).
+
+Run: PYTHONPATH=python /usr/bin/python3 bench/tokenizers.py [--quick]
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# bench/tokenize.py would shadow the standard library's tokenize (imported by inspect): keep bench/ off the path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tools"))
+import importlib.util  # noqa: E402
+
+import material  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("bench_results", ROOT / "bench" / "results.py")
+results = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
+_spec.loader.exec_module(results)  # type: ignore[union-attr]
+from support.corpora import english_prose, lines, manpages, source_code  # noqa: E402
+
+import aotml.tokenizers as tk  # noqa: E402
+
+NPM = Path(os.environ.get("AOTML_NPM_MODULES", ROOT / "build" / "npm" / "node_modules"))
+NAMES = ["all-MiniLM-L6-v2", "llama3", "llama2", "deepseek_v3"]
+SHORT = "The quick brown fox jumps over the lazy dog."
+REPEAT = 3
+
+# The HF side: one node process per (tokenizer, thread count); times in seconds, best of REPEAT.
+NODE = r"""
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import path from "node:path";
+const spec = JSON.parse(fs.readFileSync(0, "utf8"));
+const require = createRequire(path.join(spec.npm, "noop.js"));
+const { Tokenizer } = require("tokenizers");
+let t = process.hrtime.bigint();
+const tok = Tokenizer.fromFile(spec.path);
+const load = Number(process.hrtime.bigint() - t) / 1e9;
+const out = { load, corpora: {} };
+for (const [name, texts] of Object.entries(spec.corpora)) {
+  await tok.encodeBatch(texts.slice(0, 10));
+  let best = Infinity;
+  for (let r = 0; r < spec.repeat; r++) {
+    t = process.hrtime.bigint();
+    await tok.encodeBatch(texts);
+    best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e9);
+  }
+  out.corpora[name] = best;
+}
+const n = 2000;
+t = process.hrtime.bigint();
+for (let i = 0; i < n; i++) await tok.encode(spec.short);
+out.short = Number(process.hrtime.bigint() - t) / 1e9 / n;
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def best(fn, repeat: int = REPEAT) -> float:  # type: ignore[no-untyped-def]
+    b = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        b = min(b, time.perf_counter() - t)
+    return b
+
+
+def corpora(quick: bool) -> dict[str, list[str]]:
+    budget = 200_000 if quick else 1_000_000
+    multi = [t for lang in ("de", "fr", "ja", "ru", "zh_CN") for t in manpages(lang, budget // 5)]
+    return {"English prose": lines(english_prose(budget), 10**6), "source code": lines(source_code(budget), 10**6),
+            "multilingual": lines(multi, 10**6)}
+
+
+def hf(path: Path, texts: dict[str, list[str]], threads: int) -> dict:  # type: ignore[type-arg]
+    with tempfile.NamedTemporaryFile("w", suffix=".mjs", delete=False) as f:
+        f.write(NODE)
+    try:
+        spec = {"npm": str(NPM), "path": str(path), "corpora": texts, "short": SHORT, "repeat": REPEAT}
+        env = {**os.environ, "RAYON_NUM_THREADS": str(threads)}
+        out = subprocess.run(["node", f.name], input=json.dumps(spec).encode(), capture_output=True, check=True,
+                             env=env, timeout=3600)
+        return json.loads(out.stdout)  # type: ignore[no-any-return]
+    finally:
+        os.unlink(f.name)
+
+
+def ours(path: Path, texts: dict[str, list[str]]) -> dict:  # type: ignore[type-arg]
+    t = time.perf_counter()
+    tok = tk.Tokenizer.from_file(path)
+    load = time.perf_counter() - t
+    out: dict = {"load": load, "t1": {}, "t2": {}}  # type: ignore[type-arg]
+    for name, batch in texts.items():
+        tok.encode_batch(batch[:10])
+        os.environ["TOKENIZERS_PARALLELISM"] = "false"
+        out["t1"][name] = best(lambda: tok.encode_batch(batch))
+        os.environ["TOKENIZERS_PARALLELISM"] = "true"
+        out["t2"][name] = best(lambda: _two_threads(tok, batch))
+    n = 2000
+    t = time.perf_counter()
+    for _ in range(n):
+        tok.encode(SHORT)
+    out["short"] = (time.perf_counter() - t) / n
+    return out
+
+
+def _two_threads(tok: tk.Tokenizer, batch: list[str]) -> None:
+    from aotml.tokenizers import _tokenizer
+    saved = _tokenizer._threads
+    _tokenizer._threads = lambda: 2  # type: ignore[assignment]
+    try:
+        tok.encode_batch(batch)
+    finally:
+        _tokenizer._threads = saved  # type: ignore[assignment]
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    texts = corpora(quick)
+    mb = {k: sum(len(t.encode()) for t in v) / 1e6 for k, v in texts.items()}
+    rows, load_rows = [], []
+    for name in NAMES:
+        path = material.tokenizer_json(name)
+        a = ours(path, texts)
+        h1, h2 = hf(path, texts, 1), hf(path, texts, 2)
+        for c in texts:
+            a1, a2 = mb[c] / a["t1"][c], mb[c] / a["t2"][c]
+            b1, b2 = mb[c] / h1["corpora"][c], mb[c] / h2["corpora"][c]
+            rows.append(f"| {name} | {c} | {a1:.1f} | {b1:.1f} | {a1 / b1:.2f} | {a2:.1f} | {b2:.1f} | {a2 / b2:.2f} |")
+        load_rows.append(f"| {name} | {a['load'] * 1e3:.0f} | {h1['load'] * 1e3:.0f} | {h1['load'] / a['load']:.2f} | "
+                         f"{a['short'] * 1e6:.1f} | {h1['short'] * 1e6:.1f} | {h1['short'] / a['short']:.2f} |")
+        print(rows[-3:], load_rows[-1], flush=True)
+    body = (
+        f"Lines of the test corpora ({', '.join(f'{k} {v:.1f} MB' for k, v in mb.items())}), encode_batch with "
+        "offsets and token strings (aotml) vs `encodeBatch` of npm `tokenizers` 0.23.2 (HF's Rust core); MB/s of "
+        "UTF-8 input, best of 3; ratio > 1: aotml is faster. HF's threads set by RAYON_NUM_THREADS.\n\n"
+        "| tokenizer | corpus | aotml 1T MB/s | HF 1T MB/s | × | aotml 2T MB/s | HF 2T MB/s | × |\n"
+        "|---|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
+        f"Loading tokenizer.json, and one `encode` of a {len(SHORT)}-character sentence (HF: an awaited call from JS):\n\n"
+        "| tokenizer | aotml load ms | HF load ms | × | aotml encode µs | HF encode µs | × |\n"
+        "|---|---|---|---|---|---|---|\n" + "\n".join(load_rows) + "\n")
+    results.write_section("tokenizers", "tokenizer.json tokenizers (`bench/tokenizers.py`)", body)
+
+
+if __name__ == "__main__":
+    main()

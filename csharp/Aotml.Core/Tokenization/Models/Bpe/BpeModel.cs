@@ -1,0 +1,362 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Aotml.Text;
+using Aotml.Tokenization.Json;
+
+namespace Aotml.Tokenization.Models.Bpe;
+
+/// <summary>
+/// Hugging Face's BPE model: a piece is cut into characters (with continuing_subword_prefix on all but the first and
+/// end_of_word_suffix on the last), each looked up in the vocabulary, else split into byte tokens (byte_fallback),
+/// else the unknown token (fused with its unknown neighbours under fuse_unk), else dropped; then the merges join
+/// pairs lowest rank first. Immutable; thread-safe.
+/// </summary>
+/// <remarks>
+/// The common case (every symbol covers its own bytes) runs on the generic merge engine <see cref="BpeMerge"/>. What
+/// HF does differently from that, it does with offsets that no longer follow the bytes (a dropped character, byte
+/// fallback of a prefixed character) or with randomness (dropout): those pieces take <see cref="MergeList"/>, a
+/// literal version of HF's word merge.
+/// </remarks>
+public sealed class BpeModel : IModel
+{
+    private readonly Vocab _vocab;
+    private readonly Dictionary<ulong, (uint Rank, uint Id)> _merges;
+    private readonly List<(string, string)> _mergeList;
+    private readonly Dictionary<int, uint> _plain = new(), _prefixed = new(), _suffixed = new(), _both = new();
+    private readonly uint[] _byteIds = new uint[256];
+    private readonly bool _allBytes;
+    private readonly uint? _unkId;
+    private readonly uint _maxRank;
+
+    /// <summary>The dropout probability, null when off.</summary>
+    public float? Dropout { get; }
+    /// <summary>The unknown token.</summary>
+    public string? UnkToken { get; }
+    /// <summary>Prefix of every character but a word's first.</summary>
+    public string? ContinuingSubwordPrefix { get; }
+    /// <summary>Suffix of a word's last character.</summary>
+    public string? EndOfWordSuffix { get; }
+    /// <summary>Whether consecutive unknown characters make one unknown token.</summary>
+    public bool FuseUnk { get; }
+    /// <summary>Whether unknown characters become their byte tokens &lt;0xXX&gt;.</summary>
+    public bool ByteFallback { get; }
+    /// <summary>Whether a piece that is a token is taken whole before any merge.</summary>
+    public bool IgnoreMerges { get; }
+
+    internal BpeModel(Vocab vocab, List<(string Left, string Right)> merges, string path, float? dropout, string? unk,
+        string? prefix, string? suffix, bool fuseUnk, bool byteFallback, bool ignoreMerges)
+    {
+        _vocab = vocab;
+        _mergeList = merges;
+        Dropout = dropout; UnkToken = unk; ContinuingSubwordPrefix = prefix; EndOfWordSuffix = suffix;
+        FuseUnk = fuseUnk; ByteFallback = byteFallback; IgnoreMerges = ignoreMerges;
+        if (dropout is float d && (d < 0 || d > 1)) throw new ConfigurationException($"{path}.dropout: must be between 0 and 1, got {d}");
+        _merges = new Dictionary<ulong, (uint, uint)>(merges.Count);
+        int prefixLen = prefix?.Length ?? 0;
+        for (int r = 0; r < merges.Count; r++)
+        {
+            var (a, b) = merges[r];
+            uint ia = vocab.TokenToId(a) ?? throw new ConfigurationException($"{path}.merges[{r}]: {JsonRead.Quote(a)} is not in the vocabulary");
+            uint ib = vocab.TokenToId(b) ?? throw new ConfigurationException($"{path}.merges[{r}]: {JsonRead.Quote(b)} is not in the vocabulary");
+            // The joined token drops the right part's continuing-subword prefix, as HF builds it.
+            string joined = a + (prefixLen > 0 && b.Length >= prefixLen ? b[prefixLen..] : b);
+            uint ij = vocab.TokenToId(joined) ?? throw new ConfigurationException($"{path}.merges[{r}]: the merged token {JsonRead.Quote(joined)} is not in the vocabulary");
+            _merges[Key(ia, ib)] = ((uint)r, ij);   // a pair listed twice keeps its last rank, as HF's map does
+        }
+        _maxRank = (uint)Math.Max(0, merges.Count - 1);
+        foreach (var (token, id) in vocab.ByToken)
+        {
+            if (Single(token, 0, token.Length) is int c) _plain.TryAdd(c, id);
+            bool p = prefix is { Length: > 0 } && token.StartsWith(prefix, StringComparison.Ordinal);
+            bool s = suffix is { Length: > 0 } && token.EndsWith(suffix, StringComparison.Ordinal);
+            if (p && Single(token, prefix!.Length, token.Length) is int cp) _prefixed.TryAdd(cp, id);
+            if (s && Single(token, 0, token.Length - suffix!.Length) is int cs) _suffixed.TryAdd(cs, id);
+            if (p && s && token.Length >= prefix!.Length + suffix!.Length && Single(token, prefix.Length, token.Length - suffix.Length) is int cb) _both.TryAdd(cb, id);
+        }
+        _allBytes = true;
+        for (int b = 0; b < 256; b++)
+        {
+            uint? id = vocab.TokenToId($"<0x{b:X2}>");
+            _byteIds[b] = id ?? IMergeTable.None;
+            _allBytes &= id.HasValue;
+        }
+        if (unk != null) _unkId = vocab.TokenToId(unk);
+    }
+
+    // The code point of s[start..end] if that is exactly one character.
+    private static int? Single(string s, int start, int end)
+    {
+        if (end - start == 1 && !char.IsSurrogate(s[start])) return s[start];
+        if (end - start == 2 && char.IsSurrogatePair(s[start], s[start + 1])) return char.ConvertToUtf32(s[start], s[start + 1]);
+        return null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Key(uint left, uint right) => ((ulong)left << 32) | right;
+
+    /// <summary>Reads an HF BPE model object (merges as "a b" strings or as ["a", "b"] pairs).</summary>
+    public static BpeModel FromJson(JsonElement e, string path)
+    {
+        JsonRead.RequireObject(e, path);
+        var vocab = Vocab.FromJsonObject(JsonRead.Required(e, "vocab", path), path + ".vocab");
+        var merges = new List<(string, string)>();
+        if (JsonRead.Field(e, "merges") is { ValueKind: not JsonValueKind.Null } m)
+        {
+            if (m.ValueKind != JsonValueKind.Array) throw new ConfigurationException($"{path}.merges: expected an array, got {JsonRead.Kind(m)}");
+            int i = 0;
+            foreach (var x in m.EnumerateArray())
+            {
+                string at = $"{path}.merges[{i++}]";
+                if (x.ValueKind == JsonValueKind.String)
+                {
+                    string s = x.GetString()!;
+                    int sp = s.IndexOf(' ');
+                    if (sp < 0 || s.IndexOf(' ', sp + 1) >= 0) throw new ConfigurationException($"{at}: expected two tokens separated by one space, got {JsonRead.Quote(s)}");
+                    merges.Add((s[..sp], s[(sp + 1)..]));
+                }
+                else if (x.ValueKind == JsonValueKind.Array && x.GetArrayLength() == 2 && x[0].ValueKind == JsonValueKind.String && x[1].ValueKind == JsonValueKind.String)
+                    merges.Add((x[0].GetString()!, x[1].GetString()!));
+                else throw new ConfigurationException($"{at}: expected \"a b\" or [\"a\", \"b\"], got {x.GetRawText()}");
+            }
+        }
+        double? dropout = JsonRead.OptDouble(e, "dropout", path);
+        return new BpeModel(vocab, merges, path, dropout is double d ? (float)d : null,
+            JsonRead.OptString(e, "unk_token", path), JsonRead.OptString(e, "continuing_subword_prefix", path),
+            JsonRead.OptString(e, "end_of_word_suffix", path), JsonRead.Bool(e, "fuse_unk", path, false),
+            JsonRead.Bool(e, "byte_fallback", path, false), JsonRead.Bool(e, "ignore_merges", path, false));
+    }
+
+    /// <inheritdoc/>
+    public void WriteJson(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", "BPE");
+        if (Dropout is float d) w.WriteNumber("dropout", d); else w.WriteNull("dropout");
+        JsonRead.WriteOptString(w, "unk_token", UnkToken);
+        JsonRead.WriteOptString(w, "continuing_subword_prefix", ContinuingSubwordPrefix);
+        JsonRead.WriteOptString(w, "end_of_word_suffix", EndOfWordSuffix);
+        w.WriteBoolean("fuse_unk", FuseUnk);
+        w.WriteBoolean("byte_fallback", ByteFallback);
+        w.WriteBoolean("ignore_merges", IgnoreMerges);
+        w.WritePropertyName("vocab");
+        _vocab.WriteJsonObject(w);
+        w.WriteStartArray("merges");
+        // HF writes the merges by rank; a pair listed twice appears once, at its last rank.
+        foreach (var (a, b) in _mergeList.Select((m, r) => (m, r)).Where(x => IsKept(x.m, x.r)).Select(x => x.m))
+        {
+            w.WriteStartArray();
+            w.WriteStringValue(a);
+            w.WriteStringValue(b);
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private bool IsKept((string A, string B) m, int rank) =>
+        _merges.TryGetValue(Key(_vocab.ByToken[m.A], _vocab.ByToken[m.B]), out var v) && v.Rank == (uint)rank;
+
+    /// <inheritdoc/>
+    public uint? TokenToId(string token) => _vocab.TokenToId(token);
+
+    /// <inheritdoc/>
+    public string? IdToToken(uint id) => _vocab.IdToToken(id);
+
+    /// <inheritdoc/>
+    public int VocabSize => _vocab.Count;
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, uint> GetVocab() => _vocab.ByToken;
+
+    [ThreadStatic] private static uint[]? t_symId;
+    [ThreadStatic] private static int[]? t_symEnd;
+
+    /// <inheritdoc/>
+    public void Tokenize<TSink>(ReadOnlySpan<byte> piece, int offset, ref TSink sink) where TSink : struct, ITokenSink
+    {
+        int n = piece.Length;
+        if (n == 0) return;
+        if (IgnoreMerges && _vocab.ByBytes.TryGetValue(piece, out uint whole))
+        {
+            sink.Add(whole, offset, offset + n);
+            return;
+        }
+        var ids = BpeMerge.Rent(ref t_symId, n);
+        var ends = BpeMerge.Rent(ref t_symEnd, n);
+        if (Dropout is null or 0 && Symbols(piece, ids, ends))
+        {
+            BpeMerge.Encode(new SymbolTable(this, ids, ends), piece, offset, ref sink);
+            return;
+        }
+        var list = new MergeList();
+        BuildWord(piece, list);
+        list.MergeAll(_merges, Dropout is float d && d > 0 ? d : null);
+        list.Emit(offset, ref sink);
+    }
+
+    // The initial symbols by start byte, when each covers exactly its own bytes (else false: use MergeList).
+    private bool Symbols(ReadOnlySpan<byte> piece, uint[] ids, int[] ends)
+    {
+        int n = piece.Length;
+        int unkStart = -1;
+        for (int i = 0; i < n;)
+        {
+            int cp = Utf8.Decode(piece, i, out int len);
+            int e = i + len;
+            if (Lookup(cp, i == 0, e == n) is uint id)
+            {
+                if (unkStart >= 0) { ids[unkStart] = _unkId!.Value; ends[unkStart] = i; unkStart = -1; }
+                ids[i] = id; ends[i] = e;
+            }
+            else if (ByteFallback && (ContinuingSubwordPrefix is null || i == 0) && (EndOfWordSuffix is null || e != n) && AllBytes(piece.Slice(i, len)))
+            {
+                if (unkStart >= 0) { ids[unkStart] = _unkId!.Value; ends[unkStart] = i; unkStart = -1; }
+                for (int k = i; k < e; k++) { ids[k] = _byteIds[piece[k]]; ends[k] = k + 1; }
+            }
+            else
+            {
+                if (UnkToken is null || ByteFallback) return false;
+                if (_unkId is null) throw new EncodeException($"the unknown token {JsonRead.Quote(UnkToken)} is not in the vocabulary");
+                if (unkStart >= 0 && FuseUnk) { }
+                else
+                {
+                    if (unkStart >= 0) { ids[unkStart] = _unkId.Value; ends[unkStart] = i; }
+                    unkStart = i;
+                }
+            }
+            i = e;
+        }
+        if (unkStart >= 0) { ids[unkStart] = _unkId!.Value; ends[unkStart] = n; }
+        return true;
+    }
+
+    private bool AllBytes(ReadOnlySpan<byte> s)
+    {
+        if (_allBytes) return true;
+        foreach (byte b in s) if (_byteIds[b] == IMergeTable.None) return false;
+        return true;
+    }
+
+    private uint? Lookup(int cp, bool first, bool last)
+    {
+        bool p = !first && ContinuingSubwordPrefix is { Length: > 0 }, s = last && EndOfWordSuffix is { Length: > 0 };
+        var map = p ? (s ? _both : _prefixed) : (s ? _suffixed : _plain);
+        return cp >= 0 && map.TryGetValue(cp, out uint id) ? id : null;
+    }
+
+    // HF's merge_word, literally: symbols with lengths, offsets as their running sum.
+    private void BuildWord(ReadOnlySpan<byte> piece, MergeList word)
+    {
+        int n = piece.Length;
+        (uint Id, int Len)? unk = null;
+        for (int i = 0; i < n;)
+        {
+            int cp = Utf8.Decode(piece, i, out int len);
+            int e = i + len;
+            if (Lookup(cp, i == 0, e == n) is uint id)
+            {
+                if (unk is { } u) { word.Add(u.Id, u.Len); unk = null; }
+                word.Add(id, len);
+            }
+            else
+            {
+                bool done = false;
+                if (ByteFallback)
+                {
+                    string s = (i > 0 ? ContinuingSubwordPrefix : null) + System.Text.Encoding.UTF8.GetString(piece.Slice(i, len)) + (e == n ? EndOfWordSuffix : null);
+                    var bytes = System.Text.Encoding.UTF8.GetBytes(s);
+                    if (AllBytes(bytes))
+                    {
+                        foreach (byte b in bytes) word.Add(_byteIds[b], 1);
+                        done = true;
+                    }
+                }
+                if (!done && UnkToken != null)
+                {
+                    uint uid = _unkId ?? throw new EncodeException($"the unknown token {JsonRead.Quote(UnkToken)} is not in the vocabulary");
+                    if (unk is { } u)
+                    {
+                        if (FuseUnk) unk = (u.Id, u.Len + len);
+                        else { word.Add(u.Id, u.Len); unk = (uid, len); }
+                    }
+                    else unk = (uid, len);
+                }
+            }
+            i = e;
+        }
+        if (unk is { } last) word.Add(last.Id, last.Len);
+    }
+
+    /// <summary>The merge table over precomputed initial symbols (indexed by start byte).</summary>
+    private readonly struct SymbolTable(BpeModel model, uint[] ids, int[] ends) : IMergeTable
+    {
+        public static bool RankIsId => false;
+
+        public uint MaxRank => model._maxRank;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public uint Symbol(ReadOnlySpan<byte> piece, int start, out int end)
+        {
+            end = ends[start];
+            return ids[start];
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public uint Rank(ReadOnlySpan<byte> piece, int start, int mid, int end, uint left, uint right, out uint joined)
+        {
+            if (model._merges.TryGetValue(Key(left, right), out var m)) { joined = m.Id; return m.Rank; }
+            joined = 0;
+            return IMergeTable.None;
+        }
+    }
+
+    /// <summary>HF's Word: symbols in a linked list merged through a priority queue, with optional dropout.</summary>
+    private sealed class MergeList
+    {
+        private readonly List<(uint Id, int Prev, int Next, int Len)> _s = [];
+
+        public void Add(uint id, int len)
+        {
+            int i = _s.Count;
+            if (i > 0) { var p = _s[i - 1]; _s[i - 1] = (p.Id, p.Prev, i, p.Len); }
+            _s.Add((id, i - 1, -1, len));
+        }
+
+        public void MergeAll(Dictionary<ulong, (uint Rank, uint Id)> merges, float? dropout)
+        {
+            var queue = new PriorityQueue<(int Pos, uint Rank, uint Id), (uint, int)>();
+            var skip = new List<(int Pos, uint Rank, uint Id)>();
+            for (int i = 0; i + 1 < _s.Count; i++)
+                if (merges.TryGetValue(Key(_s[i].Id, _s[i + 1].Id), out var m)) queue.Enqueue((i, m.Rank, m.Id), (m.Rank, i));
+            while (queue.TryDequeue(out var top, out _))
+            {
+                if (dropout is float d && Random.Shared.NextSingle() < d) { skip.Add(top); continue; }
+                foreach (var s in skip) queue.Enqueue(s, (s.Rank, s.Pos));
+                skip.Clear();
+                var cur = _s[top.Pos];
+                if (cur.Len == 0 || cur.Next == -1) continue;
+                int nextPos = cur.Next;
+                var right = _s[nextPos];
+                if (!merges.TryGetValue(Key(cur.Id, right.Id), out var target) || target.Id != top.Id) continue;
+                cur = (top.Id, cur.Prev, right.Next, cur.Len + right.Len);
+                _s[top.Pos] = cur;
+                _s[nextPos] = (right.Id, right.Prev, right.Next, 0);
+                if (right.Next > -1 && right.Next < _s.Count) { var r2 = _s[right.Next]; _s[right.Next] = (r2.Id, top.Pos, r2.Next, r2.Len); }
+                if (cur.Prev >= 0 && merges.TryGetValue(Key(_s[cur.Prev].Id, cur.Id), out var pm)) queue.Enqueue((cur.Prev, pm.Rank, pm.Id), (pm.Rank, cur.Prev));
+                if (cur.Next >= 0 && cur.Next < _s.Count && merges.TryGetValue(Key(cur.Id, _s[cur.Next].Id), out var nm)) queue.Enqueue((top.Pos, nm.Rank, nm.Id), (nm.Rank, top.Pos));
+            }
+        }
+
+        public void Emit<TSink>(int offset, ref TSink sink) where TSink : struct, ITokenSink
+        {
+            int pos = 0;
+            foreach (var s in _s)
+            {
+                if (s.Len == 0) continue;
+                sink.Add(s.Id, offset + pos, offset + pos + s.Len);
+                pos += s.Len;
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Aotml.Text;
+using Aotml.Tokenization.Json;
+
+namespace Aotml.Tokenization.Models.WordPiece;
+
+/// <summary>
+/// Hugging Face's WordPiece: greedy longest match from the start of the piece, every match after the first looked
+/// up with continuing_subword_prefix; a piece with an unmatchable rest, or longer than max_input_chars_per_word
+/// characters, is one unknown token. Immutable; thread-safe.
+/// </summary>
+public sealed class WordPieceModel : IModel
+{
+    private readonly Vocab _vocab;
+    private readonly Utf8Map<uint> _continuing = new();   // tokens that start with the prefix, by the rest
+
+    /// <summary>The unknown token.</summary>
+    public string UnkToken { get; }
+    /// <summary>The prefix of every match but the first.</summary>
+    public string ContinuingSubwordPrefix { get; }
+    /// <summary>Longer pieces (in characters) are one unknown token.</summary>
+    public int MaxInputCharsPerWord { get; }
+
+    internal WordPieceModel(Vocab vocab, string unk, string prefix, int maxChars)
+    {
+        _vocab = vocab; UnkToken = unk; ContinuingSubwordPrefix = prefix; MaxInputCharsPerWord = maxChars;
+        foreach (var (token, id) in vocab.ByToken)
+            if (token.StartsWith(prefix, StringComparison.Ordinal)) _continuing.Set(token[prefix.Length..], id);
+    }
+
+    /// <summary>Reads an HF WordPiece model object.</summary>
+    public static WordPieceModel FromJson(JsonElement e, string path)
+    {
+        JsonRead.RequireObject(e, path);
+        var vocab = Vocab.FromJsonObject(JsonRead.Required(e, "vocab", path), path + ".vocab");
+        return new WordPieceModel(vocab, JsonRead.OptString(e, "unk_token", path, "[UNK]")!,
+            JsonRead.OptString(e, "continuing_subword_prefix", path, "##")!, JsonRead.OptInt(e, "max_input_chars_per_word", path, 100)!.Value);
+    }
+
+    /// <inheritdoc/>
+    public void WriteJson(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", "WordPiece");
+        w.WriteString("unk_token", UnkToken);
+        w.WriteString("continuing_subword_prefix", ContinuingSubwordPrefix);
+        w.WriteNumber("max_input_chars_per_word", MaxInputCharsPerWord);
+        w.WritePropertyName("vocab");
+        _vocab.WriteJsonObject(w);
+        w.WriteEndObject();
+    }
+
+    /// <inheritdoc/>
+    public uint? TokenToId(string token) => _vocab.TokenToId(token);
+
+    /// <inheritdoc/>
+    public string? IdToToken(uint id) => _vocab.IdToToken(id);
+
+    /// <inheritdoc/>
+    public int VocabSize => _vocab.Count;
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, uint> GetVocab() => _vocab.ByToken;
+
+    /// <inheritdoc/>
+    public void Tokenize<TSink>(ReadOnlySpan<byte> piece, int offset, ref TSink sink) where TSink : struct, ITokenSink
+    {
+        int n = piece.Length;
+        if (n == 0) return;
+        int chars = 0;
+        foreach (byte b in piece) if (!Utf8.IsContinuation(b)) chars++;
+        if (chars > MaxInputCharsPerWord) { sink.Add(Unk(), offset, offset + n); return; }
+        // Matches are kept aside until the whole piece matched: one miss makes the piece a single unknown token.
+        Span<(uint Id, int Start, int End)> found = n <= 256 ? stackalloc (uint, int, int)[n] : new (uint, int, int)[n];
+        int count = 0;
+        for (int start = 0; start < n;)
+        {
+            int end = n;
+            bool hit = false;
+            while (start < end)
+            {
+                var sub = piece[start..end];
+                if ((start == 0 ? _vocab.ByBytes : _continuing).TryGetValue(sub, out uint id))
+                {
+                    found[count++] = (id, start, end);
+                    hit = true;
+                    break;
+                }
+                end--;
+                while (end > start && Utf8.IsContinuation(piece[end])) end--;
+            }
+            if (!hit) { sink.Add(Unk(), offset, offset + n); return; }
+            start = end;
+        }
+        for (int i = 0; i < count; i++) sink.Add(found[i].Id, offset + found[i].Start, offset + found[i].End);
+    }
+
+    private uint Unk() => _vocab.TokenToId(UnkToken) ?? throw new EncodeException($"the unknown token {JsonRead.Quote(UnkToken)} is not in the vocabulary");
+}

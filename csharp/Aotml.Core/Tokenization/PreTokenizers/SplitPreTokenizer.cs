@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Aotml.Text;
+using Aotml.Tiktoken;
+using Aotml.Tokenization.Normalizers;
+
+namespace Aotml.Tokenization.PreTokenizers;
+
+/// <summary>Splits at the matches of a literal or regex pattern, keeping the matches as the behaviour says (or,
+/// inverted, at the text between matches).</summary>
+public sealed class SplitPreTokenizer : IPreTokenizer
+{
+    // The GPT-family patterns (GPT-2, cl100k/llama3, o200k) match at every position, so with Isolated and no
+    // inversion the pieces are exactly tiktoken's: the hand-written scanners produce them without a regex.
+    private readonly SplitPattern.Kind _scanner = SplitPattern.Kind.Regex;
+
+    /// <summary>The pattern.</summary>
+    public ReplacePattern Pattern { get; }
+
+    /// <summary>What happens to the matches.</summary>
+    public SplitBehavior Behavior { get; }
+
+    /// <summary>Whether the text between matches is what is matched.</summary>
+    public bool Invert { get; }
+
+    /// <summary>A split by <paramref name="pattern"/>.</summary>
+    public SplitPreTokenizer(ReplacePattern pattern, SplitBehavior behavior, bool invert)
+    {
+        Pattern = pattern;
+        Behavior = behavior;
+        Invert = invert;
+        if (pattern.IsRegex && behavior == SplitBehavior.Isolated && !invert)
+        {
+            try
+            {
+                _scanner = new SplitPattern(pattern.Source).Which;
+            }
+            catch (ConfigurationException)
+            {
+                // Not a pattern tiktoken knows; the Oniguruma emulation handles it.
+            }
+        }
+    }
+
+    /// <summary>Reads {"type": "Split", "pattern": {...}, "behavior": ..., "invert": bool}.</summary>
+    public static SplitPreTokenizer FromJson(JsonElement e, string path) =>
+        new(ReplacePattern.FromJson(e, "pattern", path), Splitting.Parse(e, "behavior", path), JsonFields.Bool(e, "invert", path));
+
+    /// <summary>Writes the object HF writes.</summary>
+    public void WriteJson(Utf8JsonWriter w)
+    {
+        JsonFields.StartComponent(w, "Split");
+        Pattern.WriteJson(w, "pattern");
+        w.WriteString("behavior", Splitting.Name(Behavior));
+        w.WriteBoolean("invert", Invert);
+        w.WriteEndObject();
+    }
+
+    /// <inheritdoc/>
+    public void PreTokenize(PreTokenizedString text)
+    {
+        switch (_scanner)
+        {
+            case SplitPattern.Kind.Gpt2: text.Split<Gpt2Scanner>(); return;
+            case SplitPattern.Kind.Cl100k: text.Split<Cl100kScanner>(); return;
+            case SplitPattern.Kind.O200k: text.Split<O200kScanner>(); return;
+            case SplitPattern.Kind.Cl100kPossessive: text.Split<Cl100kPossessiveScanner>(); return;
+        }
+        text.Split(piece =>
+        {
+            var matches = Splitting.FromRanges(piece.Length, Pattern.Regex.FindAll(piece.NormalizedUtf8));
+            return Invert ? Splitting.Invert(matches) : matches;
+        }, Behavior);
+    }
+}

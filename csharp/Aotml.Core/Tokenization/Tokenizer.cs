@@ -1,0 +1,270 @@
+using System.Runtime.InteropServices;
+using Aotml.Text;
+using Aotml.Tokenization.Json;
+
+namespace Aotml.Tokenization;
+
+/// <summary>What one encode call asks for; truncation and padding travel with the call (the tokenizer is immutable).</summary>
+public struct EncodeOptions
+{
+    /// <summary>Let the post-processor add its special tokens.</summary>
+    public bool AddSpecialTokens;
+    /// <summary>Truncation, or null for none.</summary>
+    public TruncationParams? Truncation;
+    /// <summary>Padding, or null for none.</summary>
+    public PaddingParams? Padding;
+    /// <summary>Encode special added tokens as plain text (HF <c>encode_special_tokens</c>).</summary>
+    public bool EncodeSpecialTokens;
+    /// <summary>Report offsets in code points (as HF's Python binding does) instead of bytes.</summary>
+    public bool CharOffsets;
+}
+
+/// <summary>
+/// A tokenizer.json pipeline (Hugging Face tokenizers 0.23): added tokens are cut out first (those matched on the
+/// original text, then, after normalization, those matched on the normalized text), the rest is normalized,
+/// pre-tokenized and tokenized by the model, then truncated, post-processed and padded. Immutable: any number of
+/// threads may encode with one instance.
+/// </summary>
+public sealed class Tokenizer
+{
+    internal Tokenizer(IModel model, INormalizer? normalizer, IPreTokenizer? preTokenizer, IPostProcessor? postProcessor,
+        IDecoder? decoder, AddedVocabulary added, TruncationParams? truncation, PaddingParams? padding, TokenizerJson.RawParts raw)
+    {
+        Model = model; Normalizer = normalizer; PreTokenizer = preTokenizer; PostProcessor = postProcessor; Decoder = decoder;
+        Added = added; DefaultTruncation = truncation; DefaultPadding = padding; Raw = raw;
+    }
+
+    /// <summary>The model.</summary>
+    public IModel Model { get; }
+    /// <summary>The normalizer, if any.</summary>
+    public INormalizer? Normalizer { get; }
+    /// <summary>The pre-tokenizer, if any.</summary>
+    public IPreTokenizer? PreTokenizer { get; }
+    /// <summary>The post-processor, if any.</summary>
+    public IPostProcessor? PostProcessor { get; }
+    /// <summary>The decoder, if any.</summary>
+    public IDecoder? Decoder { get; }
+    /// <summary>The added vocabulary.</summary>
+    public AddedVocabulary Added { get; }
+    /// <summary>The truncation the tokenizer.json names (null for none).</summary>
+    public TruncationParams? DefaultTruncation { get; }
+    /// <summary>The padding the tokenizer.json names (null for none).</summary>
+    public PaddingParams? DefaultPadding { get; }
+    internal TokenizerJson.RawParts Raw { get; }
+
+    /// <summary>Loads a tokenizer.json; <see cref="ConfigurationException"/> naming the JSON path of what is wrong.</summary>
+    public static Tokenizer FromJson(ReadOnlySpan<byte> utf8Json) => TokenizerJson.Read(utf8Json);
+
+    /// <summary>The tokenizer.json text HF would write for this tokenizer.</summary>
+    public byte[] ToJson(bool pretty) => TokenizerJson.Write(this, pretty);
+
+    /// <summary>The added tokens with their ids, by ascending id.</summary>
+    public IReadOnlyList<(uint Id, AddedToken Token)> AddedTokens =>
+        Added.ById.OrderBy(p => p.Key).Select(p => (p.Key, p.Value)).ToArray();
+
+    /// <summary>
+    /// A tokenizer with <paramref name="tokens"/> added (marked special when <paramref name="special"/>);
+    /// <paramref name="added"/> gets how many were new (HF <c>add_tokens</c> / <c>add_special_tokens</c>).
+    /// </summary>
+    public Tokenizer WithAddedTokens(IReadOnlyList<AddedToken> tokens, bool special, out int added)
+    {
+        var list = special ? tokens.Select(t => t with { Special = true }).ToList() : tokens;
+        var vocab = Added.With(list, Model, Normalizer, out added);
+        return new Tokenizer(Model, Normalizer, PreTokenizer, PostProcessor, Decoder, vocab, DefaultTruncation, DefaultPadding, Raw);
+    }
+
+    /// <summary>The id of a token (added tokens first).</summary>
+    public uint? TokenToId(string token) => Added.TokenToId(token) ?? Model.TokenToId(token);
+
+    /// <summary>The token of an id (added tokens first, in their normalized form).</summary>
+    public string? IdToToken(uint id) => Added.IdToToken(id) ?? Model.IdToToken(id);
+
+    /// <summary>The vocabulary size, with the added tokens counted once each when <paramref name="withAddedTokens"/>.</summary>
+    public int GetVocabSize(bool withAddedTokens)
+    {
+        int n = Model.VocabSize;
+        if (!withAddedTokens) return n;
+        foreach (var t in Added.Vocab.Keys) if (Model.TokenToId(t) is null) n++;
+        return n;
+    }
+
+    /// <summary>Token → id, the added tokens overriding the model's entries when <paramref name="withAddedTokens"/>.</summary>
+    public IReadOnlyDictionary<string, uint> GetVocab(bool withAddedTokens)
+    {
+        var v = new Dictionary<string, uint>(Model.GetVocab());
+        if (withAddedTokens) foreach (var (t, id) in Added.Vocab) v[t] = id;
+        return v;
+    }
+
+    /// <summary>
+    /// Fails as HF's <c>with_truncation</c> does when <paramref name="p"/>'s stride leaves no room once the special
+    /// tokens of a single sequence are counted.
+    /// </summary>
+    public void ValidateTruncation(TruncationParams p)
+    {
+        if (p.MaxLength < 0 || p.Stride < 0) throw new ArgumentException("max_length and stride must not be negative");
+        int added = PostProcessor?.AddedTokens(false) ?? 0;
+        int effective = p.MaxLength - added;
+        if (effective >= 0 && effective < p.Stride)
+            throw new ArgumentException($"tokenizer stride set to {p.Stride}, which is greater than or equal to its effective max length of {effective} (= {p.MaxLength} original max length - {added} added special tokens), ");
+    }
+
+    /// <summary>Encodes a sequence and, when <paramref name="hasPair"/>, its pair.</summary>
+    public Encoding Encode(ReadOnlySpan<byte> text, ReadOnlySpan<byte> pair, bool hasPair, in EncodeOptions options)
+    {
+        var encoding = EncodeSequence(text, 0, options);
+        var pairEncoding = hasPair ? EncodeSequence(pair, 1, options) : null;
+        var result = PostProcess(encoding, pairEncoding, options);
+        if (options.Padding is { } p) Padding.PadEncodings([result], p);
+        return result;
+    }
+
+    /// <summary>
+    /// Encodes a batch on <paramref name="threads"/> threads created for the call, then pads the batch together; the
+    /// first failing input's exception is thrown. Input i is a pair when <paramref name="pairs"/>[i] is not null, so
+    /// one batch may mix single sequences and pairs. <paramref name="cancel"/> is checked between chunks of inputs.
+    /// </summary>
+    public Encoding[] EncodeBatch(IReadOnlyList<byte[]> texts, IReadOnlyList<byte[]?>? pairs, in EncodeOptions options, int threads,
+        CancellationToken cancel = default)
+    {
+        if (pairs != null && pairs.Count != texts.Count) throw new ArgumentException($"{texts.Count} texts but {pairs.Count} pairs");
+        var results = new Encoding[texts.Count];
+        var sizes = new long[texts.Count];
+        for (int i = 0; i < sizes.Length; i++) sizes[i] = texts[i].Length + (pairs?[i]?.Length ?? 0) + 1;
+        int[] bounds = BatchRunner.Plan(sizes, ref threads);
+        var opts = options;
+        BatchRunner.Run(bounds.Length - 1, threads, c =>
+        {
+            for (int i = bounds[c]; i < bounds[c + 1]; i++)
+            {
+                byte[]? pair = pairs?[i];
+                results[i] = Encode(texts[i], pair, pair != null, opts);
+            }
+        }, cancel);
+        if (options.Padding is { } p) Padding.PadEncodings(results, p);
+        return results;
+    }
+
+    /// <summary>Decodes ids to text through the decoder (tokens joined by spaces without one).</summary>
+    public string Decode(ReadOnlySpan<uint> ids, bool skipSpecialTokens)
+    {
+        var tokens = new List<string>(ids.Length);
+        foreach (uint id in ids)
+        {
+            string? t = IdToToken(id);
+            if (t is null || (skipSpecialTokens && Added.IsSpecial(t))) continue;
+            tokens.Add(t);
+        }
+        return Decoder is null ? string.Join(" ", tokens) : Decoder.Decode(tokens);
+    }
+
+    // HF's post_process: truncate (leaving room for the special tokens), post-process, then the caller pads.
+    private Encoding PostProcess(Encoding encoding, Encoding? pair, in EncodeOptions options)
+    {
+        if (options.Truncation is { } t)
+        {
+            int added = PostProcessor?.AddedTokens(pair != null) ?? 0;
+            int max = options.AddSpecialTokens && added > 0 ? t.MaxLength - added : t.MaxLength;
+            // HF subtracts in unsigned arithmetic: a length below the special tokens' count wraps and truncates nothing.
+            if (max >= 0) Truncation.TruncateEncodings(encoding, pair, max, t.Stride, t.Strategy, t.Direction);
+        }
+        if (PostProcessor != null) return PostProcessor.Process(encoding, pair, options.AddSpecialTokens);
+        if (pair is null) return encoding;
+        encoding.SetSequenceId(0);
+        pair.SetSequenceId(1);
+        var merged = new Encoding();
+        merged.MergeWith(encoding, false);
+        merged.MergeWith(pair, false);
+        return merged;
+    }
+
+    /// <summary>One sequence through added-token matching, normalization, pre-tokenization and the model.</summary>
+    internal Encoding EncodeSequence(ReadOnlySpan<byte> text, uint typeId, in EncodeOptions options)
+    {
+        var normalized = new NormalizedString(text);
+        var tokens = new List<Token>();
+        var pieces = new List<NormalizedString>();
+        var runs = new List<PreTokenizedString.TokenRun?>();
+        Added.Split(normalized, false, options.EncodeSpecialTokens, pieces, runs, tokens);
+        var pieces2 = new List<NormalizedString>(pieces.Count);
+        var runs2 = new List<PreTokenizedString.TokenRun?>(pieces.Count);
+        for (int i = 0; i < pieces.Count; i++)
+        {
+            if (runs[i] is not null) { pieces2.Add(pieces[i]); runs2.Add(runs[i]); continue; }
+            Normalizer?.Normalize(pieces[i]);
+            Added.Split(pieces[i], true, options.EncodeSpecialTokens, pieces2, runs2, tokens);
+        }
+        var pre = new PreTokenizedString(pieces2, runs2);
+        PreTokenizer?.PreTokenize(pre);
+
+        var t = options.Truncation;
+        if (t != null && (t.Strategy != TruncationStrategy.OnlySecond || typeId != 0)) TokenizeWithLimit(pre, tokens, t.MaxLength, t.Direction);
+        else for (int i = 0; i < pre.Pieces.Count; i++) if (pre.TokensOf(i) is null) TokenizePiece(pre, i, tokens);
+
+        var encoding = new Encoding(tokens.Count);
+        for (int w = 0; w < pre.Pieces.Count; w++)
+        {
+            var piece = pre.Pieces[w];
+            var run = pre.TokensOf(w)!.Value;
+            int shift = piece.OriginalShift;
+            for (int k = run.Start; k < run.Start + run.Count; k++)
+            {
+                var tok = tokens[k];
+                var o = piece.ConvertOffsets(OffsetReferential.Normalized, tok.Start, tok.End) is (int s, int e) ? (shift + s, shift + e) : (tok.Start, tok.End);
+                encoding.Add(tok.Id, tok.Value, o, w, typeId);
+            }
+        }
+        if (options.CharOffsets) encoding.ConvertOffsetsToChars(normalized.OriginalUtf8, 0, encoding.Length);
+        return encoding;
+    }
+
+    // HF's tokenize_with_limit: stop tokenizing once the pieces so far make max tokens, and drop the pieces after.
+    private void TokenizeWithLimit(PreTokenizedString pre, List<Token> tokens, int max, Direction direction)
+    {
+        int total = 0, n = pre.Pieces.Count;
+        if (direction == Direction.Right)
+        {
+            int last = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (pre.TokensOf(i) is { } r) { total += r.Count; last = i + 1; continue; }
+                total += TokenizePiece(pre, i, tokens);
+                last = i + 1;
+                if (total >= max) break;
+            }
+            pre.Keep(0, last);
+        }
+        else
+        {
+            int first = n;
+            for (int i = n - 1; i >= 0; i--)
+            {
+                if (pre.TokensOf(i) is { } r) { total += r.Count; first = i; continue; }
+                total += TokenizePiece(pre, i, tokens);
+                first = i;
+                if (total >= max) break;
+            }
+            pre.Keep(first, n);
+        }
+    }
+
+    private int TokenizePiece(PreTokenizedString pre, int i, List<Token> tokens)
+    {
+        var piece = pre.Pieces[i].NormalizedUtf8;
+        int start = tokens.Count;
+        var sink = new TokenListSink(tokens);
+        Model.Tokenize(piece, 0, ref sink);
+        var span = CollectionsMarshal.AsSpan(tokens);
+        for (int k = start; k < span.Length; k++)
+            span[k] = span[k] with { Value = Model.TokenValue(span[k].Id, piece, span[k].Start, span[k].End) };
+        pre.SetTokens(i, new PreTokenizedString.TokenRun(start, tokens.Count - start));
+        return tokens.Count - start;
+    }
+
+    private readonly struct TokenListSink(List<Token> tokens) : ITokenSink
+    {
+        public static bool WantsOffsets => true;
+
+        public void Add(uint id, int start, int end) => tokens.Add(new Token(id, "", start, end));
+    }
+}
