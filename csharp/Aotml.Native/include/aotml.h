@@ -162,6 +162,18 @@ AOTML_API int32_t aotml_tokenizer_add_tokens(void* tok, const char* tokens, int6
 /* NFC, NFD, NFKC or NFKD (UCD 15.0), as Python's unicodedata.normalize. */
 AOTML_API int32_t aotml_unicode_normalize(const char* form, int64_t form_len, const uint8_t* text, int64_t text_len, char** out, int64_t* out_len);
 
+/* ---- pipelines --------------------------------------------------------------------------------------------------- */
+/* A text embedder (aotml_handle_free) joins a tokenizer and an ONNX session; it keeps both alive through the handles
+ * it was made from, which the caller must not free first. */
+/* pooling 0 mean, 1 CLS, 2 max. Checks the model's inputs and outputs and runs it once on max_length copies of the
+ * largest id (vocabulary and length fit, dimension). */
+AOTML_API int32_t aotml_embedder_new(void* tokenizer, void* session, int32_t pooling, int32_t normalize, int32_t max_length, void** out);
+AOTML_API int32_t aotml_embedder_info(void* embedder, int64_t* dimension);
+/* Row i of out (C-contiguous float32 [n_texts, dimension]) becomes text i's vector. progress: an optional writable
+ * int64 buffer that holds the number of texts done after each batch. cancel: an optional token checked between
+ * batches that also terminates a running batch (AOTML_ERR_CANCELLED). */
+AOTML_API int32_t aotml_embedder_embed(void* embedder, const uint8_t** texts, const int64_t* texts_lens, int64_t n_texts, int32_t batch_size, int32_t num_threads, void* cancel, const aotml_buffer* progress, const aotml_buffer* out, int64_t* truncated);
+
 /* ---- onnx -------------------------------------------------------------------------------------------------------- */
 /* Usable execution providers, NUL-separated (aotml_free). */
 AOTML_API int32_t aotml_onnx_providers(char** names, int64_t* length);
