@@ -70,14 +70,14 @@ def _texts(texts: object) -> tuple[list[str], bool]:
 class _Progress:
     """Reports (done, total) to a callable or a tqdm bar, from the thread that waits for the engine."""
 
-    def __init__(self, progress: object, total: int) -> None:
+    def __init__(self, progress: Any, total: int) -> None:
         self.total, self.done = total, 0
         self.bar: Any = None
         self.callback: _abc.Callable[[int, int], object] | None = None
         self.counter = np.zeros(1, np.int64)  # the engine writes the number of texts done here after each batch
         if progress is True:
             try:
-                from tqdm.auto import tqdm
+                from tqdm.auto import tqdm  # type: ignore[import-untyped,import,unused-ignore]
             except ImportError:
                 self.callback = self._text
             else:
