@@ -243,3 +243,18 @@ def test_ctrl_c_stops_a_long_embed(backend, minilm):
     assert child.returncode == 0, err
     assert out.startswith("interrupted"), f"the call was not interrupted: {out!r} {err!r}"
     assert took < 2.0, f"exited {took:.2f} s after SIGINT"
+
+
+def test_progress_true_draws_a_bar_or_a_line(backend, minilm, capsys, monkeypatch):
+    emb = TextEmbedder(minilm.model, minilm.tokenizer_json, max_length=16)
+    texts = [f"text {i}" for i in range(20)]
+    try:
+        import tqdm  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        emb.embed(texts, batch_size=8, progress=True)
+        assert "20/20" in capsys.readouterr().err
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # as if tqdm were not installed
+    emb.embed(texts, batch_size=8, progress=True)
+    assert capsys.readouterr().err.endswith("embedding: 20/20 texts\n")
