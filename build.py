@@ -56,7 +56,9 @@ ORT_FILES = ("libonnxruntime.so", "libonnxruntime_providers_shared.so")
 DEBIAN_PACKAGES = ["python3-numpy", "python3-pytest", "python3-hypothesis", "python3-onnx", "python3-sentencepiece",
                    "python3-cloudpickle", "python3-regex", "python3-venv", "python3-pip", "python3-dev", "python3-mypy",
                    "libonnx-testdata", "unicode-data", "binutils", "gcc",
-                   "manpages-de", "manpages-fr", "manpages-ja", "manpages-ru", "manpages-zh"]
+                   "manpages-de", "manpages-fr", "manpages-ja", "manpages-ru", "manpages-zh",
+                   # progress bars, and the embedding examples the tests run (notebook, Dask)
+                   "python3-tqdm", "jupyter-nbconvert", "python3-ipykernel", "python3-matplotlib", "python3-distributed"]
 # onnxruntime-node is a peer the tests and benchmarks compare against, not where aotml's ONNX Runtime comes from.
 NPM_PACKAGES = ["tiktoken@1.0.22", "js-tiktoken@1.0.21", "gpt-tokenizer@4.0.0", "onnxruntime-node@1.30.0",
                 "tokenizers@0.23.2"]

@@ -136,6 +136,9 @@ SECTIONS: list[tuple[str, str, list[Export]]] = [
         E("standardize", "buffer x, buffer out, axis axis, f64 eps, i32 ddof", Py("standardize")),
         E("softmax", "buffer x, buffer out, axis axis, bool log", Py("softmax")),
         E("layer_norm", "buffer x, buffer out, opt_buffer weight, opt_buffer bias, f64 eps", Py("layer_norm")),
+        E("pool", "buffer hidden, opt_buffer mask, buffer out, i32 mode", Py("pool"),
+          doc="Masked pooling: hidden [batch, seq, dim] -> out [batch, dim]; mask [batch, seq] of any integer, bool or "
+              "float type (NULL only for CLS); mode 0 mean, 1 CLS (first token), 2 max over unmasked tokens."),
     ]),
     ("tiktoken", "An encoding is an object handle (aotml_handle_free). Special tokens are given as one UTF-8 blob "
                  "with n+1 int64 offsets and n ids. explicit_n_vocab <= 0 means none. A policy "
@@ -255,6 +258,19 @@ SECTIONS: list[tuple[str, str, list[Export]]] = [
               "words (see aotml_tokenizer_encode_batch) as its tokenizer.json's own."),
         E("unicode_normalize", "str form, text text, out_str out", Py("unicode_normalize"),
           doc="NFC, NFD, NFKC or NFKD (UCD 15.0), as Python's unicodedata.normalize."),
+    ]),
+    ("pipelines", "A text embedder (aotml_handle_free) joins a tokenizer and an ONNX session; it keeps both alive "
+                  "through the handles it was made from, which the caller must not free first.", [
+        E("embedder_new", "handle tokenizer, handle session, i32 pooling, bool normalize, i32 max_length, out_handle out",
+          Py("embedder_new"),
+          doc="pooling 0 mean, 1 CLS, 2 max. Checks the model's inputs and outputs and runs it once on max_length "
+              "copies of the largest id (vocabulary and length fit, dimension)."),
+        E("embedder_info", "handle embedder, out_i64 dimension", Py("embedder_info"), gil=False),
+        E("embedder_embed", "handle embedder, texts texts, i32 batch_size, threads num_threads, opt_handle cancel, "
+                            "opt_buffer progress, buffer out, out_i64 truncated", Py("embedder_embed"),
+          doc="Row i of out (C-contiguous float32 [n_texts, dimension]) becomes text i's vector. progress: an optional "
+              "writable int64 buffer that holds the number of texts done after each batch. cancel: an optional token "
+              "checked between batches that also terminates a running batch (AOTML_ERR_CANCELLED)."),
     ]),
     ("onnx", "", [
         E("onnx_providers", "out_ptr_char names, out_i64 length",

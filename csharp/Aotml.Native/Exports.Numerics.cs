@@ -102,6 +102,92 @@ internal static unsafe class Numerics
         catch (Exception e) { return LastError.Set(e); }
     }
 
+    /// <summary>
+    /// int32_t aotml_pool(const aotml_buffer* hidden, const aotml_buffer* mask, const aotml_buffer* out, int32_t mode):
+    /// hidden [batch, seq, dim] float32/float64, mask [batch, seq] of any integer, bool or float type (NULL only for
+    /// CLS), out [batch, dim] of hidden's dtype; mode 0 mean, 1 CLS, 2 max.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "aotml_pool")]
+    public static int Pool(AotmlBuffer* hidden, AotmlBuffer* mask, AotmlBuffer* o, int mode)
+    {
+        try
+        {
+            if (mode is < 0 or > 2) throw new ArgumentException($"unknown pooling mode {mode}; expected 0 (mean), 1 (cls) or 2 (max)");
+            var pooling = (PoolingMode)mode;
+            var t = Input(hidden, "hidden");
+            if (hidden->NDim != 3)
+                throw new ArgumentException($"hidden has shape {FormatShape(Shape(hidden))}; pooling takes hidden states [batch, seq, dim]");
+            if (Count(hidden) > int.MaxValue) throw new ArgumentException("arrays of more than 2**31-1 elements are not supported; split the batch");
+            int batch = (int)hidden->Shape[0], seq = (int)hidden->Shape[1], dim = (int)hidden->Shape[2];
+            if (pooling == PoolingMode.Cls && seq == 0 && batch > 0) throw new ArgumentException("CLS pooling needs at least one token per sequence (hidden has seq = 0)");
+            MaskType m = MaskType.None;
+            if (mask != null)
+            {
+                m = MaskTypeOf(mask);
+                if (mask->NDim != 2 || mask->Shape[0] != batch || mask->Shape[1] != seq)
+                    throw new ArgumentException($"mask has shape {FormatShape(Shape(mask))}, expected ({batch}, {seq}) (hidden's batch and seq)");
+                if (!IsCContiguous(mask)) throw new ArgumentException("mask is not C-contiguous; pass numpy.ascontiguousarray(mask)");
+            }
+            else if (pooling != PoolingMode.Cls) throw new ArgumentException("mask is missing; mean and max pooling need the attention mask");
+            if (o == null) throw new ArgumentException("out is missing");
+            if (o->ReadOnly != 0) throw new ArgumentException("out is read-only; pass a writable array");
+            var ot = FloatDType(o, "out");
+            if (ot != t) throw new ArgumentException($"out has dtype {Name(ot)}, expected {Name(t)} (the dtype of hidden)");
+            if (o->NDim != 2 || o->Shape[0] != batch || o->Shape[1] != dim)
+                throw new ArgumentException($"out has shape {FormatShape(Shape(o))}, expected ({batch}, {dim})");
+            if (!IsCContiguous(o)) throw new ArgumentException("out is not C-contiguous");
+            if (Overlaps(o, hidden) || (mask != null && Overlaps(o, mask))) throw new ArgumentException("out overlaps hidden or mask; pass a separate array");
+            if (t == DType.Float32) PoolAs<float>(pooling, hidden, mask, m, o, batch, seq, dim);
+            else PoolAs<double>(pooling, hidden, mask, m, o, batch, seq, dim);
+            return 0;
+        }
+        catch (Exception e) { return LastError.Set(e); }
+    }
+
+    private enum MaskType { None, I64, I32, I16, I8, U8, F32, F64 }
+
+    private static MaskType MaskTypeOf(AotmlBuffer* b)
+    {
+        if (b->Data == null && Count(b) != 0) throw new ArgumentException("mask is missing");
+        string f = FormatOf(b).TrimStart('@', '=', '<');
+        return (f, b->ItemSize) switch
+        {
+            ("q" or "l", 8) => MaskType.I64,
+            ("i" or "l", 4) => MaskType.I32,
+            ("h", 2) => MaskType.I16,
+            ("b", 1) => MaskType.I8,
+            ("B" or "?", 1) => MaskType.U8,
+            ("f", 4) => MaskType.F32,
+            ("d", 8) => MaskType.F64,
+            _ => throw new ArgumentException($"mask has format '{FormatOf(b)}'; pooling takes an int64, int32, int16, int8, uint8, bool, float32 or float64 mask"),
+        };
+    }
+
+    private static bool Overlaps(AotmlBuffer* a, AotmlBuffer* b)
+    {
+        byte* x = (byte*)a->Data, y = (byte*)b->Data;
+        long nx = Count(a) * a->ItemSize, ny = Count(b) * b->ItemSize;
+        return nx > 0 && ny > 0 && x < y + ny && y < x + nx;
+    }
+
+    private static void PoolAs<T>(PoolingMode mode, AotmlBuffer* hidden, AotmlBuffer* mask, MaskType m, AotmlBuffer* o, int batch, int seq, int dim)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> h = Span<T>(hidden);
+        Span<T> y = Span<T>(o);
+        switch (m)
+        {
+            case MaskType.None: Pooling.Pool<T, long>(mode, h, default, y, batch, seq, dim); break;
+            case MaskType.I64: Pooling.Pool<T, long>(mode, h, Span<long>(mask), y, batch, seq, dim); break;
+            case MaskType.I32: Pooling.Pool<T, int>(mode, h, Span<int>(mask), y, batch, seq, dim); break;
+            case MaskType.I16: Pooling.Pool<T, short>(mode, h, Span<short>(mask), y, batch, seq, dim); break;
+            case MaskType.I8: Pooling.Pool<T, sbyte>(mode, h, Span<sbyte>(mask), y, batch, seq, dim); break;
+            case MaskType.U8: Pooling.Pool<T, byte>(mode, h, Span<byte>(mask), y, batch, seq, dim); break;
+            case MaskType.F32: Pooling.Pool<T, float>(mode, h, Span<float>(mask), y, batch, seq, dim); break;
+            default: Pooling.Pool<T, double>(mode, h, Span<double>(mask), y, batch, seq, dim); break;
+        }
+    }
+
     private static void CheckParam(AotmlBuffer* p, string name, DType dtype, int n)
     {
         var t = Input(p, name);

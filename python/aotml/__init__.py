@@ -17,6 +17,14 @@ __version__: str = _backend.impl.version()
 #     import aotml.tiktoken as tiktoken          import aotml.onnxruntime as onnxruntime
 
 
+def __getattr__(name: str) -> object:
+    # TextEmbedder needs numpy; importing it lazily keeps `import aotml` free of that dependency.
+    if name in ("TextEmbedder", "TruncationWarning"):
+        from . import pipelines
+        return getattr(pipelines, name)
+    raise AttributeError(f"module 'aotml' has no attribute {name!r}")
+
+
 def ort_version() -> str:
     """The version of the ONNX Runtime library aotml loads (loading it if needed)."""
     return _backend.impl.ort_version()[0]
@@ -46,4 +54,5 @@ __all__ = [
     "AotmlError", "InvalidArgument", "TokenizerConfigError", "EncodeError", "OnnxRuntimeError",
     "OnnxRuntimeUnavailableError", "RunCancelledError", "UnknownTokenError", "EngineFileNotFoundError",
     "l2_normalize", "minmax_scale", "standardize", "softmax", "log_softmax", "layer_norm",
+    "TextEmbedder", "TruncationWarning",
 ]

@@ -5,6 +5,7 @@ from ._errors import (AotmlError as AotmlError, EncodeError as EncodeError,
                       OnnxRuntimeError as OnnxRuntimeError, OnnxRuntimeUnavailableError as OnnxRuntimeUnavailableError,
                       RunCancelledError as RunCancelledError, TokenizerConfigError as TokenizerConfigError,
                       UnknownTokenError as UnknownTokenError)
+from .pipelines import TextEmbedder as TextEmbedder, TruncationWarning as TruncationWarning
 
 __version__: str
 

@@ -24,10 +24,11 @@ MIN_CANCELLABLE_COST = 1 << 20
 _POLL_S = 0.05
 
 
-def call(run: _abc.Callable[[Any], _T], cost: int) -> _T:
+def call(run: _abc.Callable[[Any], _T], cost: int, on_wait: _abc.Callable[[], None] | None = None) -> _T:
     """``run(token)`` with Ctrl-C support: token is None for a cheap call (``cost`` below MIN_CANCELLABLE_COST), else a
     cancellation token handle that is set when the calling thread receives KeyboardInterrupt. Only the main thread
-    receives KeyboardInterrupt, so calls from other threads run directly."""
+    receives KeyboardInterrupt, so calls from other threads run directly. ``on_wait`` (progress reporting) is called
+    by the waiting thread each time it wakes."""
     if cost < MIN_CANCELLABLE_COST or threading.current_thread() is not threading.main_thread():
         return run(None)
     impl = _backend.impl
@@ -45,7 +46,9 @@ def call(run: _abc.Callable[[Any], _T], cost: int) -> _T:
     try:
         while worker.is_alive():
             worker.join(_POLL_S)
-    except KeyboardInterrupt:
+            if on_wait is not None:
+                on_wait()
+    except BaseException:  # KeyboardInterrupt, or an error raised by on_wait: the work is not wanted any more
         impl.cancel_set(owner.h)
         worker.join()  # the engine stops within a chunk; the token and the arguments stay alive until then
         raise

@@ -4,7 +4,7 @@ entered around calls that drop the GIL, a failed status mapped to an exception, 
 # mypy: ignore-errors
 from ctypes import byref, c_char_p, c_double, c_int32, c_int64, c_uint32, c_void_p  # noqa: F401
 
-__all__ = ['version', 'ort_version', 'cancel_new', 'cancel_set', 'l2_normalize', 'minmax_scale', 'standardize', 'softmax', 'layer_norm', 'tiktoken_new', 'tiktoken_new_from_file', 'tiktoken_parse_ranks', 'tiktoken_info', 'tiktoken_policy_new', 'tiktoken_encode', 'tiktoken_encode_buffer', 'tiktoken_count', 'tiktoken_encode_batch', 'tiktoken_encode_single_piece', 'tiktoken_encode_single_token', 'tiktoken_decode_bytes', 'tiktoken_decode_batch', 'tiktoken_token_bytes', 'tiktoken_mergeable', 'spm_new', 'spm_info', 'spm_encode_batch', 'spm_encode_pieces_batch', 'spm_nbest', 'spm_normalize', 'spm_decode_batch', 'spm_decode_pieces', 'tokenizer_from_json', 'tokenizer_to_json', 'tokenizer_info', 'tokenizer_encode_batch', 'tokenizer_decode_batch', 'tokenizer_token_to_id', 'tokenizer_id_to_token', 'tokenizer_vocab', 'tokenizer_add_tokens', 'tokenizer_with_settings', 'unicode_normalize', 'onnx_providers', 'onnx_session_new', 'onnx_session_new_with_initializers', 'onnx_build_info', 'onnx_session_profiling_start_ns', 'onnx_session_info', 'onnx_session_end_profiling', 'onnx_run_options_new', 'onnx_run_options_set', 'onnx_run_options_terminate', 'onnx_value_from_buffer', 'onnx_value_from_pointer', 'onnx_value_new', 'onnx_value_from_strings', 'onnx_value_sequence', 'onnx_value_empty_sequence', 'onnx_value_strings', 'onnx_value_describe', 'onnx_value_output', 'onnx_value_count', 'onnx_value_element', 'onnx_binding_new', 'onnx_binding_bind', 'onnx_binding_clear', 'onnx_binding_run']
+__all__ = ['version', 'ort_version', 'cancel_new', 'cancel_set', 'l2_normalize', 'minmax_scale', 'standardize', 'softmax', 'layer_norm', 'pool', 'tiktoken_new', 'tiktoken_new_from_file', 'tiktoken_parse_ranks', 'tiktoken_info', 'tiktoken_policy_new', 'tiktoken_encode', 'tiktoken_encode_buffer', 'tiktoken_count', 'tiktoken_encode_batch', 'tiktoken_encode_single_piece', 'tiktoken_encode_single_token', 'tiktoken_decode_bytes', 'tiktoken_decode_batch', 'tiktoken_token_bytes', 'tiktoken_mergeable', 'spm_new', 'spm_info', 'spm_encode_batch', 'spm_encode_pieces_batch', 'spm_nbest', 'spm_normalize', 'spm_decode_batch', 'spm_decode_pieces', 'tokenizer_from_json', 'tokenizer_to_json', 'tokenizer_info', 'tokenizer_encode_batch', 'tokenizer_decode_batch', 'tokenizer_token_to_id', 'tokenizer_id_to_token', 'tokenizer_vocab', 'tokenizer_add_tokens', 'tokenizer_with_settings', 'unicode_normalize', 'embedder_new', 'embedder_info', 'embedder_embed', 'onnx_providers', 'onnx_session_new', 'onnx_session_new_with_initializers', 'onnx_build_info', 'onnx_session_profiling_start_ns', 'onnx_session_info', 'onnx_session_end_profiling', 'onnx_run_options_new', 'onnx_run_options_set', 'onnx_run_options_terminate', 'onnx_value_from_buffer', 'onnx_value_from_pointer', 'onnx_value_new', 'onnx_value_from_strings', 'onnx_value_sequence', 'onnx_value_empty_sequence', 'onnx_value_strings', 'onnx_value_describe', 'onnx_value_output', 'onnx_value_count', 'onnx_value_element', 'onnx_binding_new', 'onnx_binding_bind', 'onnx_binding_clear', 'onnx_binding_run']
 
 from ._ctypes import _enter, _error, _leave, _lib
 from ._ctypes import (  # the kinds: conversions and results, written once in _ctypes.py
@@ -30,6 +30,7 @@ SIGNATURES = {
     'aotml_standardize': (c_int32, [c_void_p, c_void_p, c_int32, c_double, c_int32]),
     'aotml_softmax': (c_int32, [c_void_p, c_void_p, c_int32, c_int32]),
     'aotml_layer_norm': (c_int32, [c_void_p, c_void_p, c_void_p, c_void_p, c_double]),
+    'aotml_pool': (c_int32, [c_void_p, c_void_p, c_void_p, c_int32]),
     'aotml_tiktoken_new': (c_int32, [c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_int64, c_void_p]),
     'aotml_tiktoken_new_from_file': (c_int32, [c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_int64, c_void_p]),
     'aotml_tiktoken_parse_ranks': (c_int32, [c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_void_p, c_void_p, c_void_p, c_void_p]),
@@ -64,6 +65,9 @@ SIGNATURES = {
     'aotml_tokenizer_add_tokens': (c_int32, [c_void_p, c_void_p, c_int64, c_int32, c_void_p, c_void_p]),
     'aotml_tokenizer_with_settings': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_void_p]),
     'aotml_unicode_normalize': (c_int32, [c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_void_p]),
+    'aotml_embedder_new': (c_int32, [c_void_p, c_void_p, c_int32, c_int32, c_int32, c_void_p]),
+    'aotml_embedder_info': (c_int32, [c_void_p, c_void_p]),
+    'aotml_embedder_embed': (c_int32, [c_void_p, c_void_p, c_void_p, c_int64, c_int32, c_int32, c_void_p, c_void_p, c_void_p, c_void_p]),
     'aotml_onnx_providers': (c_int32, [c_void_p, c_void_p]),
     'aotml_onnx_session_new': (c_int32, [c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p]),
     'aotml_onnx_session_new_with_initializers': (c_int32, [c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_int64, c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_void_p]),
@@ -235,6 +239,26 @@ def layer_norm(x, out, weight, bias, eps, /):  # aotml_layer_norm
         _enter()
         try:
             st = _lib.aotml_layer_norm(a_x.ref, a_out.ref, a_weight.ref, a_bias.ref, a_eps)
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return None
+    finally:
+        for x in held:
+            x._done()
+
+
+def pool(hidden, mask, out, mode, /):  # aotml_pool
+    held: list = []
+    try:
+        a_hidden = _conv_buffer(hidden, 'hidden', held)
+        a_mask = _conv_opt_buffer(mask, 'mask', held)
+        a_out = _conv_buffer(out, 'out', held)
+        a_mode = _conv_i32(mode, 'mode')
+        _enter()
+        try:
+            st = _lib.aotml_pool(a_hidden.ref, a_mask.ref, a_out.ref, a_mode)
         finally:
             _leave()
         if st:
@@ -934,6 +958,66 @@ def unicode_normalize(form, text, /):  # aotml_unicode_normalize
     if st:
         raise _error(st)
     return _res_str(o_out.value, o_out_len.value)
+
+
+def embedder_new(tokenizer, session, pooling, normalize, max_length, /):  # aotml_embedder_new
+    held: list = []
+    try:
+        a_tokenizer = _conv_handle(tokenizer, 'tokenizer', held)
+        a_session = _conv_handle(session, 'session', held)
+        a_pooling = _conv_i32(pooling, 'pooling')
+        a_normalize = _conv_bool(normalize, 'normalize')
+        a_max_length = _conv_i32(max_length, 'max_length')
+        o_out = c_void_p()
+        _enter()
+        try:
+            st = _lib.aotml_embedder_new(a_tokenizer, a_session, a_pooling, a_normalize, a_max_length, byref(o_out))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return _res_handle(o_out.value)
+    finally:
+        for x in held:
+            x._done()
+
+
+def embedder_info(embedder, /):  # aotml_embedder_info
+    held: list = []
+    try:
+        a_embedder = _conv_handle(embedder, 'embedder', held)
+        o_dimension = c_int64()
+        st = _lib.aotml_embedder_info(a_embedder, byref(o_dimension))
+        if st:
+            raise _error(st)
+        return o_dimension.value
+    finally:
+        for x in held:
+            x._done()
+
+
+def embedder_embed(embedder, texts, batch_size, num_threads, cancel, progress, out, /):  # aotml_embedder_embed
+    held: list = []
+    try:
+        a_embedder = _conv_handle(embedder, 'embedder', held)
+        a_texts = _conv_texts(texts, 'texts')
+        a_batch_size = _conv_i32(batch_size, 'batch_size')
+        a_num_threads = _conv_threads(num_threads, 'num_threads')
+        a_cancel = _conv_opt_handle(cancel, 'cancel', held)
+        a_progress = _conv_opt_buffer(progress, 'progress', held)
+        a_out = _conv_buffer(out, 'out', held)
+        o_truncated = c_int64()
+        _enter()
+        try:
+            st = _lib.aotml_embedder_embed(a_embedder, a_texts[0], a_texts[1], a_texts[2], a_batch_size, a_num_threads, a_cancel, a_progress.ref, a_out.ref, byref(o_truncated))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return o_truncated.value
+    finally:
+        for x in held:
+            x._done()
 
 
 def onnx_providers():  # aotml_onnx_providers

@@ -176,6 +176,29 @@ done:
     return result;
 }
 
+/* pool: aotml_pool */
+static PyObject* gen_pool(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 4) return aotml_nargs_error("pool", 4, nargs);
+    aotml_arg_buffer hidden = {0};
+    aotml_arg_buffer mask = {0};
+    aotml_arg_buffer out = {0};
+    int32_t mode = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_buffer(args[0], &hidden, "hidden") < 0) goto done;
+    if (aotml_conv_opt_buffer(args[1], &mask, "mask") < 0) goto done;
+    if (aotml_conv_buffer(args[2], &out, "out") < 0) goto done;
+    if (aotml_conv_i32(args[3], &mode, "mode") < 0) goto done;
+    AOTML_CALL(st = aotml_pool(hidden.bp, mask.bp, out.bp, mode);)
+    if (st) { aotml_raise(st); goto done; }
+    result = Py_NewRef(Py_None);
+done:
+    aotml_clear_buffer(&hidden);
+    aotml_clear_opt_buffer(&mask);
+    aotml_clear_buffer(&out);
+    return result;
+}
+
 /* tiktoken_new: aotml_tiktoken_new */
 static PyObject* gen_tiktoken_new(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
     if (nargs != 9) return aotml_nargs_error("tiktoken_new", 9, nargs);
@@ -954,6 +977,79 @@ done:
     return result;
 }
 
+/* embedder_new: aotml_embedder_new */
+static PyObject* gen_embedder_new(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 5) return aotml_nargs_error("embedder_new", 5, nargs);
+    aotml_arg_handle tokenizer = {0};
+    aotml_arg_handle session = {0};
+    int32_t pooling = 0;
+    int32_t normalize = 0;
+    int32_t max_length = 0;
+    void* out = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &tokenizer, "tokenizer") < 0) goto done;
+    if (aotml_conv_handle(args[1], &session, "session") < 0) goto done;
+    if (aotml_conv_i32(args[2], &pooling, "pooling") < 0) goto done;
+    if (aotml_conv_bool(args[3], &normalize, "normalize") < 0) goto done;
+    if (aotml_conv_i32(args[4], &max_length, "max_length") < 0) goto done;
+    AOTML_CALL(st = aotml_embedder_new(tokenizer.h, session.h, pooling, normalize, max_length, &out);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_handle(out);
+done:
+    aotml_clear_handle(&tokenizer);
+    aotml_clear_handle(&session);
+    return result;
+}
+
+/* embedder_info: aotml_embedder_info */
+static PyObject* gen_embedder_info(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 1) return aotml_nargs_error("embedder_info", 1, nargs);
+    aotml_arg_handle embedder = {0};
+    int64_t dimension = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &embedder, "embedder") < 0) goto done;
+    st = aotml_embedder_info(embedder.h, &dimension);
+    if (st) { aotml_raise(st); goto done; }
+    result = PyLong_FromLongLong(dimension);
+done:
+    aotml_clear_handle(&embedder);
+    return result;
+}
+
+/* embedder_embed: aotml_embedder_embed */
+static PyObject* gen_embedder_embed(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 7) return aotml_nargs_error("embedder_embed", 7, nargs);
+    aotml_arg_handle embedder = {0};
+    aotml_arg_texts texts = {0};
+    int32_t batch_size = 0;
+    int32_t num_threads = 0;
+    aotml_arg_handle cancel = {0};
+    aotml_arg_buffer progress = {0};
+    aotml_arg_buffer out = {0};
+    int64_t truncated = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &embedder, "embedder") < 0) goto done;
+    if (aotml_conv_texts(args[1], &texts, "texts") < 0) goto done;
+    if (aotml_conv_i32(args[2], &batch_size, "batch_size") < 0) goto done;
+    if (aotml_conv_threads(args[3], &num_threads, "num_threads") < 0) goto done;
+    if (aotml_conv_opt_handle(args[4], &cancel, "cancel") < 0) goto done;
+    if (aotml_conv_opt_buffer(args[5], &progress, "progress") < 0) goto done;
+    if (aotml_conv_buffer(args[6], &out, "out") < 0) goto done;
+    AOTML_CALL(st = aotml_embedder_embed(embedder.h, texts.p, texts.lens, texts.n, batch_size, num_threads, cancel.h, progress.bp, out.bp, &truncated);)
+    if (st) { aotml_raise(st); goto done; }
+    result = PyLong_FromLongLong(truncated);
+done:
+    aotml_clear_handle(&embedder);
+    aotml_clear_texts(&texts);
+    aotml_clear_opt_handle(&cancel);
+    aotml_clear_opt_buffer(&progress);
+    aotml_clear_buffer(&out);
+    return result;
+}
+
 /* onnx_providers: aotml_onnx_providers */
 static PyObject* gen_onnx_providers(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
     if (nargs != 0) return aotml_nargs_error("onnx_providers", 0, nargs);
@@ -1405,6 +1501,7 @@ PyMethodDef aotml_generated_methods[] = {
     {"standardize", (PyCFunction)(void (*)(void))gen_standardize, METH_FASTCALL, "standardize(x, out, axis, eps, ddof)"},
     {"softmax", (PyCFunction)(void (*)(void))gen_softmax, METH_FASTCALL, "softmax(x, out, axis, log)"},
     {"layer_norm", (PyCFunction)(void (*)(void))gen_layer_norm, METH_FASTCALL, "layer_norm(x, out, weight, bias, eps)"},
+    {"pool", (PyCFunction)(void (*)(void))gen_pool, METH_FASTCALL, "pool(hidden, mask, out, mode)"},
     {"tiktoken_new", (PyCFunction)(void (*)(void))gen_tiktoken_new, METH_FASTCALL, "tiktoken_new(name, rank_blob, rank_offsets, ranks, pat, special_blob, special_offsets, special_ids, explicit_n_vocab)"},
     {"tiktoken_new_from_file", (PyCFunction)(void (*)(void))gen_tiktoken_new_from_file, METH_FASTCALL, "tiktoken_new_from_file(name, path, pat, special_blob, special_offsets, special_ids, explicit_n_vocab)"},
     {"tiktoken_parse_ranks", (PyCFunction)(void (*)(void))gen_tiktoken_parse_ranks, METH_FASTCALL, "tiktoken_parse_ranks(data, source)"},
@@ -1439,6 +1536,9 @@ PyMethodDef aotml_generated_methods[] = {
     {"tokenizer_add_tokens", (PyCFunction)(void (*)(void))gen_tokenizer_add_tokens, METH_FASTCALL, "tokenizer_add_tokens(tok, tokens, special)"},
     {"tokenizer_with_settings", (PyCFunction)(void (*)(void))gen_tokenizer_with_settings, METH_FASTCALL, "tokenizer_with_settings(tok, options, pad_token)"},
     {"unicode_normalize", (PyCFunction)(void (*)(void))gen_unicode_normalize, METH_FASTCALL, "unicode_normalize(form, text)"},
+    {"embedder_new", (PyCFunction)(void (*)(void))gen_embedder_new, METH_FASTCALL, "embedder_new(tokenizer, session, pooling, normalize, max_length)"},
+    {"embedder_info", (PyCFunction)(void (*)(void))gen_embedder_info, METH_FASTCALL, "embedder_info(embedder)"},
+    {"embedder_embed", (PyCFunction)(void (*)(void))gen_embedder_embed, METH_FASTCALL, "embedder_embed(embedder, texts, batch_size, num_threads, cancel, progress, out)"},
     {"onnx_providers", (PyCFunction)(void (*)(void))gen_onnx_providers, METH_FASTCALL, "onnx_providers()"},
     {"onnx_session_new", (PyCFunction)(void (*)(void))gen_onnx_session_new, METH_FASTCALL, "onnx_session_new(path, model, options)"},
     {"onnx_session_new_with_initializers", (PyCFunction)(void (*)(void))gen_onnx_session_new_with_initializers, METH_FASTCALL, "onnx_session_new_with_initializers(path, model, options, names, values)"},

@@ -1,4 +1,4 @@
-"""Normalization kernels over any buffer-protocol array (numpy, array.array, memoryview).
+"""Normalization and pooling kernels over any buffer-protocol array (numpy, array.array, memoryview).
 
 Inputs are read in place and must be C-contiguous (aotml never copies silently; a non-contiguous input raises
 ``InvalidArgument`` naming ``numpy.ascontiguousarray``). ``out=None`` allocates the result (a numpy array when numpy
@@ -19,7 +19,8 @@ try:
 except ImportError:  # numpy is optional: results are then memoryviews
     _np = None  # type: ignore[assignment]
 
-__all__ = ["l2_normalize", "minmax_scale", "standardize", "softmax", "log_softmax", "layer_norm"]
+__all__ = ["l2_normalize", "minmax_scale", "standardize", "softmax", "log_softmax", "layer_norm",
+           "mean_pool", "cls_pool", "max_pool"]
 
 
 def _real(value: object, name: str) -> float:
@@ -134,4 +135,55 @@ def layer_norm(x: Any, weight: Any = None, bias: Any = None, eps: float = 1e-5, 
     e = _real(eps, "eps")
     result = _like(x) if out is None else out
     _backend.impl.layer_norm(x, result, weight, bias, e)
+    return result
+
+
+def _pooled(hidden: Any) -> Any:
+    """A new array [batch, dim] of hidden's dtype, after the checks that must precede its allocation."""
+    if _np is not None and type(hidden) is _np.ndarray:
+        shape, fmt = hidden.shape, hidden.dtype
+    else:
+        try:
+            view = memoryview(hidden)
+        except TypeError:
+            raise TypeError(f"hidden must support the buffer protocol (a numpy array, array.array or memoryview), "
+                            f"not {type(hidden).__name__}") from None
+        shape, fmt = view.shape or (), view.format
+    if len(shape) != 3:
+        raise InvalidArgument(f"hidden has shape {tuple(shape)}; pooling takes hidden states [batch, seq, dim]")
+    if _np is not None:
+        try:
+            return _np.empty((shape[0], shape[2]), _np.dtype(fmt))
+        except TypeError:
+            pass  # the engine names what is wrong with hidden
+    size = 8 if fmt in ("d", "<d", "=d") else 4
+    code = "d" if size == 8 else "f"
+    return memoryview(bytearray(shape[0] * shape[2] * size)).cast(code, (shape[0], shape[2]))
+
+
+def mean_pool(hidden: Any, mask: Any, out: Any = None) -> Any:
+    """Σₜ mask[b,t]·hidden[b,t] / max(Σₜ mask[b,t], 1e-9): hidden [batch, seq, dim] → [batch, dim].
+
+    The sentence-transformers mean: the mask (attention mask, [batch, seq], any integer, bool or float dtype) weighs
+    each token, so padding is left out and a sequence with no token pools to zeros.
+    """
+    result = _pooled(hidden) if out is None else out
+    _backend.impl.pool(hidden, mask, result, 0)
+    return result
+
+
+def cls_pool(hidden: Any, out: Any = None) -> Any:
+    """hidden[:, 0]: the first token's vector ([CLS] in BERT-style models), hidden [batch, seq, dim] → [batch, dim]."""
+    result = _pooled(hidden) if out is None else out
+    _backend.impl.pool(hidden, None, result, 1)
+    return result
+
+
+def max_pool(hidden: Any, mask: Any, out: Any = None) -> Any:
+    """The element-wise maximum over the tokens whose mask is non-zero: hidden [batch, seq, dim] → [batch, dim].
+
+    NaN propagates (as numpy's max); a sequence with no token pools to zeros.
+    """
+    result = _pooled(hidden) if out is None else out
+    _backend.impl.pool(hidden, mask, result, 2)
     return result

@@ -87,6 +87,9 @@ AOTML_API int32_t aotml_minmax_scale(const aotml_buffer* x, const aotml_buffer* 
 AOTML_API int32_t aotml_standardize(const aotml_buffer* x, const aotml_buffer* out, int32_t axis, double eps, int32_t ddof);
 AOTML_API int32_t aotml_softmax(const aotml_buffer* x, const aotml_buffer* out, int32_t axis, int32_t log);
 AOTML_API int32_t aotml_layer_norm(const aotml_buffer* x, const aotml_buffer* out, const aotml_buffer* weight, const aotml_buffer* bias, double eps);
+/* Masked pooling: hidden [batch, seq, dim] -> out [batch, dim]; mask [batch, seq] of any integer, bool or float type
+ * (NULL only for CLS); mode 0 mean, 1 CLS (first token), 2 max over unmasked tokens. */
+AOTML_API int32_t aotml_pool(const aotml_buffer* hidden, const aotml_buffer* mask, const aotml_buffer* out, int32_t mode);
 
 /* ---- tiktoken ---------------------------------------------------------------------------------------------------- */
 /* An encoding is an object handle (aotml_handle_free). Special tokens are given as one UTF-8 blob with n+1 int64
@@ -181,6 +184,18 @@ AOTML_API int32_t aotml_tokenizer_add_tokens(void* tok, const char* tokens, int6
 AOTML_API int32_t aotml_tokenizer_with_settings(void* tok, const int64_t* options, int64_t n_options, const char* pad_token, int64_t pad_token_len, void** out);
 /* NFC, NFD, NFKC or NFKD (UCD 15.0), as Python's unicodedata.normalize. */
 AOTML_API int32_t aotml_unicode_normalize(const char* form, int64_t form_len, const uint8_t* text, int64_t text_len, char** out, int64_t* out_len);
+
+/* ---- pipelines --------------------------------------------------------------------------------------------------- */
+/* A text embedder (aotml_handle_free) joins a tokenizer and an ONNX session; it keeps both alive through the handles
+ * it was made from, which the caller must not free first. */
+/* pooling 0 mean, 1 CLS, 2 max. Checks the model's inputs and outputs and runs it once on max_length copies of the
+ * largest id (vocabulary and length fit, dimension). */
+AOTML_API int32_t aotml_embedder_new(void* tokenizer, void* session, int32_t pooling, int32_t normalize, int32_t max_length, void** out);
+AOTML_API int32_t aotml_embedder_info(void* embedder, int64_t* dimension);
+/* Row i of out (C-contiguous float32 [n_texts, dimension]) becomes text i's vector. progress: an optional writable
+ * int64 buffer that holds the number of texts done after each batch. cancel: an optional token checked between
+ * batches that also terminates a running batch (AOTML_ERR_CANCELLED). */
+AOTML_API int32_t aotml_embedder_embed(void* embedder, const uint8_t** texts, const int64_t* texts_lens, int64_t n_texts, int32_t batch_size, int32_t num_threads, void* cancel, const aotml_buffer* progress, const aotml_buffer* out, int64_t* truncated);
 
 /* ---- onnx -------------------------------------------------------------------------------------------------------- */
 /* Usable execution providers, NUL-separated (aotml_free). */
