@@ -365,6 +365,9 @@ def test(pytest_args: list[str]) -> None:
     fetch_material()
     develop()
     whl = wheel()
+    # The xunit pipeline tests compare with fixtures the HF oracle (npm tokenizers) writes into build/hf_fixtures.
+    run([SYSTEM_PYTHON, ROOT / "tests" / "support" / "hf_pipeline_fixtures.py"],
+        env=dict(os.environ, AOTML_NPM_MODULES=str(NPM_PREFIX / "node_modules")))
     run(["dotnet", "test", TESTS_PROJECT, "-c", "Release", "--nologo"])
     env = dict(os.environ, PYTHONPATH=str(ROOT / "python"), AOTML_TEST_WHEEL=str(whl),
                AOTML_NPM_MODULES=str(NPM_PREFIX / "node_modules"))
