@@ -56,10 +56,10 @@ public sealed class SpecialTokens
     /// <summary>The UTF-8 bytes of special token <paramref name="index"/>.</summary>
     public ReadOnlySpan<byte> Bytes(int index) => _bytes[index];
 
-    /// <summary>The index of the special token with id <paramref name="id"/>, or -1.</summary>
     /// <summary>Whether some id belongs to more than one special token.</summary>
     public bool SharedIds { get; }
 
+    /// <summary>The index of the special token with id <paramref name="id"/>, or -1.</summary>
     public int IndexOfId(uint id) => _indexOfId.TryGetValue(id, out int i) ? i : -1;
 
     /// <summary>The index of the special token whose text is <paramref name="utf8"/>, or -1.</summary>
