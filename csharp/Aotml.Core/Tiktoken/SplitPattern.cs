@@ -53,96 +53,9 @@ internal sealed class SplitPattern
         }
     }
 
-    /// <summary>
-    /// Rewrites the Rust/PCRE syntax tiktoken patterns use into .NET syntax: possessive quantifiers
-    /// (<c>X++</c>, <c>X*+</c>, <c>X?+</c>, <c>X{m,n}+</c>) become atomic groups <c>(?&gt;X+)</c>.
-    /// </summary>
-    internal static string ToDotNet(string p)
-    {
-        var sb = new StringBuilder(p.Length + 16);
-        // Start index in sb of each atom, so a possessive quantifier can wrap the atom it follows.
-        var groupStarts = new Stack<int>();
-        int lastAtom = -1;
-        for (int i = 0; i < p.Length; i++)
-        {
-            char c = p[i];
-            switch (c)
-            {
-                case '\\':
-                {
-                    lastAtom = sb.Length;
-                    sb.Append(c);
-                    if (i + 1 < p.Length)
-                    {
-                        char e = p[++i];
-                        sb.Append(e);
-                        if ((e is 'p' or 'P') && i + 1 < p.Length && p[i + 1] == '{')
-                        {
-                            int close = p.IndexOf('}', i + 1);
-                            if (close < 0) close = p.Length - 1;
-                            sb.Append(p, i + 1, close - i);
-                            i = close;
-                        }
-                    }
-                    break;
-                }
-                case '[':
-                {
-                    lastAtom = sb.Length;
-                    int j = i + 1;
-                    if (j < p.Length && p[j] == '^') j++;
-                    if (j < p.Length && p[j] == ']') j++;
-                    while (j < p.Length && p[j] != ']') { if (p[j] == '\\') j++; j++; }
-                    sb.Append(p, i, Math.Min(j, p.Length - 1) - i + 1);
-                    i = j;
-                    break;
-                }
-                case '(':
-                    groupStarts.Push(sb.Length);
-                    sb.Append(c);
-                    lastAtom = -1;
-                    break;
-                case ')':
-                    sb.Append(c);
-                    lastAtom = groupStarts.Count > 0 ? groupStarts.Pop() : -1;
-                    break;
-                case '*' or '+' or '?' or '{':
-                {
-                    int qStart = i;
-                    if (c == '{')
-                    {
-                        int close = p.IndexOf('}', i);
-                        if (close < 0) { sb.Append(c); lastAtom = -1; break; }
-                        i = close;
-                    }
-                    string q = p.Substring(qStart, i - qStart + 1);
-                    if (i + 1 < p.Length && p[i + 1] == '+' && lastAtom >= 0)
-                    {
-                        sb.Insert(lastAtom, "(?>");
-                        sb.Append(q).Append(')');
-                        i++;
-                    }
-                    else
-                    {
-                        sb.Append(q);
-                        if (i + 1 < p.Length && p[i + 1] == '?') sb.Append(p[++i]);   // lazy
-                    }
-                    lastAtom = -1;
-                    break;
-                }
-                case '$':
-                    // Rust's `$` (no multi-line flag) is the end of the text; .NET's also matches before a final \n.
-                    sb.Append(@"\z");
-                    lastAtom = -1;
-                    break;
-                default:
-                    lastAtom = c is '|' or '^' ? -1 : sb.Length;
-                    sb.Append(c);
-                    break;
-            }
-        }
-        return sb.ToString();
-    }
+    /// <summary>Rewrites the Rust/PCRE syntax tiktoken patterns use into .NET syntax; `$` (no multi-line flag in
+    /// tiktoken's patterns) is the end of the text, as in Rust.</summary>
+    internal static string ToDotNet(string p) => RegexSyntax.ToDotNet(p, dollarIsEndOfText: true);
 
     /// <summary>The regex matches over UTF-8 text as byte ranges, appended to <paramref name="ranges"/>.</summary>
     /// <remarks>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Aotml.Text;
 
 namespace Aotml.Tokenization.PreTokenizers;
 
@@ -45,92 +46,9 @@ public sealed class OnigRegex
     /// <summary>A regex matching <paramref name="literal"/> exactly.</summary>
     public static OnigRegex Literal(string literal, string where) => new(Regex.Escape(literal), where);
 
-    /// <summary>Rewrites Oniguruma syntax .NET spells differently: possessive quantifiers become atomic groups.</summary>
-    internal static string ToDotNet(string p)
-    {
-        var sb = new StringBuilder(p.Length + 16);
-        var groupStarts = new Stack<int>();
-        int lastAtom = -1;
-        for (int i = 0; i < p.Length; i++)
-        {
-            char c = p[i];
-            switch (c)
-            {
-                case '\\':
-                    lastAtom = sb.Length;
-                    sb.Append(c);
-                    if (i + 1 < p.Length)
-                    {
-                        char e = p[++i];
-                        sb.Append(e);
-                        if ((e is 'p' or 'P') && i + 1 < p.Length && p[i + 1] == '{')
-                        {
-                            int close = p.IndexOf('}', i + 1);
-                            if (close < 0) close = p.Length - 1;
-                            sb.Append(p, i + 1, close - i);
-                            i = close;
-                        }
-                    }
-                    break;
-                case '[':
-                {
-                    // A class, nested classes included (Ruby allows [a-z&&[^aeiou]]; .NET rejects what it cannot read).
-                    lastAtom = sb.Length;
-                    int j = i + 1, depth = 1;
-                    if (j < p.Length && p[j] == '^') j++;
-                    if (j < p.Length && p[j] == ']') j++;
-                    for (; j < p.Length && depth > 0; j++)
-                    {
-                        if (p[j] == '\\') j++;
-                        else if (p[j] == '[') depth++;
-                        else if (p[j] == ']') depth--;
-                    }
-                    int end = Math.Min(j, p.Length);
-                    sb.Append(p, i, end - i);
-                    i = end - 1;
-                    break;
-                }
-                case '(':
-                    groupStarts.Push(sb.Length);
-                    sb.Append(c);
-                    lastAtom = -1;
-                    break;
-                case ')':
-                    sb.Append(c);
-                    lastAtom = groupStarts.Count > 0 ? groupStarts.Pop() : -1;
-                    break;
-                case '*' or '+' or '?' or '{':
-                {
-                    int qStart = i;
-                    if (c == '{')
-                    {
-                        int close = p.IndexOf('}', i);
-                        if (close < 0) { sb.Append(c); lastAtom = -1; break; }
-                        i = close;
-                    }
-                    string q = p.Substring(qStart, i - qStart + 1);
-                    if (i + 1 < p.Length && p[i + 1] == '+' && lastAtom >= 0)
-                    {
-                        sb.Insert(lastAtom, "(?>");
-                        sb.Append(q).Append(')');
-                        i++;
-                    }
-                    else
-                    {
-                        sb.Append(q);
-                        if (i + 1 < p.Length && p[i + 1] == '?') sb.Append(p[++i]);
-                    }
-                    lastAtom = -1;
-                    break;
-                }
-                default:
-                    lastAtom = c is '|' or '^' or '$' ? -1 : sb.Length;
-                    sb.Append(c);
-                    break;
-            }
-        }
-        return sb.ToString();
-    }
+    /// <summary>Rewrites Oniguruma syntax .NET spells differently (see <see cref="RegexSyntax.ToDotNet"/>); with
+    /// RegexOptions.Multiline, `$` keeps Oniguruma's end-of-line meaning.</summary>
+    internal static string ToDotNet(string p) => RegexSyntax.ToDotNet(p, dollarIsEndOfText: false);
 
     /// <summary>The matches in <paramref name="text"/> (valid UTF-8) as byte ranges, leftmost first, as Oniguruma's
     /// iterator yields them.</summary>
