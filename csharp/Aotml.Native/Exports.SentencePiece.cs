@@ -65,6 +65,17 @@ internal static unsafe class SentencePiece
                 w.WriteString("bos_piece", t.BosPiece);
                 w.WriteString("eos_piece", t.EosPiece);
                 w.WriteString("pad_piece", t.PadPiece);
+                // What a tokenizer.json rendering of the model needs (aotml.tokenizers' from_sentencepiece).
+                w.WriteBoolean("byte_fallback", t.ByteFallback);
+                w.WriteBoolean("treat_whitespace_as_suffix", t.TreatWhitespaceAsSuffix);
+                w.WriteString("unk_surface", t.UnkSurface);
+                var ns = m.Proto.Normalizer;
+                w.WriteString("normalizer_name", ns.Name);
+                w.WriteBoolean("add_dummy_prefix", ns.AddDummyPrefix);
+                w.WriteBoolean("remove_extra_whitespaces", ns.RemoveExtraWhitespaces);
+                w.WriteBoolean("escape_whitespaces", ns.EscapeWhitespaces);
+                w.WriteBase64String("precompiled_charsmap", ns.PrecompiledCharsmap);
+                w.WriteBoolean("has_denormalizer", m.Proto.Denormalizer is { PrecompiledCharsmap.Length: > 0 });
                 w.WriteStartArray("pieces");
                 for (int i = 0; i < m.Count; i++) w.WriteStringValue(m.Piece(i).Utf8);
                 w.WriteEndArray();

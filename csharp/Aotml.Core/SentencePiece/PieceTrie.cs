@@ -9,84 +9,127 @@ public sealed class PieceTrie
 {
     // Check holds the parent's slot, with HasValue set when the node ends a key: a step reads 8 bytes, and the
     // value array only at key ends.
-    private struct Unit
+    internal struct Unit
     {
         public int Base, Check;
     }
 
-    private const int HasValue = int.MinValue;
+    /// <summary>A key's id and a score stored beside it (NaN unless <see cref="SetScores"/> gave one), so the
+    /// Viterbi walk reads both with the probe that finds the key.</summary>
+    internal struct Entry
+    {
+        public int Id;
+        public float Score;
+    }
 
-    // Builder: node 0 is the root; children of a node are a singly linked list.
-    private List<int> _firstChild, _nextSibling, _values;
-    private List<byte> _labels;
-    private Dictionary<long, int> _childOf;  // (node << 8 | byte) -> child, while building
+    internal const int HasValue = int.MinValue;
+
+    // Builder: the keys as added, packed into the double array by Freeze.
+    private List<(byte[] Key, int Id)>? _pending;
     private Unit[] _units = [];
     private int[] _ids = [];
+    private Entry[] _entries = [];
 
-    /// <summary>An empty trie sized for about <paramref name="nodes"/> nodes.</summary>
-    public PieceTrie(int nodes = 0)
-    {
-        _firstChild = new List<int>(nodes + 1) { -1 };
-        _nextSibling = new List<int>(nodes + 1) { -1 };
-        _values = new List<int>(nodes + 1) { -1 };
-        _labels = new List<byte>(nodes + 1) { 0 };
-        _childOf = new Dictionary<long, int>(nodes);
-    }
+    /// <summary>The double array (for walks written inline by the encoders).</summary>
+    internal ReadOnlySpan<Unit> Units => _units;
 
-    /// <summary>Adds a piece; false if it is already present. Call <see cref="Freeze"/> before any look-up.</summary>
-    public bool Add(ReadOnlySpan<byte> key, int id)
+    /// <summary>Id and score by slot, parallel to <see cref="Units"/> (after <see cref="SetScores"/>).</summary>
+    internal ReadOnlySpan<Entry> Entries => _entries;
+
+    /// <summary>Stores <paramref name="scoreOf"/>(id) beside each key's id; NaN marks keys the caller treats apart.</summary>
+    internal void SetScores(Func<int, float> scoreOf)
     {
-        int node = 0;
-        foreach (byte b in key)
+        var entries = new Entry[_units.Length];
+        for (int p = 0; p < entries.Length; p++)
         {
-            long k = ((long)node << 8) | b;
-            if (!_childOf.TryGetValue(k, out int child))
-            {
-                _childOf.Add(k, _values.Count);
-                child = _values.Count;
-                _values.Add(-1);
-                _labels.Add(b);
-                _firstChild.Add(-1);
-                _nextSibling.Add(_firstChild[node]);
-                _firstChild[node] = child;
-            }
-            node = child;
+            int id = _units[p].Check < 0 ? _ids[p] : -1;
+            entries[p] = new Entry { Id = id, Score = id >= 0 ? scoreOf(id) : float.NaN };
         }
-        if (_values[node] >= 0) return false;
-        _values[node] = id;
-        return true;
+        _entries = entries;
     }
 
-    /// <summary>Packs the added keys into the double array the look-ups read; the builder is dropped.</summary>
+    /// <summary>An empty trie sized for about <paramref name="keys"/> keys.</summary>
+    public PieceTrie(int keys = 0) => _pending = new List<(byte[], int)>(keys);
+
+    /// <summary>Adds a piece (a duplicate is reported by <see cref="Freeze"/>). Call <see cref="Freeze"/> before any
+    /// look-up; the trie keeps a reference to <paramref name="key"/> until then.</summary>
+    public void Add(byte[] key, int id) => (_pending ?? throw new InvalidOperationException("the trie is frozen")).Add((key, id));
+
+    /// <summary>Packs the added keys into the double array the look-ups read; the builder is dropped. Returns -1, or
+    /// the larger id of two equal keys (the trie then keeps the smaller).</summary>
     /// <remarks>
-    /// Free slots are a linked list, so placing a node visits free slots only; a node whose children fit none of the
-    /// first <see cref="MaxTries"/> of them goes past the end instead, which keeps building linear in the keys.
+    /// The keys are partitioned byte by byte (an MSD radix sort), breadth first: a node is a range of keys sharing a
+    /// prefix, its children the sub-ranges by the next byte, so building reads each key byte a few times and hashes
+    /// nothing. Free slots are a linked list, so placing a node visits free slots only; a node whose children fit none
+    /// of the first <see cref="MaxTries"/> of them goes past the end instead, which keeps building linear in the keys.
     /// </remarks>
-    public PieceTrie Freeze()
+    public int Freeze()
     {
-        int count = _values.Count;
-        var b = new DoubleArrayBuilder(count + count / 4 + 512);
-        var posOf = new int[count];
-        var queue = new Queue<int>();
-        queue.Enqueue(0);
-        b.Use(0, -1, _values[0]);
+        var pending = _pending ?? throw new InvalidOperationException("the trie is frozen");
+        _pending = null;
+        int n = pending.Count, totalBytes = 0;
+        foreach (var (k, _) in pending) totalBytes += k.Length;
+        var order = new int[n];
+        var scratch = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        var b = new DoubleArrayBuilder(Math.Min(totalBytes, 4 * n + 1024) + 512);
+        int duplicate = -1;
+        // (slot, lo, hi, depth): keys order[lo..hi) share their first depth bytes, which lead to slot.
+        var queue = new Queue<(int Slot, int Lo, int Hi, int Depth)>();
+        queue.Enqueue((0, 0, n, 0));
+        b.Use(0, -1, -1);
+        Span<int> counts = stackalloc int[256];
+        counts.Clear();
         Span<byte> labels = stackalloc byte[256];
+        Span<int> childLo = stackalloc int[257];
         bool root = true;
         while (queue.Count > 0)
         {
-            int node = queue.Dequeue();
-            int n = 0;
-            for (int c = _firstChild[node]; c >= 0; c = _nextSibling[c]) labels[n++] = _labels[c];
-            if (n == 0) continue;
-            int bas = b.FindBase(labels[..n]);
-            int pos = posOf[node];
-            b.Units[pos].Base = bas;
-            for (int c = _firstChild[node]; c >= 0; c = _nextSibling[c])
+            var (slot, lo, hi, depth) = queue.Dequeue();
+            // Keys ending here: the node's value (the smallest id; any other is a duplicate).
+            int nLabels = 0, value = -1;
+            for (int i = lo; i < hi; i++)
             {
-                int p = bas + _labels[c];
-                b.Use(p, pos, _values[c]);
-                posOf[c] = p;
-                queue.Enqueue(c);
+                var key = pending[order[i]].Key;
+                if (key.Length == depth)
+                {
+                    int id = pending[order[i]].Id;
+                    if (value < 0) value = id;
+                    else
+                    {
+                        duplicate = Math.Max(duplicate, Math.Max(value, id));
+                        value = Math.Min(value, id);
+                    }
+                }
+                else if (counts[key[depth]]++ == 0) labels[nLabels++] = key[depth];
+            }
+            if (value >= 0) b.SetValue(slot, value);
+            if (nLabels == 0) continue;
+            labels[..nLabels].Sort();
+            // Stable counting sort of the range by the byte at depth; keys ending here go first.
+            int at = lo;
+            for (int i = lo; i < hi; i++) if (pending[order[i]].Key.Length == depth) scratch[at++] = order[i];
+            for (int c = 0; c < nLabels; c++)
+            {
+                childLo[c] = at;
+                at += counts[labels[c]];
+                counts[labels[c]] = childLo[c];
+            }
+            childLo[nLabels] = at;
+            for (int i = lo; i < hi; i++)
+            {
+                var key = pending[order[i]].Key;
+                if (key.Length > depth) scratch[counts[key[depth]]++] = order[i];
+            }
+            Array.Copy(scratch, lo, order, lo, hi - lo);
+            for (int c = 0; c < nLabels; c++) counts[labels[c]] = 0;
+            int bas = b.FindBase(labels[..nLabels]);
+            b.Units[slot].Base = bas;
+            for (int c = 0; c < nLabels; c++)
+            {
+                int p = bas + labels[c];
+                b.Use(p, slot, -1);
+                queue.Enqueue((p, childLo[c], childLo[c + 1], depth + 1));
             }
             // Below 256 only the root's children fit (a base is at least 1); the slots they left stay empty.
             if (root) b.DropFreeBelow(256);
@@ -94,10 +137,7 @@ public sealed class PieceTrie
         }
         _units = b.Units;
         _ids = b.Values;
-        _firstChild = _nextSibling = _values = [];
-        _labels = [];
-        _childOf = [];
-        return this;
+        return duplicate;
     }
 
     private const int MaxTries = 64;
@@ -165,7 +205,13 @@ public sealed class PieceTrie
             Extend(pos + 1);
             Unlink(pos);
             _end = Math.Max(_end, pos + 1);
-            Units[pos].Check = value >= 0 ? check | HasValue : check;
+            Units[pos].Check = check;
+            if (value >= 0) SetValue(pos, value);
+        }
+
+        public void SetValue(int pos, int value)
+        {
+            Units[pos].Check |= HasValue;
             Values[pos] = value;
         }
 

@@ -97,8 +97,8 @@ public sealed partial class SpModel
         startsAt.Fill(-1);
         float unkScore = _minScore - UnkPenalty;
         var kinds = _latticeKind;
-        var scores = _latticeScore;
-        var trie = _normal;
+        var units = _normal.Units;
+        var entries = _normal.Entries;
         for (int start = 0; start < size;)
         {
             float till = bestScore[start];
@@ -107,14 +107,25 @@ public sealed partial class SpModel
             int node = 0;
             for (int pos = start; pos < size;)
             {
-                node = trie.Step(node, norm[pos], out int id);
+                // The trie step inline: the child by this byte, then the id and score stored there, one probe each.
+                int p = units[node].Base + norm[pos];
                 pos++;
-                if (node < 0) break;
-                if (id < 0) continue;
-                byte kind = kinds[id];
-                if (kind == KindSkip) continue;
+                if ((uint)p >= (uint)units.Length) break;
+                int check = units[p].Check;
+                if ((check & ~PieceTrie.HasValue) != node) break;
+                node = p;
+                if (check >= 0) continue;
+                ref readonly var entry = ref entries[p];
+                int id = entry.Id;
                 int length = pos - start;
-                double score = kind == KindUserDefined ? (double)(length * _maxScore) - 0.1 : scores[id];
+                double score = entry.Score;
+                if (float.IsNaN(entry.Score))
+                {
+                    // Not a plain normal piece: user-defined (scored by length) or never a node.
+                    byte kind = kinds[id];
+                    if (kind == KindSkip) continue;
+                    if (kind == KindUserDefined) score = (double)(length * _maxScore) - 0.1;
+                }
                 double candidate = score + till;
                 if (startsAt[pos] == -1 || candidate > bestScore[pos])
                 {

@@ -35,17 +35,14 @@ public sealed partial class SpModel
         _pieces = [.. Proto.Pieces];
         _type = Proto.Trainer.ModelType;
         bool byteFallback = Proto.Trainer.ByteFallback;
-        int totalBytes = 0;
-        foreach (var p in _pieces) totalBytes += p.Utf8.Length;
-        _normal = new PieceTrie(totalBytes);
+        _normal = new PieceTrie(_pieces.Length);
         UnkId = -1;
         var bytesFound = new bool[256];
         for (int i = 0; i < _pieces.Length; i++)
         {
             var p = _pieces[i];
             bool normal = p.Type is PieceType.Normal or PieceType.UserDefined or PieceType.Unused;
-            if (normal ? !_normal.Add(p.Utf8, i) : !_reserved.Add(p.Utf8, i))
-                throw new ConfigurationException($"sentencepiece model: piece {i} ({p.Piece}) is already defined");
+            (normal ? _normal : _reserved).Add(p.Utf8, i);
             if (p.Type == PieceType.UserDefined) (_userDefined ??= new PieceTrie()).Add(p.Utf8, i);
             if (p.Type == PieceType.Unknown)
             {
@@ -78,9 +75,11 @@ public sealed partial class SpModel
                 _ => KindSkip,
             };
         }
-        _normal.Freeze();
-        _reserved.Freeze();
+        int duplicate = Math.Max(_normal.Freeze(), _reserved.Freeze());
+        if (duplicate >= 0)
+            throw new ConfigurationException($"sentencepiece model: piece {duplicate} ({_pieces[duplicate].Piece}) is already defined");
         _userDefined?.Freeze();
+        _normal.SetScores(id => _latticeKind[id] == KindNormal ? _latticeScore[id] : float.NaN);
         if (UnkId < 0) throw new ConfigurationException("sentencepiece model: no unknown piece is defined");
         if (byteFallback && Array.IndexOf(bytesFound, false) >= 0)
             throw new ConfigurationException("sentencepiece model: byte_fallback is true but the 256 byte pieces are not all there");
