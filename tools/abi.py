@@ -193,6 +193,9 @@ SECTIONS: list[tuple[str, str, list[Export]]] = [
           doc="A processor from a serialized ModelProto (copied); AOTML_ERR_CONFIG when it is malformed."),
         E("spm_info", "handle sp, out_str json", Py("spm_info"),
           doc="The vocabulary (pieces, scores, types) and special piece names as JSON."),
+        E("spm_encode", "handle sp, text text, ids_into out", Py("spm_encode"), capacity="text",
+          doc="Ids of one text into caller memory (no sampling); more ids than the text has UTF-8 bytes (a "
+              "one-character text, an expanding normalization) is AOTML_ERR_INVALID_ARGUMENT: use spm_encode_batch."),
         E("spm_encode_batch", "handle sp, texts texts, i32 flags, f64 alpha, i32 nbest_size, threads num_threads, "
                               "flag flat, out_ptr_u32 ids, out_ptr_i64 offsets",
           Py("spm_encode_batch", result="ragged", result_args=("texts", "flat"), returns="Any"),

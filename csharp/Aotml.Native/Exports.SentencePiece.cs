@@ -93,6 +93,25 @@ internal static unsafe class SentencePiece
         catch (Exception e) { return LastError.Set(e); }
     }
 
+    /// <summary>aotml_spm_encode (see aotml.h): the ids of one text into the caller's buffer, the call of one text
+    /// at a time (no batch arrays, nothing allocated for the result).</summary>
+    [UnmanagedCallersOnly(EntryPoint = "aotml_spm_encode")]
+    public static int Encode(nint handle, byte* text, long len, uint* dest, long capacity, long* count)
+    {
+        try
+        {
+            if (count == null || (dest == null && capacity > 0) || capacity < 0) throw new ArgumentException("invalid output buffer");
+            var m = Handles.Get<SpModel>(handle);
+            var tokens = SpBatch.EncodeOne(m, Bytes(text, len, "text"), default);
+            if (tokens.Count > capacity)
+                throw new ArgumentException($"{tokens.Count} ids do not fit the buffer of {capacity}; use aotml_spm_encode_batch");
+            for (int k = 0; k < tokens.Count; k++) dest[k] = (uint)tokens[k].Id;
+            *count = tokens.Count;
+            return 0;
+        }
+        catch (Exception e) { return LastError.Set(e); }
+    }
+
     /// <summary>aotml_spm_encode_batch (see aotml.h): ids of every text, flat, with n + 1 offsets (aotml_free).</summary>
     [UnmanagedCallersOnly(EntryPoint = "aotml_spm_encode_batch")]
     public static int EncodeBatch(nint handle, byte** texts, long* lens, long n, int flags, double alpha, int nbest,

@@ -592,6 +592,29 @@ done:
     return result;
 }
 
+/* spm_encode: aotml_spm_encode */
+static PyObject* gen_spm_encode(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 2) return aotml_nargs_error("spm_encode", 2, nargs);
+    aotml_arg_handle sp = {0};
+    aotml_arg_text text = {0};
+    aotml_scratch_ids out;
+    out.p = NULL;
+    int64_t n_out = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &sp, "sp") < 0) goto done;
+    if (aotml_conv_text(args[1], &text, "text") < 0) goto done;
+    if (aotml_scratch_init(&out, text.len) < 0) goto done;
+    AOTML_CALL(st = aotml_spm_encode(sp.h, text.p, text.len, out.p, out.cap, &n_out);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_id_list(out.p, n_out);
+done:
+    aotml_clear_handle(&sp);
+    aotml_clear_text(&text);
+    aotml_scratch_clear(&out);
+    return result;
+}
+
 /* spm_encode_batch: aotml_spm_encode_batch */
 static PyObject* gen_spm_encode_batch(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
     if (nargs != 7) return aotml_nargs_error("spm_encode_batch", 7, nargs);
@@ -1519,6 +1542,7 @@ PyMethodDef aotml_generated_methods[] = {
     {"tiktoken_mergeable", (PyCFunction)(void (*)(void))gen_tiktoken_mergeable, METH_FASTCALL, "tiktoken_mergeable(enc)"},
     {"spm_new", (PyCFunction)(void (*)(void))gen_spm_new, METH_FASTCALL, "spm_new(model)"},
     {"spm_info", (PyCFunction)(void (*)(void))gen_spm_info, METH_FASTCALL, "spm_info(sp)"},
+    {"spm_encode", (PyCFunction)(void (*)(void))gen_spm_encode, METH_FASTCALL, "spm_encode(sp, text)"},
     {"spm_encode_batch", (PyCFunction)(void (*)(void))gen_spm_encode_batch, METH_FASTCALL, "spm_encode_batch(sp, texts, flags, alpha, nbest_size, num_threads, flat)"},
     {"spm_encode_pieces_batch", (PyCFunction)(void (*)(void))gen_spm_encode_pieces_batch, METH_FASTCALL, "spm_encode_pieces_batch(sp, texts, flags, alpha, nbest_size, num_threads)"},
     {"spm_nbest", (PyCFunction)(void (*)(void))gen_spm_nbest, METH_FASTCALL, "spm_nbest(sp, text, flags, nbest_size)"},

@@ -6,6 +6,7 @@ encoding and decoding cross into the engine once per call (per batch for lists),
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 from array import array
@@ -31,10 +32,14 @@ def SetRandomGeneratorSeed(seed: int) -> None:
 set_random_generator_seed = SetRandomGeneratorSeed
 
 
+# Read once: os.cpu_count() reads /sys on every call (~10 us), more than encoding a sentence.
+_CPUS = max(1, min(os.cpu_count() or 1, 64))
+
+
 def _threads(num_threads: Any) -> int:
     if num_threads is None or type(num_threads) is not int:
         raise RuntimeError("num_threads must be int")
-    return num_threads if num_threads > 0 else max(1, min(os.cpu_count() or 1, 64))
+    return num_threads if num_threads > 0 else _CPUS
 
 
 class SentencePieceProcessor:
@@ -58,7 +63,7 @@ class SentencePieceProcessor:
         self._num_threads = num_threads
         self._plain_ids = (out_type is int and not add_bos and not add_eos and not reverse and not emit_unk_piece
                            and not enable_sampling)
-        self._fast_ids: Any = None  # the engine's encoder once a model is loaded, when the defaults are plain
+        self._fast_one: Any = None  # the engine's one-text encoder once a model is loaded, when the defaults are plain
         if model_file or model_proto:
             self.Load(model_file=model_file, model_proto=model_proto)
 
@@ -91,7 +96,7 @@ class SentencePieceProcessor:
         owner = _handles.own(handle)
         self._impl = impl
         self._owner, self._handle, self._proto = owner, handle, data
-        self._fast_ids = impl.spm_encode_batch if self._plain_ids else None
+        self._fast_one = functools.partial(impl.spm_encode, handle) if self._plain_ids else None
         for name in _VOCAB_ATTRS:  # the vocabulary tables of a previous model
             self.__dict__.pop(name, None)
         return True
@@ -237,16 +242,23 @@ class SentencePieceProcessor:
             seq.append(self._pieces[eos] if as_str else eos)
         return seq
 
-    def Encode(self, input: Any, out_type: Any = None, add_bos: Any = None, add_eos: Any = None, reverse: Any = None,
-               emit_unk_piece: Any = None, enable_sampling: Any = None, nbest_size: Any = None, alpha: Any = None,
-               num_threads: Any = None) -> Any:
-        """Encodes a text (or a list of texts) into ids (out_type=int) or pieces (out_type=str)."""
-        fast = self._fast_ids
-        if (fast is not None and type(input) is str and out_type is None and add_bos is None and add_eos is None
-                and reverse is None and emit_unk_piece is None and enable_sampling is None and nbest_size is None
-                and alpha is None and num_threads is None):
-            # The common call, one text to ids with the processor's plain defaults: one crossing, nothing to rewrite.
-            return fast(self._handle, [input], 0, 0.0, 0, 1, False)[0]
+    def Encode(self, input: Any, *args: Any, **kwargs: Any) -> Any:
+        """Encodes a text (or a list of texts) into ids (out_type=int) or pieces (out_type=str). Takes
+        out_type, add_bos, add_eos, reverse, emit_unk_piece, enable_sampling, nbest_size, alpha, num_threads."""
+        one = self._fast_one
+        if one is not None and not args and not kwargs and type(input) is str and len(input) != 1:
+            # The common call, one text to ids with the processor's plain defaults: one crossing into a scratch
+            # buffer of one id per UTF-8 byte, nothing to rewrite. A text with more ids than bytes (an expanding
+            # normalization, single-character words) is refused by the engine and takes the general path.
+            try:
+                return one(input)
+            except ValueError:
+                pass
+        return self._encode(input, *args, **kwargs)
+
+    def _encode(self, input: Any, out_type: Any = None, add_bos: Any = None, add_eos: Any = None, reverse: Any = None,
+                emit_unk_piece: Any = None, enable_sampling: Any = None, nbest_size: Any = None, alpha: Any = None,
+                num_threads: Any = None) -> Any:
         out_type = self._out_type if out_type is None else out_type
         add_bos = self._add_bos if add_bos is None else add_bos
         add_eos = self._add_eos if add_eos is None else add_eos
