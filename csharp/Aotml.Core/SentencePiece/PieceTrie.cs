@@ -275,6 +275,18 @@ public sealed class PieceTrie
     /// <summary>The id stored at <paramref name="node"/>, or -1.</summary>
     public int Value(int node) => _units[node].Check < 0 ? _ids[node] : -1;
 
+    /// <summary>The node reached from <paramref name="node"/> by the bytes of <paramref name="key"/>, or -1.</summary>
+    public int Walk(int node, ReadOnlySpan<byte> key)
+    {
+        if (_units.Length == 0) return -1;
+        foreach (byte b in key)
+        {
+            node = Child(node, b);
+            if (node < 0) return -1;
+        }
+        return node;
+    }
+
     /// <summary>The id of exactly <paramref name="key"/>, or -1.</summary>
     public int Find(ReadOnlySpan<byte> key)
     {

@@ -49,10 +49,13 @@ public sealed partial class SpModel
     {
         bool prevUnk = false;
         bool byteFallback = Proto.Trainer.ByteFallback;
+        var types = _typeOf;
         foreach (var (start, length, id) in segments)
         {
-            bool unk = Is(id, PieceType.Unknown);
-            if (Is(id, PieceType.Control))
+            // Ids come from the tries (always in range); the types live in one byte each.
+            byte type = types[id];
+            bool unk = type == (byte)PieceType.Unknown;
+            if (type == (byte)PieceType.Control)
             {
                 // A control piece consumes no text, so sentencepiece's final check (all text consumed) fails and
                 // its Python binding returns an empty encoding.

@@ -27,6 +27,7 @@ public sealed partial class SpModel
     private const byte KindNormal = 0, KindUserDefined = 1, KindSkip = 2;
     private readonly byte[] _latticeKind;
     private readonly float[] _latticeScore;
+    private readonly byte[] _typeOf;  // PieceType by id
 
     /// <summary>Loads a serialized ModelProto; ConfigurationException if it is malformed or inconsistent.</summary>
     public SpModel(ReadOnlySpan<byte> serialized)
@@ -65,8 +66,10 @@ public sealed partial class SpModel
         }
         _latticeKind = new byte[_pieces.Length];
         _latticeScore = new float[_pieces.Length];
+        _typeOf = new byte[_pieces.Length];
         for (int i = 0; i < _pieces.Length; i++)
         {
+            _typeOf[i] = (byte)_pieces[i].Type;
             _latticeScore[i] = _pieces[i].Score;
             _latticeKind[i] = _pieces[i].Type switch
             {

@@ -51,7 +51,19 @@ public sealed class SpNormalizer
             }
             _asciiKept[b] = kept;
         }
+        _spaceKept = !(userDefined != null && userDefined.Child(0, (byte)' ') >= 0)
+            && (_trie == null || _trie.LongestPrefix(" "u8, MaxTrieResults, out _) == 0);
+        for (int c = 0; _spaceKept && _trie != null && c < 0x80; c++)
+        {
+            pair[0] = (byte)' ';
+            pair[1] = (byte)c;
+            _spaceKept = !_trie.HasPrefix(pair);
+        }
     }
+
+    // Whether a space followed by an ASCII byte (or the end) is a plain space to the rules, so the fast loop can
+    // squeeze and escape it without a trie look-up.
+    private readonly bool _spaceKept;
 
     // ASCII bytes (space aside) that stand for themselves when an ASCII byte or the end follows: no user-defined
     // symbol starts with them and no rule matches them alone or followed by ASCII (rules on letters continue
@@ -76,16 +88,43 @@ public sealed class SpNormalizer
         if (!_suffix && _spec.AddDummyPrefix) AddSpace(output);
         bool prevSpace = removeExtra;
         var kept = _asciiKept;
+        bool spaceKept = _spaceKept, escape = _spec.EscapeWhitespaces;
         while (!input.IsEmpty)
         {
-            int run = 0;
-            while (run < input.Length && input[run] < 0x80 && kept[input[run]]
-                && (run + 1 == input.Length || input[run + 1] < 0x80)) run++;
-            if (run > 0)
+            // The fast loop: ASCII that stands for itself and plain spaces, straight into the output, up to 256
+            // input bytes at a time (a space may become 3 bytes of U+2581).
+            int limit = Math.Min(input.Length, 256), i = 0, w = 0;
+            var dst = output.GetSpan(limit * 3);
+            for (; i < limit; i++)
             {
-                output.Write(input[..run]);
-                input = input[run..];
-                prevSpace = false;
+                byte c = input[i];
+                if (c >= 0x80 || (i + 1 < input.Length && input[i + 1] >= 0x80)) break;
+                if (kept[c])
+                {
+                    dst[w++] = c;
+                    prevSpace = false;
+                }
+                else if (c == (byte)' ' && spaceKept)
+                {
+                    if (!(removeExtra && prevSpace))
+                    {
+                        if (escape)
+                        {
+                            dst[w] = 0xE2;
+                            dst[w + 1] = 0x96;
+                            dst[w + 2] = 0x81;
+                            w += 3;
+                        }
+                        else dst[w++] = (byte)' ';
+                    }
+                    prevSpace = removeExtra;
+                }
+                else break;
+            }
+            output.Advance(w);
+            if (i > 0)
+            {
+                input = input[i..];
                 continue;
             }
             var sp = Prefix(input, out int n);
