@@ -203,8 +203,10 @@ SECTIONS: list[tuple[str, str, list[Export]]] = [
         E("spm_encode_pieces_batch", "handle sp, texts texts, i32 flags, f64 alpha, i32 nbest_size, "
                                      "threads num_threads, out_str json", Py("spm_encode_pieces_batch"),
           doc="Pieces of every text as a JSON list of lists of strings."),
-        E("spm_nbest", "handle sp, text text, i32 flags, i32 nbest_size, out_str json", Py("spm_nbest"),
-          doc="The nbest_size best segmentations (unigram), best first, as JSON [[ids], [pieces], score]."),
+        E("spm_nbest", "handle sp, text text, i32 flags, i32 nbest_size, f64 alpha, out_str json", Py("spm_nbest"),
+          doc="The nbest_size best segmentations (unigram), best first, as JSON [[ids], [pieces], score]; with "
+              "the sampling flag, nbest_size segmentations sampled with inverse temperature alpha, each scored "
+              "by its log-probability."),
         E("spm_normalize", "handle sp, text text, out_str normalized", Py("spm_normalize")),
         E("spm_decode_batch", "handle sp, u32s ids, i64s offsets, threads num_threads, out_ptr_u8 blob, "
                               "out_ptr_i64 blob_offsets, out_i64 count",

@@ -165,15 +165,19 @@ internal static unsafe class SentencePiece
         catch (Exception e) { return LastError.Set(e); }
     }
 
-    /// <summary>aotml_spm_nbest (see aotml.h): the n best segmentations as JSON [[ids, pieces, score], ...].</summary>
+    /// <summary>aotml_spm_nbest (see aotml.h): the n best segmentations (or, with the sampling flag, n samples and
+    /// their log-probabilities) as JSON [[ids, pieces, score], ...].</summary>
     [UnmanagedCallersOnly(EntryPoint = "aotml_spm_nbest")]
-    public static int NBest(nint handle, byte* text, long textLen, int flags, int n, byte** json, long* len)
+    public static int NBest(nint handle, byte* text, long textLen, int flags, int n, double alpha, byte** json, long* len)
     {
         try
         {
             var m = Handles.Get<SpModel>(handle);
             if (n < 0 || n > 1024) throw new ArgumentException($"nbest_size must be in [0, 1024], got {n}");
-            var bytes = SpNBest.Json(m, Bytes(text, textLen, "text"), n, (flags & FlagEmitUnk) != 0);
+            var t = Bytes(text, textLen, "text");
+            var bytes = (flags & FlagSample) != 0
+                ? SpNBest.SampledJson(m, t, n, (float)alpha, (flags & FlagEmitUnk) != 0)
+                : SpNBest.Json(m, t, n, (flags & FlagEmitUnk) != 0);
             OutBytes(bytes, json, len);
             return 0;
         }

@@ -51,7 +51,7 @@ SIGNATURES = {
     'aotml_spm_encode': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_void_p]),
     'aotml_spm_encode_batch': (c_int32, [c_void_p, c_void_p, c_void_p, c_int64, c_int32, c_double, c_int32, c_int32, c_void_p, c_void_p]),
     'aotml_spm_encode_pieces_batch': (c_int32, [c_void_p, c_void_p, c_void_p, c_int64, c_int32, c_double, c_int32, c_int32, c_void_p, c_void_p]),
-    'aotml_spm_nbest': (c_int32, [c_void_p, c_void_p, c_int64, c_int32, c_int32, c_void_p, c_void_p]),
+    'aotml_spm_nbest': (c_int32, [c_void_p, c_void_p, c_int64, c_int32, c_int32, c_double, c_void_p, c_void_p]),
     'aotml_spm_normalize': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p, c_void_p]),
     'aotml_spm_decode_batch': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_int32, c_void_p, c_void_p, c_void_p]),
     'aotml_spm_decode_pieces': (c_int32, [c_void_p, c_void_p, c_void_p, c_int64, c_void_p, c_void_p]),
@@ -680,18 +680,19 @@ def spm_encode_pieces_batch(sp, texts, flags, alpha, nbest_size, num_threads, /)
             x._done()
 
 
-def spm_nbest(sp, text, flags, nbest_size, /):  # aotml_spm_nbest
+def spm_nbest(sp, text, flags, nbest_size, alpha, /):  # aotml_spm_nbest
     held: list = []
     try:
         a_sp = _conv_handle(sp, 'sp', held)
         a_text = _conv_text(text, 'text')
         a_flags = _conv_i32(flags, 'flags')
         a_nbest_size = _conv_i32(nbest_size, 'nbest_size')
+        a_alpha = _conv_f64(alpha, 'alpha')
         o_json = c_void_p()
         o_json_len = c_int64()
         _enter()
         try:
-            st = _lib.aotml_spm_nbest(a_sp, a_text, len(a_text), a_flags, a_nbest_size, byref(o_json), byref(o_json_len))
+            st = _lib.aotml_spm_nbest(a_sp, a_text, len(a_text), a_flags, a_nbest_size, a_alpha, byref(o_json), byref(o_json_len))
         finally:
             _leave()
         if st:

@@ -288,12 +288,31 @@ class SentencePieceProcessor:
         if out_type is int:
             out = self._impl.spm_encode_batch(handle, texts, flags, float(alpha), int(nbest_size), threads, False)
         else:
-            out = json.loads(self._impl.spm_encode_pieces_batch(handle, texts, flags, float(alpha), int(nbest_size),
-                                                                threads))
+            out = self._encode_pieces(handle, texts, flags, float(alpha), int(nbest_size), threads,
+                                      bool(emit_unk_piece))
         if add_bos or add_eos or reverse:
             # Both backends hand back fresh lists, rewritten in place.
             out = [self._rewrite(s, add_bos, add_eos, reverse, out_type is str) for s in out]
         return out if batch else out[0]
+
+    def _encode_pieces(self, handle: Any, texts: list[str], flags: int, alpha: float, nbest_size: int, threads: int,
+                       emit_unk_piece: bool) -> list[list[str]]:
+        # Pieces are the vocabulary's strings of the ids (one flat id buffer, mapped in C by map()), except that an
+        # unknown token's piece is the text it covers: texts with one are encoded again as pieces by the engine.
+        # Performance notes: pieces as JSON from the engine cost 1.7x this (writing and parsing the strings).
+        ids, offsets = self._impl.spm_encode_batch(handle, texts, flags, alpha, nbest_size, threads, True)
+        flat = memoryview(ids).tolist()
+        bounds = memoryview(offsets).tolist()
+        pieces = list(map(self._pieces.__getitem__, flat))
+        out = [pieces[bounds[i]:bounds[i + 1]] for i in range(len(texts))]
+        unk = self._unk
+        if not emit_unk_piece and unk in flat:
+            redo = [i for i in range(len(texts)) if unk in flat[bounds[i]:bounds[i + 1]]]
+            again = json.loads(self._impl.spm_encode_pieces_batch(handle, [texts[i] for i in redo], flags, alpha,
+                                                                  nbest_size, threads))
+            for i, p in zip(redo, again):
+                out[i] = p
+        return out
 
     def EncodeAsIds(self, input: Any, **kwargs: Any) -> Any:
         """Encode with out_type=int."""
@@ -332,7 +351,7 @@ class SentencePieceProcessor:
             if self._model_type != 1:
                 raise RuntimeError("NBestEncode is not available for the current model.")
             found = json.loads(self._impl.spm_nbest(handle, text, self._flags(False, bool(emit_unk_piece)),
-                                                    min(int(nbest_size), 1024)))
+                                                    min(int(nbest_size), 1024), 0.0))
             k = 0 if out_type is int else 1
             return [self._rewrite(r[k], add_bos, add_eos, reverse, out_type is str) for r in found]
 
@@ -351,20 +370,33 @@ class SentencePieceProcessor:
     def SampleEncodeAndScore(self, input: Any, out_type: Any = None, add_bos: Any = None, add_eos: Any = None,
                              reverse: Any = None, emit_unk_piece: Any = None, num_samples: Any = None,
                              alpha: Any = None, wor: Any = None, include_best: Any = None) -> Any:
-        """num_samples segmentations with their scores (drawn from the n-best when wor, else from the lattice)."""
+        """num_samples segmentations drawn with inverse temperature alpha, each with its log-probability (unigram).
+
+        With wor=True (without replacement) this returns the num_samples best segmentations instead of a Gumbel
+        top-k draw, scored alpha * score: sentencepiece's draw and its inclusion-probability scores are not
+        reproduced."""
         out_type = self._out_type if out_type is None else out_type
+        add_bos = self._add_bos if add_bos is None else add_bos
+        add_eos = self._add_eos if add_eos is None else add_eos
+        reverse = self._reverse if reverse is None else reverse
+        emit_unk_piece = self._emit_unk_piece if emit_unk_piece is None else emit_unk_piece
         num_samples = 1 if num_samples is None else num_samples
-        alpha = self._alpha if alpha is None else alpha
+        alpha = 1.0 if alpha is None else alpha
+        if num_samples <= 0:
+            raise RuntimeError("num_examples must be positive")
+        if include_best and not wor:
+            raise RuntimeError('When include_best is True, We must specify "wor = True".')
         handle = self._loaded()
+        sample = not wor
 
         def one(text: str) -> list[Any]:
             if self._model_type != 1:
                 raise RuntimeError("SampleEncodeAndScore is not available for the current model.")
-            found = json.loads(self._impl.spm_nbest(handle, text, self._flags(False, bool(emit_unk_piece)),
-                                                    max(1, min(int(num_samples), 1024))))
+            found = json.loads(self._impl.spm_nbest(handle, text, self._flags(sample, bool(emit_unk_piece)),
+                                                    max(1, min(int(num_samples), 1024)), float(alpha)))
             k = 0 if out_type is int else 1
             return [(self._rewrite(r[k], bool(add_bos), bool(add_eos), bool(reverse), out_type is str),
-                     float(alpha) * r[2]) for r in found]
+                     r[2] if sample else float(alpha) * r[2]) for r in found]
 
         if type(input) is list:
             return [one(t) for t in input]

@@ -7,18 +7,11 @@ namespace Aotml.SentencePiece;
 /// </summary>
 public sealed class PieceTrie
 {
-    // Check holds the parent's slot, with HasValue set when the node ends a key: a step reads 8 bytes, and the
-    // value array only at key ends.
+    // Check holds the parent's slot, with HasValue set when the node ends a key; the key's id and a score sit in the
+    // same 16 bytes, so a step of the Viterbi walk touches one cache line (two arrays cost a second miss per step).
     internal struct Unit
     {
-        public int Base, Check;
-    }
-
-    /// <summary>A key's id and a score stored beside it (NaN unless <see cref="SetScores"/> gave one), so the
-    /// Viterbi walk reads both with the probe that finds the key.</summary>
-    internal struct Entry
-    {
-        public int Id;
+        public int Base, Check, Id;
         public float Score;
     }
 
@@ -27,25 +20,16 @@ public sealed class PieceTrie
     // Builder: the keys as added, packed into the double array by Freeze.
     private List<(byte[] Key, int Id)>? _pending;
     private Unit[] _units = [];
-    private int[] _ids = [];
-    private Entry[] _entries = [];
 
-    /// <summary>The double array (for walks written inline by the encoders).</summary>
+    /// <summary>The double array (for walks written inline by the encoders): a slot's Id is -1 or the key ending
+    /// there, its Score what <see cref="SetScores"/> stored (NaN by default).</summary>
     internal ReadOnlySpan<Unit> Units => _units;
-
-    /// <summary>Id and score by slot, parallel to <see cref="Units"/> (after <see cref="SetScores"/>).</summary>
-    internal ReadOnlySpan<Entry> Entries => _entries;
 
     /// <summary>Stores <paramref name="scoreOf"/>(id) beside each key's id; NaN marks keys the caller treats apart.</summary>
     internal void SetScores(Func<int, float> scoreOf)
     {
-        var entries = new Entry[_units.Length];
-        for (int p = 0; p < entries.Length; p++)
-        {
-            int id = _units[p].Check < 0 ? _ids[p] : -1;
-            entries[p] = new Entry { Id = id, Score = id >= 0 ? scoreOf(id) : float.NaN };
-        }
-        _entries = entries;
+        for (int p = 0; p < _units.Length; p++)
+            _units[p].Score = _units[p].Id >= 0 ? scoreOf(_units[p].Id) : float.NaN;
     }
 
     /// <summary>An empty trie sized for about <paramref name="keys"/> keys.</summary>
@@ -136,7 +120,6 @@ public sealed class PieceTrie
             root = false;
         }
         _units = b.Units;
-        _ids = b.Values;
         return duplicate;
     }
 
@@ -145,7 +128,6 @@ public sealed class PieceTrie
     private sealed class DoubleArrayBuilder
     {
         public Unit[] Units;
-        public int[] Values = [];
         private int[] _next, _prev;  // free slots as a circular doubly linked list through -1 = none
         private int _head = -1;
         private int _end;            // one past the highest slot in use: everything from here on is free
@@ -163,13 +145,11 @@ public sealed class PieceTrie
             if (size <= old) return;
             size = Math.Max(size, old + old / 2);
             Array.Resize(ref Units, size);
-            Array.Resize(ref Values, size);
             Array.Resize(ref _next, size);
             Array.Resize(ref _prev, size);
             for (int i = old; i < size; i++)
             {
-                Units[i] = new Unit { Check = -1 };
-                Values[i] = -1;
+                Units[i] = new Unit { Check = -1, Id = -1, Score = float.NaN };
                 Link(i);
             }
         }
@@ -212,7 +192,7 @@ public sealed class PieceTrie
         public void SetValue(int pos, int value)
         {
             Units[pos].Check |= HasValue;
-            Values[pos] = value;
+            Units[pos].Id = value;
         }
 
         public void DropFreeBelow(int limit)
@@ -268,12 +248,12 @@ public sealed class PieceTrie
         if ((uint)p >= (uint)units.Length) return -1;
         int check = units[p].Check;
         if ((check & ~HasValue) != node) return -1;
-        if (check < 0) id = _ids[p];
+        if (check < 0) id = units[p].Id;
         return p;
     }
 
     /// <summary>The id stored at <paramref name="node"/>, or -1.</summary>
-    public int Value(int node) => _units[node].Check < 0 ? _ids[node] : -1;
+    public int Value(int node) => _units[node].Check < 0 ? _units[node].Id : -1;
 
     /// <summary>The node reached from <paramref name="node"/> by the bytes of <paramref name="key"/>, or -1.</summary>
     public int Walk(int node, ReadOnlySpan<byte> key)

@@ -101,7 +101,6 @@ public sealed partial class SpModel
         float unkScore = _minScore - UnkPenalty;
         var kinds = _latticeKind;
         var units = _normal.Units;
-        var entries = _normal.Entries;
         for (int start = 0; start < size;)
         {
             float till = bestScore[start];
@@ -118,7 +117,7 @@ public sealed partial class SpModel
                 if ((check & ~PieceTrie.HasValue) != node) break;
                 node = p;
                 if (check >= 0) continue;
-                ref readonly var entry = ref entries[p];
+                ref readonly var entry = ref units[p];
                 int id = entry.Id;
                 int length = pos - start;
                 double score = entry.Score;
