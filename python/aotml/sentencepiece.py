@@ -406,11 +406,18 @@ class SentencePieceProcessor:
     def _decode_ids(self, seqs: list[list[int]], threads: int) -> list[str]:
         ids = array("I")
         offsets = array("q", [0])
-        for seq in seqs:
-            for i in seq:
-                self._check_id(i)
-            ids.extend(seq)
-            offsets.append(len(ids))
+        try:
+            for seq in seqs:
+                ids.extend(seq)
+                offsets.append(len(ids))
+            valid = not ids or max(ids) < len(self._pieces)
+        except OverflowError:  # a negative id
+            valid = False
+        if not valid:
+            # One pass in C above; only a bad id pays for the check that finds it and raises as sentencepiece does.
+            for seq in seqs:
+                for i in seq:
+                    self._check_id(i)
         raw = self._impl.spm_decode_batch(self._loaded(), ids.tobytes(), offsets.tobytes(), threads)
         return [b.decode("utf-8", "replace") for b in raw]
 

@@ -53,8 +53,24 @@ public sealed class PieceTrie
         _pending = null;
         int n = pending.Count, totalBytes = 0;
         foreach (var (k, _) in pending) totalBytes += k.Length;
+        // The keys copied into one buffer: the partition reads a byte of every key at every depth, and scattered
+        // arrays cost a cache miss per read.
+        var flat = new byte[totalBytes];
+        var keyStart = new int[n];
+        var keyLen = new int[n];
+        var keyId = new int[n];
+        for (int i = 0, at = 0; i < n; i++)
+        {
+            var (k, id) = pending[i];
+            k.CopyTo(flat, at);
+            keyStart[i] = at;
+            keyLen[i] = k.Length;
+            keyId[i] = id;
+            at += k.Length;
+        }
         var order = new int[n];
         var scratch = new int[n];
+        var label = new int[n];  // by position in order: the key's byte at the current depth, or -1 at its end
         for (int i = 0; i < n; i++) order[i] = i;
         var b = new DoubleArrayBuilder(Math.Min(totalBytes, 4 * n + 1024) + 512);
         int duplicate = -1;
@@ -71,13 +87,15 @@ public sealed class PieceTrie
         {
             var (slot, lo, hi, depth) = queue.Dequeue();
             // Keys ending here: the node's value (the smallest id; any other is a duplicate).
-            int nLabels = 0, value = -1;
+            int nLabels = 0, value = -1, ended = 0;
             for (int i = lo; i < hi; i++)
             {
-                var key = pending[order[i]].Key;
-                if (key.Length == depth)
+                int k = order[i];
+                if (keyLen[k] == depth)
                 {
-                    int id = pending[order[i]].Id;
+                    label[i] = -1;
+                    ended++;
+                    int id = keyId[k];
                     if (value < 0) value = id;
                     else
                     {
@@ -85,14 +103,19 @@ public sealed class PieceTrie
                         value = Math.Min(value, id);
                     }
                 }
-                else if (counts[key[depth]]++ == 0) labels[nLabels++] = key[depth];
+                else
+                {
+                    int c = flat[keyStart[k] + depth];
+                    label[i] = c;
+                    if (counts[c]++ == 0) labels[nLabels++] = (byte)c;
+                }
             }
             if (value >= 0) b.SetValue(slot, value);
             if (nLabels == 0) continue;
             labels[..nLabels].Sort();
             // Stable counting sort of the range by the byte at depth; keys ending here go first.
             int at = lo;
-            for (int i = lo; i < hi; i++) if (pending[order[i]].Key.Length == depth) scratch[at++] = order[i];
+            if (ended > 0) for (int i = lo; i < hi; i++) if (label[i] < 0) scratch[at++] = order[i];
             for (int c = 0; c < nLabels; c++)
             {
                 childLo[c] = at;
@@ -101,10 +124,7 @@ public sealed class PieceTrie
             }
             childLo[nLabels] = at;
             for (int i = lo; i < hi; i++)
-            {
-                var key = pending[order[i]].Key;
-                if (key.Length > depth) scratch[counts[key[depth]]++] = order[i];
-            }
+                if (label[i] >= 0) scratch[counts[label[i]]++] = order[i];
             Array.Copy(scratch, lo, order, lo, hi - lo);
             for (int c = 0; c < nLabels; c++) counts[labels[c]] = 0;
             int bas = b.FindBase(labels[..nLabels]);
