@@ -56,22 +56,17 @@ public sealed class PieceTrie
         // The keys copied into one buffer: the partition reads a byte of every key at every depth, and scattered
         // arrays cost a cache miss per read.
         var flat = new byte[totalBytes];
-        var keyStart = new int[n];
-        var keyLen = new int[n];
-        var keyId = new int[n];
+        // The keys in partition order, each with where it lies: the passes read them in sequence.
+        var order = new BuildKey[n];
         for (int i = 0, at = 0; i < n; i++)
         {
             var (k, id) = pending[i];
             k.CopyTo(flat, at);
-            keyStart[i] = at;
-            keyLen[i] = k.Length;
-            keyId[i] = id;
+            order[i] = new BuildKey { Start = at, Length = k.Length, Id = id };
             at += k.Length;
         }
-        var order = new int[n];
-        var scratch = new int[n];
+        var scratch = new BuildKey[n];
         var label = new int[n];  // by position in order: the key's byte at the current depth, or -1 at its end
-        for (int i = 0; i < n; i++) order[i] = i;
         var b = new DoubleArrayBuilder(Math.Min(totalBytes, 4 * n + 1024) + 512);
         int duplicate = -1;
         // (slot, lo, hi, depth): keys order[lo..hi) share their first depth bytes, which lead to slot.
@@ -90,12 +85,12 @@ public sealed class PieceTrie
             int nLabels = 0, value = -1, ended = 0;
             for (int i = lo; i < hi; i++)
             {
-                int k = order[i];
-                if (keyLen[k] == depth)
+                ref readonly var k = ref order[i];
+                if (k.Length == depth)
                 {
                     label[i] = -1;
                     ended++;
-                    int id = keyId[k];
+                    int id = k.Id;
                     if (value < 0) value = id;
                     else
                     {
@@ -105,7 +100,7 @@ public sealed class PieceTrie
                 }
                 else
                 {
-                    int c = flat[keyStart[k] + depth];
+                    int c = flat[k.Start + depth];
                     label[i] = c;
                     if (counts[c]++ == 0) labels[nLabels++] = (byte)c;
                 }
@@ -141,6 +136,11 @@ public sealed class PieceTrie
         }
         _units = b.Units;
         return duplicate;
+    }
+
+    private struct BuildKey
+    {
+        public int Start, Length, Id;
     }
 
     private const int MaxTries = 64;
