@@ -83,6 +83,14 @@ public sealed partial class SpModel
 
     // The optimized Viterbi of sentencepiece's unigram model, with its arithmetic: user-defined and normal scores are
     // summed in double and stored as float; the unknown node is added in float.
+    //
+    // Performance notes (32k-piece model, English prose, CPU time on one core of a loaded 2-core machine):
+    // - The walk waits on the trie: ~40% of the cycles sit on the load of the child's unit (a cache miss per byte).
+    //   Reading the piece's id and score from that same 16-byte unit, instead of ids then kinds then scores in
+    //   three arrays, took a batch of 0.39 MB from 18.8 to 14.0 ms.
+    // - The step written inline (no PieceTrie.Step call) keeps the arrays in registers.
+    // - Nothing is allocated per text: scratch arrays are per thread and grow to the longest text.
+    // - Not done: a denser trie (8-byte units with ids elsewhere measured slower than one line per probe).
     private void Viterbi(ReadOnlySpan<byte> norm, List<(int, int, int)> segments)
     {
         int size = norm.Length;

@@ -92,7 +92,9 @@ public sealed class SpNormalizer
         while (!input.IsEmpty)
         {
             // The fast loop: ASCII that stands for itself and plain spaces, straight into the output, up to 256
-            // input bytes at a time (a space may become 3 bytes of U+2581).
+            // input bytes at a time (a space may become 3 bytes of U+2581). Performance notes: before spaces were
+            // handled here, each one went through the user-defined trie and the charsmap (Prefix), about a tenth
+            // of encoding English prose; bytes are written into one span per run, not one Write call each.
             int limit = Math.Min(input.Length, 256), i = 0, w = 0;
             var dst = output.GetSpan(limit * 3);
             for (; i < limit; i++)
