@@ -129,6 +129,14 @@ public sealed class SpNormalizer
                 input = input[i..];
                 continue;
             }
+            int plain = PlainChar(input);
+            if (plain > 0)
+            {
+                output.Write(input[..plain]);
+                input = input[plain..];
+                prevSpace = false;
+                continue;
+            }
             var sp = Prefix(input, out int n);
             while (prevSpace && !sp.IsEmpty && sp[0] == (byte)' ') sp = sp[1..];
             if (!sp.IsEmpty)
@@ -161,6 +169,39 @@ public sealed class SpNormalizer
             }
         }
         if (_suffix && _spec.AddDummyPrefix) AddSpace(output);
+    }
+
+    // By code point below U+10000: 0 not yet known, 1 no rule or user-defined symbol starts with it (it stands for
+    // itself), 2 it goes through the rules. Filled as characters are met (a race writes the same value), so
+    // loading stays cheap and text in other scripts skips the charsmap walk after a character's first time.
+    private readonly byte[] _bmpPlain = new byte[0x10000];
+
+    // The length of the 2- or 3-byte character at the start of input when it stands for itself, else 0.
+    private int PlainChar(ReadOnlySpan<byte> input)
+    {
+        byte lead = input[0];
+        int len, cp;
+        if (lead >= 0xC2 && lead < 0xE0 && input.Length >= 2 && (input[1] & 0xC0) == 0x80)
+        {
+            len = 2;
+            cp = ((lead & 0x1F) << 6) | (input[1] & 0x3F);
+        }
+        else if (lead >= 0xE0 && lead < 0xF0 && input.Length >= 3 && (input[1] & 0xC0) == 0x80 && (input[2] & 0xC0) == 0x80)
+        {
+            len = 3;
+            cp = ((lead & 0x0F) << 12) | ((input[1] & 0x3F) << 6) | (input[2] & 0x3F);
+            if (cp < 0x800 || (cp >= 0xD800 && cp < 0xE000)) return 0;  // overlong or a surrogate: invalid
+        }
+        else return 0;
+        byte known = _bmpPlain[cp];
+        if (known == 0)
+        {
+            var ch = input[..len];
+            bool plain = (_userDefined == null || _userDefined.Child(0, lead) < 0)
+                && (_trie == null || (!_trie.HasPrefix(ch) && _trie.LongestPrefix(ch, MaxTrieResults, out _) == 0));
+            _bmpPlain[cp] = known = plain ? (byte)1 : (byte)2;
+        }
+        return known == 1 ? len : 0;
     }
 
     /// <summary>The normalized form of <paramref name="input"/>.</summary>
