@@ -135,7 +135,7 @@ def main() -> None:
                     continue
                 arg = ids if op.startswith("decode") else texts
                 clock = time.perf_counter if "threads" in op else time.process_time
-                t = {name: best(lambda: ops[op](arg), 5, clock) for name, ops in peers.items()}
+                t = {name: best(lambda: ops[op](arg), 7, clock) for name, ops in peers.items()}
                 rows.append(f"| {kind} | {corpus} | {op} | "
                             + " | ".join(f"{nbytes / t[p] / 1e6:.1f} MB/s, {nids / t[p] / 1e6:.2f} M ids/s" for p in PEERS)
                             + " | " + " | ".join(f"{t[REFERENCE] / t[p]:.2f}" for p in others) + " |")
@@ -144,7 +144,7 @@ def main() -> None:
                       for name, texts in texts_by_corpus.items())
     body = (f"Corpora: {sizes}. 32,000-piece models trained by sentencepiece {ref.__version__} on prose, code and "
             f"man pages; {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs shared with other work: "
-            "process CPU time, best of 5 (load: median of 15), except the 2-thread rows (wall time). Ids are "
+            "process CPU time, best of 7 (load: median of 15), except the 2-thread rows (wall time). Ids are "
             "checked identical before timing. Rates are UTF-8 input MB/s and million ids/s (of the ids the texts "
             f"encode to, decode included); × = {REFERENCE} time / peer time (> 1: the peer is faster).\n\n"
             + head + "\n".join(rows) + "\n")
