@@ -266,3 +266,27 @@ def test_fuzz_mutated_models(backend, tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     loaded, refused = map(int, r.stdout.split())
     assert loaded + refused == 400 and refused > 0 and loaded > 0
+
+
+@pytest.mark.parametrize("name", ["unigram", "unigram_bytes"])
+def test_sample_encode_and_score_as_oracle(backend, name):
+    # Sampling with replacement: both draw from the same distribution, so a segmentation drawn by both carries the
+    # same score, its log-probability under exp(alpha * score).
+    r, a = _pair(name)
+    text = "the quick brown fox jumps over 東京"
+    for alpha in (0.1, 0.5):
+        mine = a.sample_encode_and_score(text, num_samples=300, alpha=alpha)
+        theirs = {tuple(ids): s for ids, s in r.sample_encode_and_score(text, num_samples=300, alpha=alpha)}
+        common = [(ids, s) for ids, s in mine if tuple(ids) in theirs]
+        assert len(common) > 10
+        for ids, s in common:
+            assert s == pytest.approx(theirs[tuple(ids)], rel=1e-4, abs=1e-4), ids
+        assert all(s <= 1e-6 for _, s in mine)
+        assert all(r.decode(ids) == r.decode(r.encode(text)) for ids, _ in mine)
+    pieces = a.sample_encode_and_score(text, num_samples=3, out_type=str)
+    assert all(r.decode_pieces(p) == text for p, _ in pieces)
+    for kwargs in ({"num_samples": 0}, {"include_best": True}):
+        with pytest.raises(RuntimeError):
+            r.sample_encode_and_score(text, **kwargs)
+        with pytest.raises(RuntimeError):
+            a.sample_encode_and_score(text, **kwargs)

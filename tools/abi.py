@@ -193,6 +193,9 @@ SECTIONS: list[tuple[str, str, list[Export]]] = [
           doc="A processor from a serialized ModelProto (copied); AOTML_ERR_CONFIG when it is malformed."),
         E("spm_info", "handle sp, out_str json", Py("spm_info"),
           doc="The vocabulary (pieces, scores, types) and special piece names as JSON."),
+        E("spm_encode", "handle sp, text text, ids_into out", Py("spm_encode"), capacity="text",
+          doc="Ids of one text into caller memory (no sampling); more ids than the text has UTF-8 bytes (a "
+              "one-character text, an expanding normalization) is AOTML_ERR_INVALID_ARGUMENT: use spm_encode_batch."),
         E("spm_encode_batch", "handle sp, texts texts, i32 flags, f64 alpha, i32 nbest_size, threads num_threads, "
                               "flag flat, out_ptr_u32 ids, out_ptr_i64 offsets",
           Py("spm_encode_batch", result="ragged", result_args=("texts", "flat"), returns="Any"),
@@ -200,8 +203,10 @@ SECTIONS: list[tuple[str, str, list[Export]]] = [
         E("spm_encode_pieces_batch", "handle sp, texts texts, i32 flags, f64 alpha, i32 nbest_size, "
                                      "threads num_threads, out_str json", Py("spm_encode_pieces_batch"),
           doc="Pieces of every text as a JSON list of lists of strings."),
-        E("spm_nbest", "handle sp, text text, i32 flags, i32 nbest_size, out_str json", Py("spm_nbest"),
-          doc="The nbest_size best segmentations (unigram), best first, as JSON [[ids], [pieces], score]."),
+        E("spm_nbest", "handle sp, text text, i32 flags, i32 nbest_size, f64 alpha, out_str json", Py("spm_nbest"),
+          doc="The nbest_size best segmentations (unigram), best first, as JSON [[ids], [pieces], score]; with "
+              "the sampling flag, nbest_size segmentations sampled with inverse temperature alpha, each scored "
+              "by its log-probability."),
         E("spm_normalize", "handle sp, text text, out_str normalized", Py("spm_normalize")),
         E("spm_decode_batch", "handle sp, u32s ids, i64s offsets, threads num_threads, out_ptr_u8 blob, "
                               "out_ptr_i64 blob_offsets, out_i64 count",

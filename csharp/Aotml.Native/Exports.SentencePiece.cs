@@ -65,6 +65,17 @@ internal static unsafe class SentencePiece
                 w.WriteString("bos_piece", t.BosPiece);
                 w.WriteString("eos_piece", t.EosPiece);
                 w.WriteString("pad_piece", t.PadPiece);
+                // What a tokenizer.json rendering of the model needs (aotml.tokenizers' from_sentencepiece).
+                w.WriteBoolean("byte_fallback", t.ByteFallback);
+                w.WriteBoolean("treat_whitespace_as_suffix", t.TreatWhitespaceAsSuffix);
+                w.WriteString("unk_surface", t.UnkSurface);
+                var ns = m.Proto.Normalizer;
+                w.WriteString("normalizer_name", ns.Name);
+                w.WriteBoolean("add_dummy_prefix", ns.AddDummyPrefix);
+                w.WriteBoolean("remove_extra_whitespaces", ns.RemoveExtraWhitespaces);
+                w.WriteBoolean("escape_whitespaces", ns.EscapeWhitespaces);
+                w.WriteBase64String("precompiled_charsmap", ns.PrecompiledCharsmap);
+                w.WriteBoolean("has_denormalizer", m.Proto.Denormalizer is { PrecompiledCharsmap.Length: > 0 });
                 w.WriteStartArray("pieces");
                 for (int i = 0; i < m.Count; i++) w.WriteStringValue(m.Piece(i).Utf8);
                 w.WriteEndArray();
@@ -77,6 +88,25 @@ internal static unsafe class SentencePiece
                 w.WriteEndObject();
             }
             OutBytes(buf.WrittenSpan, json, len);
+            return 0;
+        }
+        catch (Exception e) { return LastError.Set(e); }
+    }
+
+    /// <summary>aotml_spm_encode (see aotml.h): the ids of one text into the caller's buffer, the call of one text
+    /// at a time (no batch arrays, nothing allocated for the result).</summary>
+    [UnmanagedCallersOnly(EntryPoint = "aotml_spm_encode")]
+    public static int Encode(nint handle, byte* text, long len, uint* dest, long capacity, long* count)
+    {
+        try
+        {
+            if (count == null || (dest == null && capacity > 0) || capacity < 0) throw new ArgumentException("invalid output buffer");
+            var m = Handles.Get<SpModel>(handle);
+            var tokens = SpBatch.EncodeOne(m, Bytes(text, len, "text"), default);
+            if (tokens.Count > capacity)
+                throw new ArgumentException($"{tokens.Count} ids do not fit the buffer of {capacity}; use aotml_spm_encode_batch");
+            for (int k = 0; k < tokens.Count; k++) dest[k] = (uint)tokens[k].Id;
+            *count = tokens.Count;
             return 0;
         }
         catch (Exception e) { return LastError.Set(e); }
@@ -135,15 +165,19 @@ internal static unsafe class SentencePiece
         catch (Exception e) { return LastError.Set(e); }
     }
 
-    /// <summary>aotml_spm_nbest (see aotml.h): the n best segmentations as JSON [[ids, pieces, score], ...].</summary>
+    /// <summary>aotml_spm_nbest (see aotml.h): the n best segmentations (or, with the sampling flag, n samples and
+    /// their log-probabilities) as JSON [[ids, pieces, score], ...].</summary>
     [UnmanagedCallersOnly(EntryPoint = "aotml_spm_nbest")]
-    public static int NBest(nint handle, byte* text, long textLen, int flags, int n, byte** json, long* len)
+    public static int NBest(nint handle, byte* text, long textLen, int flags, int n, double alpha, byte** json, long* len)
     {
         try
         {
             var m = Handles.Get<SpModel>(handle);
             if (n < 0 || n > 1024) throw new ArgumentException($"nbest_size must be in [0, 1024], got {n}");
-            var bytes = SpNBest.Json(m, Bytes(text, textLen, "text"), n, (flags & FlagEmitUnk) != 0);
+            var t = Bytes(text, textLen, "text");
+            var bytes = (flags & FlagSample) != 0
+                ? SpNBest.SampledJson(m, t, n, (float)alpha, (flags & FlagEmitUnk) != 0)
+                : SpNBest.Json(m, t, n, (flags & FlagEmitUnk) != 0);
             OutBytes(bytes, json, len);
             return 0;
         }

@@ -4,7 +4,7 @@ entered around calls that drop the GIL, a failed status mapped to an exception, 
 # mypy: ignore-errors
 from ctypes import byref, c_char_p, c_double, c_int32, c_int64, c_uint32, c_void_p  # noqa: F401
 
-__all__ = ['version', 'ort_version', 'cancel_new', 'cancel_set', 'l2_normalize', 'minmax_scale', 'standardize', 'softmax', 'layer_norm', 'pool', 'tiktoken_new', 'tiktoken_new_from_file', 'tiktoken_parse_ranks', 'tiktoken_info', 'tiktoken_policy_new', 'tiktoken_encode', 'tiktoken_encode_buffer', 'tiktoken_count', 'tiktoken_encode_batch', 'tiktoken_encode_single_piece', 'tiktoken_encode_single_token', 'tiktoken_decode_bytes', 'tiktoken_decode_batch', 'tiktoken_token_bytes', 'tiktoken_mergeable', 'spm_new', 'spm_info', 'spm_encode_batch', 'spm_encode_pieces_batch', 'spm_nbest', 'spm_normalize', 'spm_decode_batch', 'spm_decode_pieces', 'tokenizer_from_json', 'tokenizer_to_json', 'tokenizer_info', 'tokenizer_encode_batch', 'tokenizer_decode_batch', 'tokenizer_token_to_id', 'tokenizer_id_to_token', 'tokenizer_vocab', 'tokenizer_add_tokens', 'tokenizer_with_settings', 'unicode_normalize', 'embedder_new', 'embedder_info', 'embedder_embed', 'onnx_providers', 'onnx_session_new', 'onnx_session_new_with_initializers', 'onnx_build_info', 'onnx_session_profiling_start_ns', 'onnx_session_info', 'onnx_session_end_profiling', 'onnx_run_options_new', 'onnx_run_options_set', 'onnx_run_options_terminate', 'onnx_value_from_buffer', 'onnx_value_from_pointer', 'onnx_value_new', 'onnx_value_from_strings', 'onnx_value_sequence', 'onnx_value_empty_sequence', 'onnx_value_strings', 'onnx_value_describe', 'onnx_value_output', 'onnx_value_count', 'onnx_value_element', 'onnx_binding_new', 'onnx_binding_bind', 'onnx_binding_clear', 'onnx_binding_run']
+__all__ = ['version', 'ort_version', 'cancel_new', 'cancel_set', 'l2_normalize', 'minmax_scale', 'standardize', 'softmax', 'layer_norm', 'pool', 'tiktoken_new', 'tiktoken_new_from_file', 'tiktoken_parse_ranks', 'tiktoken_info', 'tiktoken_policy_new', 'tiktoken_encode', 'tiktoken_encode_buffer', 'tiktoken_count', 'tiktoken_encode_batch', 'tiktoken_encode_single_piece', 'tiktoken_encode_single_token', 'tiktoken_decode_bytes', 'tiktoken_decode_batch', 'tiktoken_token_bytes', 'tiktoken_mergeable', 'spm_new', 'spm_info', 'spm_encode', 'spm_encode_batch', 'spm_encode_pieces_batch', 'spm_nbest', 'spm_normalize', 'spm_decode_batch', 'spm_decode_pieces', 'tokenizer_from_json', 'tokenizer_to_json', 'tokenizer_info', 'tokenizer_encode_batch', 'tokenizer_decode_batch', 'tokenizer_token_to_id', 'tokenizer_id_to_token', 'tokenizer_vocab', 'tokenizer_add_tokens', 'tokenizer_with_settings', 'unicode_normalize', 'embedder_new', 'embedder_info', 'embedder_embed', 'onnx_providers', 'onnx_session_new', 'onnx_session_new_with_initializers', 'onnx_build_info', 'onnx_session_profiling_start_ns', 'onnx_session_info', 'onnx_session_end_profiling', 'onnx_run_options_new', 'onnx_run_options_set', 'onnx_run_options_terminate', 'onnx_value_from_buffer', 'onnx_value_from_pointer', 'onnx_value_new', 'onnx_value_from_strings', 'onnx_value_sequence', 'onnx_value_empty_sequence', 'onnx_value_strings', 'onnx_value_describe', 'onnx_value_output', 'onnx_value_count', 'onnx_value_element', 'onnx_binding_new', 'onnx_binding_bind', 'onnx_binding_clear', 'onnx_binding_run']
 
 from ._ctypes import _enter, _error, _leave, _lib
 from ._ctypes import (  # the kinds: conversions and results, written once in _ctypes.py
@@ -48,9 +48,10 @@ SIGNATURES = {
     'aotml_tiktoken_mergeable': (c_int32, [c_void_p, c_void_p, c_void_p, c_void_p, c_void_p]),
     'aotml_spm_new': (c_int32, [c_void_p, c_int64, c_void_p]),
     'aotml_spm_info': (c_int32, [c_void_p, c_void_p, c_void_p]),
+    'aotml_spm_encode': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_void_p]),
     'aotml_spm_encode_batch': (c_int32, [c_void_p, c_void_p, c_void_p, c_int64, c_int32, c_double, c_int32, c_int32, c_void_p, c_void_p]),
     'aotml_spm_encode_pieces_batch': (c_int32, [c_void_p, c_void_p, c_void_p, c_int64, c_int32, c_double, c_int32, c_int32, c_void_p, c_void_p]),
-    'aotml_spm_nbest': (c_int32, [c_void_p, c_void_p, c_int64, c_int32, c_int32, c_void_p, c_void_p]),
+    'aotml_spm_nbest': (c_int32, [c_void_p, c_void_p, c_int64, c_int32, c_int32, c_double, c_void_p, c_void_p]),
     'aotml_spm_normalize': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p, c_void_p]),
     'aotml_spm_decode_batch': (c_int32, [c_void_p, c_void_p, c_int64, c_void_p, c_int64, c_int32, c_void_p, c_void_p, c_void_p]),
     'aotml_spm_decode_pieces': (c_int32, [c_void_p, c_void_p, c_void_p, c_int64, c_void_p, c_void_p]),
@@ -610,6 +611,26 @@ def spm_info(sp, /):  # aotml_spm_info
             x._done()
 
 
+def spm_encode(sp, text, /):  # aotml_spm_encode
+    held: list = []
+    try:
+        a_sp = _conv_handle(sp, 'sp', held)
+        a_text = _conv_text(text, 'text')
+        o_out = _scratch_ids(len(a_text))
+        o_n_out = c_int64()
+        _enter()
+        try:
+            st = _lib.aotml_spm_encode(a_sp, a_text, len(a_text), o_out, len(o_out), byref(o_n_out))
+        finally:
+            _leave()
+        if st:
+            raise _error(st)
+        return o_out[:o_n_out.value]
+    finally:
+        for x in held:
+            x._done()
+
+
 def spm_encode_batch(sp, texts, flags, alpha, nbest_size, num_threads, flat, /):  # aotml_spm_encode_batch
     held: list = []
     try:
@@ -659,18 +680,19 @@ def spm_encode_pieces_batch(sp, texts, flags, alpha, nbest_size, num_threads, /)
             x._done()
 
 
-def spm_nbest(sp, text, flags, nbest_size, /):  # aotml_spm_nbest
+def spm_nbest(sp, text, flags, nbest_size, alpha, /):  # aotml_spm_nbest
     held: list = []
     try:
         a_sp = _conv_handle(sp, 'sp', held)
         a_text = _conv_text(text, 'text')
         a_flags = _conv_i32(flags, 'flags')
         a_nbest_size = _conv_i32(nbest_size, 'nbest_size')
+        a_alpha = _conv_f64(alpha, 'alpha')
         o_json = c_void_p()
         o_json_len = c_int64()
         _enter()
         try:
-            st = _lib.aotml_spm_nbest(a_sp, a_text, len(a_text), a_flags, a_nbest_size, byref(o_json), byref(o_json_len))
+            st = _lib.aotml_spm_nbest(a_sp, a_text, len(a_text), a_flags, a_nbest_size, a_alpha, byref(o_json), byref(o_json_len))
         finally:
             _leave()
         if st:

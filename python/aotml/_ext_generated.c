@@ -592,6 +592,29 @@ done:
     return result;
 }
 
+/* spm_encode: aotml_spm_encode */
+static PyObject* gen_spm_encode(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
+    if (nargs != 2) return aotml_nargs_error("spm_encode", 2, nargs);
+    aotml_arg_handle sp = {0};
+    aotml_arg_text text = {0};
+    aotml_scratch_ids out;
+    out.p = NULL;
+    int64_t n_out = 0;
+    PyObject* result = NULL;
+    int32_t st;
+    if (aotml_conv_handle(args[0], &sp, "sp") < 0) goto done;
+    if (aotml_conv_text(args[1], &text, "text") < 0) goto done;
+    if (aotml_scratch_init(&out, text.len) < 0) goto done;
+    AOTML_CALL(st = aotml_spm_encode(sp.h, text.p, text.len, out.p, out.cap, &n_out);)
+    if (st) { aotml_raise(st); goto done; }
+    result = aotml_res_id_list(out.p, n_out);
+done:
+    aotml_clear_handle(&sp);
+    aotml_clear_text(&text);
+    aotml_scratch_clear(&out);
+    return result;
+}
+
 /* spm_encode_batch: aotml_spm_encode_batch */
 static PyObject* gen_spm_encode_batch(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
     if (nargs != 7) return aotml_nargs_error("spm_encode_batch", 7, nargs);
@@ -652,11 +675,12 @@ done:
 
 /* spm_nbest: aotml_spm_nbest */
 static PyObject* gen_spm_nbest(PyObject* m, PyObject* const* args, Py_ssize_t nargs) {
-    if (nargs != 4) return aotml_nargs_error("spm_nbest", 4, nargs);
+    if (nargs != 5) return aotml_nargs_error("spm_nbest", 5, nargs);
     aotml_arg_handle sp = {0};
     aotml_arg_text text = {0};
     int32_t flags = 0;
     int32_t nbest_size = 0;
+    double alpha = 0;
     char* json = 0;
     int64_t json_len = 0;
     PyObject* result = NULL;
@@ -665,7 +689,8 @@ static PyObject* gen_spm_nbest(PyObject* m, PyObject* const* args, Py_ssize_t na
     if (aotml_conv_text(args[1], &text, "text") < 0) goto done;
     if (aotml_conv_i32(args[2], &flags, "flags") < 0) goto done;
     if (aotml_conv_i32(args[3], &nbest_size, "nbest_size") < 0) goto done;
-    AOTML_CALL(st = aotml_spm_nbest(sp.h, text.p, text.len, flags, nbest_size, &json, &json_len);)
+    if (aotml_conv_f64(args[4], &alpha, "alpha") < 0) goto done;
+    AOTML_CALL(st = aotml_spm_nbest(sp.h, text.p, text.len, flags, nbest_size, alpha, &json, &json_len);)
     if (st) { aotml_raise(st); goto done; }
     result = aotml_res_str(json, json_len);
 done:
@@ -1519,9 +1544,10 @@ PyMethodDef aotml_generated_methods[] = {
     {"tiktoken_mergeable", (PyCFunction)(void (*)(void))gen_tiktoken_mergeable, METH_FASTCALL, "tiktoken_mergeable(enc)"},
     {"spm_new", (PyCFunction)(void (*)(void))gen_spm_new, METH_FASTCALL, "spm_new(model)"},
     {"spm_info", (PyCFunction)(void (*)(void))gen_spm_info, METH_FASTCALL, "spm_info(sp)"},
+    {"spm_encode", (PyCFunction)(void (*)(void))gen_spm_encode, METH_FASTCALL, "spm_encode(sp, text)"},
     {"spm_encode_batch", (PyCFunction)(void (*)(void))gen_spm_encode_batch, METH_FASTCALL, "spm_encode_batch(sp, texts, flags, alpha, nbest_size, num_threads, flat)"},
     {"spm_encode_pieces_batch", (PyCFunction)(void (*)(void))gen_spm_encode_pieces_batch, METH_FASTCALL, "spm_encode_pieces_batch(sp, texts, flags, alpha, nbest_size, num_threads)"},
-    {"spm_nbest", (PyCFunction)(void (*)(void))gen_spm_nbest, METH_FASTCALL, "spm_nbest(sp, text, flags, nbest_size)"},
+    {"spm_nbest", (PyCFunction)(void (*)(void))gen_spm_nbest, METH_FASTCALL, "spm_nbest(sp, text, flags, nbest_size, alpha)"},
     {"spm_normalize", (PyCFunction)(void (*)(void))gen_spm_normalize, METH_FASTCALL, "spm_normalize(sp, text)"},
     {"spm_decode_batch", (PyCFunction)(void (*)(void))gen_spm_decode_batch, METH_FASTCALL, "spm_decode_batch(sp, ids, offsets, num_threads)"},
     {"spm_decode_pieces", (PyCFunction)(void (*)(void))gen_spm_decode_pieces, METH_FASTCALL, "spm_decode_pieces(sp, pieces)"},

@@ -6,6 +6,7 @@ encoding and decoding cross into the engine once per call (per batch for lists),
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 from array import array
@@ -31,10 +32,14 @@ def SetRandomGeneratorSeed(seed: int) -> None:
 set_random_generator_seed = SetRandomGeneratorSeed
 
 
+# Read once: os.cpu_count() reads /sys on every call (~10 us), more than encoding a sentence.
+_CPUS = max(1, min(os.cpu_count() or 1, 64))
+
+
 def _threads(num_threads: Any) -> int:
     if num_threads is None or type(num_threads) is not int:
         raise RuntimeError("num_threads must be int")
-    return num_threads if num_threads > 0 else max(1, min(os.cpu_count() or 1, 64))
+    return num_threads if num_threads > 0 else _CPUS
 
 
 class SentencePieceProcessor:
@@ -58,7 +63,7 @@ class SentencePieceProcessor:
         self._num_threads = num_threads
         self._plain_ids = (out_type is int and not add_bos and not add_eos and not reverse and not emit_unk_piece
                            and not enable_sampling)
-        self._fast_ids: Any = None  # the engine's encoder once a model is loaded, when the defaults are plain
+        self._fast_one: Any = None  # the engine's one-text encoder once a model is loaded, when the defaults are plain
         if model_file or model_proto:
             self.Load(model_file=model_file, model_proto=model_proto)
 
@@ -91,7 +96,7 @@ class SentencePieceProcessor:
         owner = _handles.own(handle)
         self._impl = impl
         self._owner, self._handle, self._proto = owner, handle, data
-        self._fast_ids = impl.spm_encode_batch if self._plain_ids else None
+        self._fast_one = functools.partial(impl.spm_encode, handle) if self._plain_ids else None
         for name in _VOCAB_ATTRS:  # the vocabulary tables of a previous model
             self.__dict__.pop(name, None)
         return True
@@ -237,16 +242,23 @@ class SentencePieceProcessor:
             seq.append(self._pieces[eos] if as_str else eos)
         return seq
 
-    def Encode(self, input: Any, out_type: Any = None, add_bos: Any = None, add_eos: Any = None, reverse: Any = None,
-               emit_unk_piece: Any = None, enable_sampling: Any = None, nbest_size: Any = None, alpha: Any = None,
-               num_threads: Any = None) -> Any:
-        """Encodes a text (or a list of texts) into ids (out_type=int) or pieces (out_type=str)."""
-        fast = self._fast_ids
-        if (fast is not None and type(input) is str and out_type is None and add_bos is None and add_eos is None
-                and reverse is None and emit_unk_piece is None and enable_sampling is None and nbest_size is None
-                and alpha is None and num_threads is None):
-            # The common call, one text to ids with the processor's plain defaults: one crossing, nothing to rewrite.
-            return fast(self._handle, [input], 0, 0.0, 0, 1, False)[0]
+    def Encode(self, input: Any, *args: Any, **kwargs: Any) -> Any:
+        """Encodes a text (or a list of texts) into ids (out_type=int) or pieces (out_type=str). Takes
+        out_type, add_bos, add_eos, reverse, emit_unk_piece, enable_sampling, nbest_size, alpha, num_threads."""
+        one = self._fast_one
+        if one is not None and not args and not kwargs and type(input) is str and len(input) != 1:
+            # The common call, one text to ids with the processor's plain defaults: one crossing into a scratch
+            # buffer of one id per UTF-8 byte, nothing to rewrite. A text with more ids than bytes (an expanding
+            # normalization, single-character words) is refused by the engine and takes the general path.
+            try:
+                return one(input)
+            except ValueError:
+                pass
+        return self._encode(input, *args, **kwargs)
+
+    def _encode(self, input: Any, out_type: Any = None, add_bos: Any = None, add_eos: Any = None, reverse: Any = None,
+                emit_unk_piece: Any = None, enable_sampling: Any = None, nbest_size: Any = None, alpha: Any = None,
+                num_threads: Any = None) -> Any:
         out_type = self._out_type if out_type is None else out_type
         add_bos = self._add_bos if add_bos is None else add_bos
         add_eos = self._add_eos if add_eos is None else add_eos
@@ -276,12 +288,31 @@ class SentencePieceProcessor:
         if out_type is int:
             out = self._impl.spm_encode_batch(handle, texts, flags, float(alpha), int(nbest_size), threads, False)
         else:
-            out = json.loads(self._impl.spm_encode_pieces_batch(handle, texts, flags, float(alpha), int(nbest_size),
-                                                                threads))
+            out = self._encode_pieces(handle, texts, flags, float(alpha), int(nbest_size), threads,
+                                      bool(emit_unk_piece))
         if add_bos or add_eos or reverse:
             # Both backends hand back fresh lists, rewritten in place.
             out = [self._rewrite(s, add_bos, add_eos, reverse, out_type is str) for s in out]
         return out if batch else out[0]
+
+    def _encode_pieces(self, handle: Any, texts: list[str], flags: int, alpha: float, nbest_size: int, threads: int,
+                       emit_unk_piece: bool) -> list[list[str]]:
+        # Pieces are the vocabulary's strings of the ids (one flat id buffer, mapped in C by map()), except that an
+        # unknown token's piece is the text it covers: texts with one are encoded again as pieces by the engine.
+        # Performance notes: pieces as JSON from the engine cost 1.7x this (writing and parsing the strings).
+        ids, offsets = self._impl.spm_encode_batch(handle, texts, flags, alpha, nbest_size, threads, True)
+        flat = memoryview(ids).tolist()
+        bounds = memoryview(offsets).tolist()
+        pieces = list(map(self._pieces.__getitem__, flat))
+        out = [pieces[bounds[i]:bounds[i + 1]] for i in range(len(texts))]
+        unk = self._unk
+        if not emit_unk_piece and unk in flat:
+            redo = [i for i in range(len(texts)) if unk in flat[bounds[i]:bounds[i + 1]]]
+            again = json.loads(self._impl.spm_encode_pieces_batch(handle, [texts[i] for i in redo], flags, alpha,
+                                                                  nbest_size, threads))
+            for i, p in zip(redo, again):
+                out[i] = p
+        return out
 
     def EncodeAsIds(self, input: Any, **kwargs: Any) -> Any:
         """Encode with out_type=int."""
@@ -320,7 +351,7 @@ class SentencePieceProcessor:
             if self._model_type != 1:
                 raise RuntimeError("NBestEncode is not available for the current model.")
             found = json.loads(self._impl.spm_nbest(handle, text, self._flags(False, bool(emit_unk_piece)),
-                                                    min(int(nbest_size), 1024)))
+                                                    min(int(nbest_size), 1024), 0.0))
             k = 0 if out_type is int else 1
             return [self._rewrite(r[k], add_bos, add_eos, reverse, out_type is str) for r in found]
 
@@ -339,20 +370,33 @@ class SentencePieceProcessor:
     def SampleEncodeAndScore(self, input: Any, out_type: Any = None, add_bos: Any = None, add_eos: Any = None,
                              reverse: Any = None, emit_unk_piece: Any = None, num_samples: Any = None,
                              alpha: Any = None, wor: Any = None, include_best: Any = None) -> Any:
-        """num_samples segmentations with their scores (drawn from the n-best when wor, else from the lattice)."""
+        """num_samples segmentations drawn with inverse temperature alpha, each with its log-probability (unigram).
+
+        With wor=True (without replacement) this returns the num_samples best segmentations instead of a Gumbel
+        top-k draw, scored alpha * score: sentencepiece's draw and its inclusion-probability scores are not
+        reproduced."""
         out_type = self._out_type if out_type is None else out_type
+        add_bos = self._add_bos if add_bos is None else add_bos
+        add_eos = self._add_eos if add_eos is None else add_eos
+        reverse = self._reverse if reverse is None else reverse
+        emit_unk_piece = self._emit_unk_piece if emit_unk_piece is None else emit_unk_piece
         num_samples = 1 if num_samples is None else num_samples
-        alpha = self._alpha if alpha is None else alpha
+        alpha = 1.0 if alpha is None else alpha
+        if num_samples <= 0:
+            raise RuntimeError("num_examples must be positive")
+        if include_best and not wor:
+            raise RuntimeError('When include_best is True, We must specify "wor = True".')
         handle = self._loaded()
+        sample = not wor
 
         def one(text: str) -> list[Any]:
             if self._model_type != 1:
                 raise RuntimeError("SampleEncodeAndScore is not available for the current model.")
-            found = json.loads(self._impl.spm_nbest(handle, text, self._flags(False, bool(emit_unk_piece)),
-                                                    max(1, min(int(num_samples), 1024))))
+            found = json.loads(self._impl.spm_nbest(handle, text, self._flags(sample, bool(emit_unk_piece)),
+                                                    max(1, min(int(num_samples), 1024)), float(alpha)))
             k = 0 if out_type is int else 1
             return [(self._rewrite(r[k], bool(add_bos), bool(add_eos), bool(reverse), out_type is str),
-                     float(alpha) * r[2]) for r in found]
+                     r[2] if sample else float(alpha) * r[2]) for r in found]
 
         if type(input) is list:
             return [one(t) for t in input]
@@ -362,11 +406,18 @@ class SentencePieceProcessor:
     def _decode_ids(self, seqs: list[list[int]], threads: int) -> list[str]:
         ids = array("I")
         offsets = array("q", [0])
-        for seq in seqs:
-            for i in seq:
-                self._check_id(i)
-            ids.extend(seq)
-            offsets.append(len(ids))
+        try:
+            for seq in seqs:
+                ids.extend(seq)
+                offsets.append(len(ids))
+            valid = not ids or max(ids) < len(self._pieces)
+        except OverflowError:  # a negative id
+            valid = False
+        if not valid:
+            # One pass in C above; only a bad id pays for the check that finds it and raises as sentencepiece does.
+            for seq in seqs:
+                for i in seq:
+                    self._check_id(i)
         raw = self._impl.spm_decode_batch(self._loaded(), ids.tobytes(), offsets.tobytes(), threads)
         return [b.decode("utf-8", "replace") for b in raw]
 

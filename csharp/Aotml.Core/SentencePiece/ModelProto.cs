@@ -34,7 +34,11 @@ public enum ModelType
 }
 
 /// <summary>One vocabulary entry.</summary>
-public readonly record struct SpPiece(string Piece, byte[] Utf8, float Score, PieceType Type);
+public readonly record struct SpPiece(byte[] Utf8, float Score, PieceType Type)
+{
+    /// <summary>The piece as a string, made on each call: loading a model makes no per-piece strings.</summary>
+    public string Piece => Encoding.UTF8.GetString(Utf8);
+}
 
 /// <summary>The fields of NormalizerSpec that change how text is normalized.</summary>
 public sealed class NormalizerSpec
@@ -128,7 +132,7 @@ public sealed class ModelProto
         if (piece.Length == 0) throw new ConfigurationException($"sentencepiece model: piece {id} is empty");
         if (!System.Text.Unicode.Utf8.IsValid(piece)) throw new ConfigurationException($"sentencepiece model: piece {id} is not valid UTF-8");
         if (type < 1 || type > 6) throw new ConfigurationException($"sentencepiece model: piece {id} has unknown type {type}");
-        return new SpPiece(Encoding.UTF8.GetString(piece), piece, score, (PieceType)type);
+        return new SpPiece(piece, score, (PieceType)type);
     }
 
     private static void ParseTrainer(ReadOnlySpan<byte> data, TrainerSpec t)

@@ -5,6 +5,9 @@ public sealed partial class SpModel
     private struct BpeSymbol
     {
         public int Prev, Next, Start, Length;
+        // The trie node the symbol's bytes lead to (-1: no piece starts with them), so a pair is looked up by
+        // walking the right symbol's bytes from the left one's node instead of the whole pair from the root.
+        public int Node;
         public bool Freeze;
     }
 
@@ -25,7 +28,7 @@ public sealed partial class SpModel
 
     // Per-thread scratch of BPE: the symbols and the agenda of candidate merges, reused text after text.
     [ThreadStatic] private static List<BpeSymbol>? t_symbols;
-    [ThreadStatic] private static PriorityQueue<(int Left, int Right, int Size), ulong>? t_agenda;
+    [ThreadStatic] private static PriorityQueue<(int Left, int Right, int Size, int Node), ulong>? t_agenda;
 
     // sentencepiece's BPE: characters (user-defined symbols whole and frozen) merged by the score of the merged piece;
     // alpha > 0 skips each merge with that probability (BPE-dropout); unused pieces are split back into their parts.
@@ -36,12 +39,13 @@ public sealed partial class SpModel
         for (int i = 0; i < norm.Length;)
         {
             int n = PrefixMatch(norm[i..], out bool freeze);
-            symbols.Add(new BpeSymbol { Prev = symbols.Count - 1, Next = i + n < norm.Length ? symbols.Count + 1 : -1, Start = i, Length = n, Freeze = freeze });
+            symbols.Add(new BpeSymbol { Prev = symbols.Count - 1, Next = i + n < norm.Length ? symbols.Count + 1 : -1, Start = i, Length = n,
+                Node = freeze ? -1 : _normal.Walk(0, norm.Slice(i, n)), Freeze = freeze });
             i += n;
         }
         if (symbols.Count == 0) return;
         var sym = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(symbols);
-        var agenda = t_agenda ??= new PriorityQueue<(int Left, int Right, int Size), ulong>();
+        var agenda = t_agenda ??= new PriorityQueue<(int Left, int Right, int Size, int Node), ulong>();
         agenda.Clear();
         Dictionary<(int, int), (int, int, int, int)>? revMerge = null;  // (start, len) -> (l start, l len, r start, r len)
         for (int i = 1; i < sym.Length; i++) MaybeAdd(sym, i - 1, i, norm, agenda, ref revMerge);
@@ -53,6 +57,7 @@ public sealed partial class SpModel
             if (l.Length == 0 || r.Length == 0 || l.Length + r.Length != top.Size) continue;
             if (alpha >= 1 || (rng != null && rng.NextDouble() < alpha)) continue;
             l.Length += r.Length;
+            l.Node = top.Node;
             l.Next = r.Next;
             if (r.Next >= 0) sym[r.Next].Prev = top.Left;
             r.Length = 0;
@@ -63,13 +68,14 @@ public sealed partial class SpModel
     }
 
     private void MaybeAdd(Span<BpeSymbol> s, int left, int right, ReadOnlySpan<byte> text,
-        PriorityQueue<(int Left, int Right, int Size), ulong> agenda, ref Dictionary<(int, int), (int, int, int, int)>? revMerge)
+        PriorityQueue<(int Left, int Right, int Size, int Node), ulong> agenda, ref Dictionary<(int, int), (int, int, int, int)>? revMerge)
     {
-        if (left == -1 || right == -1 || s[left].Freeze || s[right].Freeze) return;
+        if (left == -1 || right == -1 || s[left].Freeze || s[right].Freeze || s[left].Node < 0) return;
         int size = s[left].Length + s[right].Length;
-        int id = _normal.Find(text.Slice(s[left].Start, size));
+        int node = _normal.Walk(s[left].Node, text.Slice(s[right].Start, s[right].Length));
+        int id = node < 0 ? -1 : _normal.Value(node);
         if (id < 0) return;
-        agenda.Enqueue((left, right, size), PairKey(_latticeScore[id], left));
+        agenda.Enqueue((left, right, size, node), PairKey(_latticeScore[id], left));
         if (_latticeKind[id] == KindSkip)  // in this trie: an unused piece
             (revMerge ??= [])[(s[left].Start, size)] = (s[left].Start, s[left].Length, s[right].Start, s[right].Length);
     }

@@ -49,10 +49,13 @@ public sealed partial class SpModel
     {
         bool prevUnk = false;
         bool byteFallback = Proto.Trainer.ByteFallback;
+        var types = _typeOf;
         foreach (var (start, length, id) in segments)
         {
-            bool unk = Is(id, PieceType.Unknown);
-            if (Is(id, PieceType.Control))
+            // Ids come from the tries (always in range); the types live in one byte each.
+            byte type = types[id];
+            bool unk = type == (byte)PieceType.Unknown;
+            if (type == (byte)PieceType.Control)
             {
                 // A control piece consumes no text, so sentencepiece's final check (all text consumed) fails and
                 // its Python binding returns an empty encoding.
@@ -80,6 +83,14 @@ public sealed partial class SpModel
 
     // The optimized Viterbi of sentencepiece's unigram model, with its arithmetic: user-defined and normal scores are
     // summed in double and stored as float; the unknown node is added in float.
+    //
+    // Performance notes (32k-piece model, English prose, CPU time on one core of a loaded 2-core machine):
+    // - The walk waits on the trie: ~40% of the cycles sit on the load of the child's unit (a cache miss per byte).
+    //   Reading the piece's id and score from that same 16-byte unit, instead of ids then kinds then scores in
+    //   three arrays, took a batch of 0.39 MB from 18.8 to 14.0 ms.
+    // - The step written inline (no PieceTrie.Step call) keeps the arrays in registers.
+    // - Nothing is allocated per text: scratch arrays are per thread and grow to the longest text.
+    // - Not done: a denser trie (8-byte units with ids elsewhere measured slower than one line per probe).
     private void Viterbi(ReadOnlySpan<byte> norm, List<(int, int, int)> segments)
     {
         int size = norm.Length;
@@ -97,8 +108,7 @@ public sealed partial class SpModel
         startsAt.Fill(-1);
         float unkScore = _minScore - UnkPenalty;
         var kinds = _latticeKind;
-        var scores = _latticeScore;
-        var trie = _normal;
+        var units = _normal.Units;
         for (int start = 0; start < size;)
         {
             float till = bestScore[start];
@@ -107,14 +117,25 @@ public sealed partial class SpModel
             int node = 0;
             for (int pos = start; pos < size;)
             {
-                node = trie.Step(node, norm[pos], out int id);
+                // The trie step inline: the child by this byte, then the id and score stored there, one probe each.
+                int p = units[node].Base + norm[pos];
                 pos++;
-                if (node < 0) break;
-                if (id < 0) continue;
-                byte kind = kinds[id];
-                if (kind == KindSkip) continue;
+                if ((uint)p >= (uint)units.Length) break;
+                int check = units[p].Check;
+                if ((check & ~PieceTrie.HasValue) != node) break;
+                node = p;
+                if (check >= 0) continue;
+                ref readonly var entry = ref units[p];
+                int id = entry.Id;
                 int length = pos - start;
-                double score = kind == KindUserDefined ? (double)(length * _maxScore) - 0.1 : scores[id];
+                double score = entry.Score;
+                if (float.IsNaN(entry.Score))
+                {
+                    // Not a plain normal piece: user-defined (scored by length) or never a node.
+                    byte kind = kinds[id];
+                    if (kind == KindSkip) continue;
+                    if (kind == KindUserDefined) score = (double)(length * _maxScore) - 0.1;
+                }
                 double candidate = score + till;
                 if (startsAt[pos] == -1 || candidate > bestScore[pos])
                 {

@@ -36,7 +36,7 @@ public sealed partial class SpModel
     }
 
     // Forward filtering, backward sampling: a segmentation drawn with probability proportional to exp(alpha * score).
-    private void SampleUnigram(ReadOnlySpan<byte> norm, float alpha, List<(int, int, int)> segments)
+    private double SampleUnigram(ReadOnlySpan<byte> norm, float alpha, List<(int, int, int)> segments)
     {
         var endsAt = BuildLattice(norm);
         int size = norm.Length;
@@ -70,6 +70,37 @@ public sealed partial class SpModel
             end = chosen.Start;
         }
         segments.Reverse(first, segments.Count - first);
+        return logZ[size];
+    }
+
+    /// <summary>
+    /// sentencepiece's SampleEncodeAndScore with replacement: <paramref name="samples"/> segmentations drawn from the
+    /// lattice with probability proportional to exp(alpha * score), each with its log-probability (the path's
+    /// alpha-scaled score summed in float, less the log partition function).
+    /// </summary>
+    public List<(List<(int Start, int Length, int Id)> Segments, double LogProb)> SampleWithScores(ReadOnlySpan<byte> norm, int samples, float alpha)
+    {
+        if (_type != ModelType.Unigram) throw new ArgumentException("sampling with scores needs a unigram model");
+        var result = new List<(List<(int, int, int)>, double)>();
+        for (int k = 0; k < samples; k++)
+        {
+            var segs = new List<(int Start, int Length, int Id)>();
+            double logZ = norm.IsEmpty ? 0 : SampleUnigram(norm, alpha, segs);
+            float score = 0;
+            foreach (var (start, length, id) in segs) score += alpha * NodeScore(norm, start, length, id);
+            result.Add((segs, score - logZ));
+        }
+        return result;
+    }
+
+    // A lattice node's score as BuildLattice gives it.
+    private float NodeScore(ReadOnlySpan<byte> norm, int start, int length, int id)
+    {
+        if (id == UnkId) return _minScore - UnkPenalty;  // the unknown piece is never in the lattice's trie
+        if (_pieces[id].Type != PieceType.UserDefined) return _pieces[id].Score;
+        int chars = 0;
+        foreach (byte b in norm.Slice(start, length)) if ((b & 0xC0) != 0x80) chars++;
+        return (float)(chars * _maxScore - 0.1);
     }
 
     private static double LogAdd(double a, double b)

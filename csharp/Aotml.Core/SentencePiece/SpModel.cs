@@ -27,6 +27,7 @@ public sealed partial class SpModel
     private const byte KindNormal = 0, KindUserDefined = 1, KindSkip = 2;
     private readonly byte[] _latticeKind;
     private readonly float[] _latticeScore;
+    private readonly byte[] _typeOf;  // PieceType by id
 
     /// <summary>Loads a serialized ModelProto; ConfigurationException if it is malformed or inconsistent.</summary>
     public SpModel(ReadOnlySpan<byte> serialized)
@@ -35,17 +36,14 @@ public sealed partial class SpModel
         _pieces = [.. Proto.Pieces];
         _type = Proto.Trainer.ModelType;
         bool byteFallback = Proto.Trainer.ByteFallback;
-        int totalBytes = 0;
-        foreach (var p in _pieces) totalBytes += p.Utf8.Length;
-        _normal = new PieceTrie(totalBytes);
+        _normal = new PieceTrie(_pieces.Length);
         UnkId = -1;
         var bytesFound = new bool[256];
         for (int i = 0; i < _pieces.Length; i++)
         {
             var p = _pieces[i];
             bool normal = p.Type is PieceType.Normal or PieceType.UserDefined or PieceType.Unused;
-            if (normal ? !_normal.Add(p.Utf8, i) : !_reserved.Add(p.Utf8, i))
-                throw new ConfigurationException($"sentencepiece model: piece {i} ({p.Piece}) is already defined");
+            (normal ? _normal : _reserved).Add(p.Utf8, i);
             if (p.Type == PieceType.UserDefined) (_userDefined ??= new PieceTrie()).Add(p.Utf8, i);
             if (p.Type == PieceType.Unknown)
             {
@@ -68,8 +66,10 @@ public sealed partial class SpModel
         }
         _latticeKind = new byte[_pieces.Length];
         _latticeScore = new float[_pieces.Length];
+        _typeOf = new byte[_pieces.Length];
         for (int i = 0; i < _pieces.Length; i++)
         {
+            _typeOf[i] = (byte)_pieces[i].Type;
             _latticeScore[i] = _pieces[i].Score;
             _latticeKind[i] = _pieces[i].Type switch
             {
@@ -78,9 +78,11 @@ public sealed partial class SpModel
                 _ => KindSkip,
             };
         }
-        _normal.Freeze();
-        _reserved.Freeze();
+        int duplicate = Math.Max(_normal.Freeze(), _reserved.Freeze());
+        if (duplicate >= 0)
+            throw new ConfigurationException($"sentencepiece model: piece {duplicate} ({_pieces[duplicate].Piece}) is already defined");
         _userDefined?.Freeze();
+        _normal.SetScores(id => _latticeKind[id] == KindNormal ? _latticeScore[id] : float.NaN);
         if (UnkId < 0) throw new ConfigurationException("sentencepiece model: no unknown piece is defined");
         if (byteFallback && Array.IndexOf(bytesFound, false) >= 0)
             throw new ConfigurationException("sentencepiece model: byte_fallback is true but the 256 byte pieces are not all there");

@@ -132,12 +132,16 @@ AOTML_API int32_t aotml_tiktoken_mergeable(void* enc, const uint8_t** blob, cons
 AOTML_API int32_t aotml_spm_new(const uint8_t* model, int64_t model_len, void** out);
 /* The vocabulary (pieces, scores, types) and special piece names as JSON. */
 AOTML_API int32_t aotml_spm_info(void* sp, char** json, int64_t* json_len);
+/* Ids of one text into caller memory (no sampling); more ids than the text has UTF-8 bytes (a one-character text, an
+ * expanding normalization) is AOTML_ERR_INVALID_ARGUMENT: use spm_encode_batch. */
+AOTML_API int32_t aotml_spm_encode(void* sp, const uint8_t* text, int64_t text_len, uint32_t* out, int64_t out_capacity, int64_t* n_out);
 /* Ids of every text, flat, and n + 1 offsets (both aotml_free). */
 AOTML_API int32_t aotml_spm_encode_batch(void* sp, const uint8_t** texts, const int64_t* texts_lens, int64_t n_texts, int32_t flags, double alpha, int32_t nbest_size, int32_t num_threads, uint32_t** ids, int64_t** offsets);
 /* Pieces of every text as a JSON list of lists of strings. */
 AOTML_API int32_t aotml_spm_encode_pieces_batch(void* sp, const uint8_t** texts, const int64_t* texts_lens, int64_t n_texts, int32_t flags, double alpha, int32_t nbest_size, int32_t num_threads, char** json, int64_t* json_len);
-/* The nbest_size best segmentations (unigram), best first, as JSON [[ids], [pieces], score]. */
-AOTML_API int32_t aotml_spm_nbest(void* sp, const uint8_t* text, int64_t text_len, int32_t flags, int32_t nbest_size, char** json, int64_t* json_len);
+/* The nbest_size best segmentations (unigram), best first, as JSON [[ids], [pieces], score]; with the sampling flag,
+ * nbest_size segmentations sampled with inverse temperature alpha, each scored by its log-probability. */
+AOTML_API int32_t aotml_spm_nbest(void* sp, const uint8_t* text, int64_t text_len, int32_t flags, int32_t nbest_size, double alpha, char** json, int64_t* json_len);
 AOTML_API int32_t aotml_spm_normalize(void* sp, const uint8_t* text, int64_t text_len, char** normalized, int64_t* normalized_len);
 /* Sequence i is ids[offsets[i]:offsets[i+1]]; its UTF-8 is blob[blob_offsets[i]:blob_offsets[i+1]]. An id outside
  * the vocabulary is AOTML_ERR_INVALID_ARGUMENT. */

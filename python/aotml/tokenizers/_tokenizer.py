@@ -106,6 +106,14 @@ class Tokenizer:
         return cls._new(buffer)
 
     @classmethod
+    def from_sentencepiece(cls, model: Any) -> "Tokenizer":
+        """A sentencepiece model (.model path, its bytes or an aotml SentencePieceProcessor) as a tokenizer.json
+        pipeline giving the same ids; ValueError for models that have no such pipeline (aotml extra)."""
+        from ._from_sentencepiece import tokenizer_json
+
+        return cls.from_str(tokenizer_json(model))
+
+    @classmethod
     def from_pretrained(cls, identifier: str, revision: str = "main", token: str | None = None) -> "Tokenizer":
         """Hub downloads are not part of aotml, which never touches the network: a local directory or file works."""
         p = Path(identifier)
