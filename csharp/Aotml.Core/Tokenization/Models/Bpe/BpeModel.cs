@@ -59,14 +59,17 @@ public sealed class BpeModel : IModel
             _merges[Key(m.Left, m.Right)] = ((uint)r, m.Joined);   // a pair listed twice keeps its last rank, as HF's map does
         }
         _maxRank = (uint)Math.Max(0, merges.Length - 1);
-        foreach (var (token, id) in vocab.ByToken)
+        // The single-character tokens, read from the vocabulary's UTF-8 (making its strings would cost more).
+        byte[] pre = System.Text.Encoding.UTF8.GetBytes(prefix ?? ""), suf = System.Text.Encoding.UTF8.GetBytes(suffix ?? "");
+        for (uint id = 0; id < (uint)vocab.IdBound; id++)
         {
-            if (Single(token, 0, token.Length) is int c) _plain.TryAdd(c, id);
-            bool p = prefix is { Length: > 0 } && token.StartsWith(prefix, StringComparison.Ordinal);
-            bool s = suffix is { Length: > 0 } && token.EndsWith(suffix, StringComparison.Ordinal);
-            if (p && Single(token, prefix!.Length, token.Length) is int cp) _prefixed.TryAdd(cp, id);
-            if (s && Single(token, 0, token.Length - suffix!.Length) is int cs) _suffixed.TryAdd(cs, id);
-            if (p && s && token.Length >= prefix!.Length + suffix!.Length && Single(token, prefix.Length, token.Length - suffix.Length) is int cb) _both.TryAdd(cb, id);
+            if (!vocab.TryGetBytes(id, out var token)) continue;
+            if (Single(token) is int c) _plain.TryAdd(c, id);
+            bool p = pre.Length > 0 && token.StartsWith(pre);
+            bool s = suf.Length > 0 && token.EndsWith(suf);
+            if (p && Single(token[pre.Length..]) is int cp) _prefixed.TryAdd(cp, id);
+            if (s && Single(token[..^suf.Length]) is int cs) _suffixed.TryAdd(cs, id);
+            if (p && s && token.Length >= pre.Length + suf.Length && Single(token[pre.Length..^suf.Length]) is int cb) _both.TryAdd(cb, id);
         }
         _allBytes = true;
         for (int b = 0; b < 256; b++)
@@ -78,12 +81,12 @@ public sealed class BpeModel : IModel
         if (unk != null) _unkId = vocab.TokenToId(unk);
     }
 
-    // The code point of s[start..end] if that is exactly one character.
-    private static int? Single(string s, int start, int end)
+    // The code point of a token if it is exactly one (valid UTF-8) character.
+    private static int? Single(ReadOnlySpan<byte> token)
     {
-        if (end - start == 1 && !char.IsSurrogate(s[start])) return s[start];
-        if (end - start == 2 && char.IsSurrogatePair(s[start], s[start + 1])) return char.ConvertToUtf32(s[start], s[start + 1]);
-        return null;
+        if (token.IsEmpty) return null;
+        int cp = Utf8.Decode(token, 0, out int len);
+        return cp >= 0 && len == token.Length ? cp : null;
     }
 
     // The pair times an odd constant (a bijection, so keys stay unique): ulong's own hash, left ^ right, puts Llama-3's

@@ -80,7 +80,7 @@ public sealed class WordPieceModel : IModel
             while (start < end)
             {
                 var sub = piece[start..end];
-                if ((start == 0 ? _vocab.ByBytes : _continuing).TryGetValue(sub, out uint id))
+                if (start == 0 ? _vocab.ByBytes.TryGetValue(sub, out uint id) : _continuing.TryGetValue(sub, out id))
                 {
                     found[count++] = (id, start, end);
                     hit = true;
