@@ -50,6 +50,13 @@ internal sealed class TokenIndex
         }
     }
 
+    /// <summary>Every token's start, length and id, in no particular order.</summary>
+    public IEnumerable<(int Start, int Length, uint Id)> Entries()
+    {
+        foreach (var s in _slots)
+            if (s.Tag != 0) yield return (s.Start, s.Length, s.Id);
+    }
+
     /// <summary>The id of a UTF-8 token.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetValue(ReadOnlySpan<byte> key, out uint id)

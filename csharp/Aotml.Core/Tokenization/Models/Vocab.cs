@@ -40,16 +40,16 @@ internal sealed class Vocab
         {
             if (_byToken is { } d) return d;
             var map = new Dictionary<string, uint>(Count);
-            for (uint id = 0; id < (uint)_length.Length; id++)
-                if (IdToToken(id) is { } t) map[t] = id;
+            foreach (var (start, length, id) in ByBytes.Entries()) map[Text(_utf8, start, length)] = id;
             return Interlocked.CompareExchange(ref _byToken, map, null) ?? map;
         }
     }
 
     /// <summary>
     /// Builds the vocabulary from UTF-8 tokens (<paramref name="utf8"/>[start..start+length] of each entry);
-    /// <see cref="ConfigurationException"/> (naming <paramref name="path"/>) when a token is listed twice, two tokens
-    /// share an id or an id is far beyond the vocabulary (a table that large would be a mistake).
+    /// <see cref="ConfigurationException"/> (naming <paramref name="path"/>) when a token is listed twice or an id is
+    /// far beyond the vocabulary (a table that large would be a mistake). Two tokens may share an id, as HF allows:
+    /// both encode to it, and it decodes to the first.
     /// </summary>
     public static Vocab Build(byte[] utf8, List<(int Start, int Length, uint Id)> entries, string path)
     {
@@ -65,9 +65,8 @@ internal sealed class Vocab
         foreach (var (s, n, id) in entries)
         {
             var token = utf8.AsSpan(s, n);
-            if (length[id] >= 0)
-                throw new ConfigurationException($"{path}: the tokens {Json.JsonRead.Quote(Text(utf8, start[id], length[id]))} and {Json.JsonRead.Quote(Text(utf8, s, n))} have the same id {id}");
             if (!index.TryAdd(s, n, id)) throw new ConfigurationException($"{path}: the token {Json.JsonRead.Quote(Text(utf8, s, n))} is listed twice");
+            if (length[id] >= 0) continue;
             start[id] = s;
             length[id] = n;
         }
@@ -132,12 +131,29 @@ internal sealed class Vocab
         return _strings[id] ??= Text(_utf8, _start[id], _length[id]);
     }
 
+    /// <summary>Every token with its id: a visitor of the UTF-8 (two tokens may share an id).</summary>
+    public void ForEach(TokenVisitor visit)
+    {
+        foreach (var (start, length, id) in ByBytes.Entries()) visit(_utf8.AsSpan(start, length), id);
+    }
+
+    /// <summary>Receives one token of <see cref="ForEach"/>.</summary>
+    public delegate void TokenVisitor(ReadOnlySpan<byte> token, uint id);
+
     /// <summary>Writes the vocabulary as a JSON object, by ascending id (as HF does).</summary>
     public void WriteJsonObject(Utf8JsonWriter w)
     {
         w.WriteStartObject();
-        for (uint i = 0; i < _length.Length; i++)
-            if (IdToToken(i) is { } t) w.WriteNumber(t, i);
+        if (Count == _length.Count(n => n >= 0))
+        {
+            for (uint i = 0; i < _length.Length; i++)
+                if (IdToToken(i) is { } t) w.WriteNumber(t, i);
+        }
+        else
+        {
+            foreach (var (start, length, id) in ByBytes.Entries().OrderBy(e => e.Id).ThenBy(e => e.Start))
+                w.WriteNumber(Text(_utf8, start, length), id);
+        }
         w.WriteEndObject();
     }
 }

@@ -61,16 +61,15 @@ public sealed class BpeModel : IModel
         _maxRank = (uint)Math.Max(0, merges.Length - 1);
         // The single-character tokens, read from the vocabulary's UTF-8 (making its strings would cost more).
         byte[] pre = System.Text.Encoding.UTF8.GetBytes(prefix ?? ""), suf = System.Text.Encoding.UTF8.GetBytes(suffix ?? "");
-        for (uint id = 0; id < (uint)vocab.IdBound; id++)
+        vocab.ForEach((token, id) =>
         {
-            if (!vocab.TryGetBytes(id, out var token)) continue;
             if (Single(token) is int c) _plain.TryAdd(c, id);
             bool p = pre.Length > 0 && token.StartsWith(pre);
             bool s = suf.Length > 0 && token.EndsWith(suf);
             if (p && Single(token[pre.Length..]) is int cp) _prefixed.TryAdd(cp, id);
             if (s && Single(token[..^suf.Length]) is int cs) _suffixed.TryAdd(cs, id);
             if (p && s && token.Length >= pre.Length + suf.Length && Single(token[pre.Length..^suf.Length]) is int cb) _both.TryAdd(cb, id);
-        }
+        });
         _allBytes = true;
         for (int b = 0; b < 256; b++)
         {
@@ -101,7 +100,8 @@ public sealed class BpeModel : IModel
         var vocab = Vocab.FromJsonObject(JsonRead.Required(e, "vocab", path), path + ".vocab");
         string? prefix = JsonRead.OptString(e, "continuing_subword_prefix", path);
         BpeMergeRule[] merges = [];
-        if (JsonRead.Field(e, "merges") is { ValueKind: not JsonValueKind.Null } m)
+        // HF requires the field (a tokenizer.json BPE without it is refused) but takes null as none.
+        if (JsonRead.Required(e, "merges", path) is { ValueKind: not JsonValueKind.Null } m)
         {
             if (m.ValueKind != JsonValueKind.Array) throw new ConfigurationException($"{path}.merges: expected an array, got {JsonRead.Kind(m)}");
             merges = BpeMergeList.Read(m, vocab, prefix, path);
