@@ -73,6 +73,11 @@ def _duplicate_id(doc: dict[str, Any]) -> None:
     doc["model"]["vocab"]["zz-new-token"] = 5
 
 
+def _token_twice(doc: dict[str, Any]) -> Any:
+    # The same vocabulary key twice (json.dumps cannot write that: the text is patched after dumping).
+    doc["model"]["vocab"]["zz-twice-marker"] = 1
+
+
 def _added_collides(doc: dict[str, Any]) -> None:
     # "the" is a vocabulary token; the file states another id for it.
     doc["added_tokens"].append({"id": 7, "content": "the", "single_word": False, "lstrip": False, "rstrip": False,
@@ -101,6 +106,7 @@ CASES: list[tuple[str, Callable[[], dict[str, Any]], Callable[[dict[str, Any]], 
     ("BPE without merges", small_wordpiece, _set(["model"], {"type": "BPE", "vocab": {"a": 0}}), "$.model"),
     ("two tokens with one id", small_wordpiece, _duplicate_id, "$.model.vocab"),
     ("added token colliding with the vocabulary", small_wordpiece, _added_collides, "$.added_tokens"),
+    ("a token listed twice", small_wordpiece, _token_twice, "$.model.vocab"),
 ]
 
 
@@ -129,7 +135,7 @@ def test_malformed_files_as_hf(backend, case):
     _, base, mutate, path = case
     doc = base()
     mutate(doc)
-    text = json.dumps(doc, ensure_ascii=False)
+    text = json.dumps(doc, ensure_ascii=False).replace('"zz-twice-marker"', '"the"')
     hf = _hf(text)
     if isinstance(hf, hf_oracle.HfOracleError):
         with pytest.raises(aotml.TokenizerConfigError) as e:

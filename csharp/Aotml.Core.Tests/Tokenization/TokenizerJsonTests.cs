@@ -50,6 +50,9 @@ public class TokenizerJsonTests
         // Two tokens with one id: both encode to it (HF decodes it to either; here the first).
         var shared = Tokenizer.FromJson(System.Text.Encoding.UTF8.GetBytes(File("""{"type":"WordLevel","vocab":{"a":0,"b":0},"unk_token":"a"}""")));
         Assert.Equal((0u, 0u, "a", 2), (shared.TokenToId("a")!.Value, shared.TokenToId("b")!.Value, shared.IdToToken(0)!, shared.GetVocabSize(false)));
+        // A token listed twice keeps its last id; the first id then has no token.
+        var twice = Tokenizer.FromJson(System.Text.Encoding.UTF8.GetBytes(File("""{"type":"WordLevel","vocab":{"a":0,"a":1,"b":2},"unk_token":"b"}""")));
+        Assert.Equal((1u, (string?)null, 2), (twice.TokenToId("a")!.Value, twice.IdToToken(0), twice.GetVocabSize(false)));
         // Added tokens' stated ids give way, as in HF: the next free ids after the vocabulary.
         var added = Tokenizer.FromJson(System.Text.Encoding.UTF8.GetBytes(File(added: """[{"id":9,"content":"x"},{"id":9,"content":"y"},{"id":1,"content":"z"}]""")));
         Assert.Equal((4u, 5u, 6u, "a"), (added.TokenToId("x")!.Value, added.TokenToId("y")!.Value, added.TokenToId("z")!.Value, added.IdToToken(1)!));

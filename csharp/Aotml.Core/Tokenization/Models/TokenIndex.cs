@@ -31,9 +31,13 @@ internal sealed class TokenIndex
         _shift = 64 - bits;
     }
 
-    /// <summary>Adds the token <c>utf8[start..start+length]</c>; false when it is already there.</summary>
-    public bool TryAdd(int start, int length, uint id)
+    /// <summary>
+    /// Adds the token <c>utf8[start..start+length]</c>, or when it is already there gives it <paramref name="id"/>
+    /// and returns false with its former id in <paramref name="previous"/>.
+    /// </summary>
+    public bool Set(int start, int length, uint id, out uint previous)
     {
+        previous = 0;
         var key = _utf8.AsSpan(start, length);
         ulong h = Hash(key);
         uint tag = Tag(h);
@@ -46,7 +50,12 @@ internal sealed class TokenIndex
                 s = new Slot { Tag = tag, Id = id, Start = start, Length = length };
                 return true;
             }
-            if (s.Tag == tag && key.SequenceEqual(_utf8.AsSpan(s.Start, s.Length))) return false;
+            if (s.Tag == tag && key.SequenceEqual(_utf8.AsSpan(s.Start, s.Length)))
+            {
+                previous = s.Id;
+                s.Id = id;
+                return false;
+            }
         }
     }
 

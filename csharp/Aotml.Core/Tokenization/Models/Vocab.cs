@@ -47,9 +47,9 @@ internal sealed class Vocab
 
     /// <summary>
     /// Builds the vocabulary from UTF-8 tokens (<paramref name="utf8"/>[start..start+length] of each entry);
-    /// <see cref="ConfigurationException"/> (naming <paramref name="path"/>) when a token is listed twice or an id is
-    /// far beyond the vocabulary (a table that large would be a mistake). Two tokens may share an id, as HF allows:
-    /// both encode to it, and it decodes to the first.
+    /// <see cref="ConfigurationException"/> (naming <paramref name="path"/>) when an id is far beyond the vocabulary
+    /// (a table that large would be a mistake). As in HF, two tokens may share an id (both encode to it; it decodes to
+    /// the first) and a token listed twice keeps its last id.
     /// </summary>
     public static Vocab Build(byte[] utf8, List<(int Start, int Length, uint Id)> entries, string path)
     {
@@ -62,15 +62,20 @@ internal sealed class Vocab
         var length = new int[bound];
         length.AsSpan().Fill(-1);
         var index = new TokenIndex(utf8, entries.Count);
+        int count = entries.Count;
         foreach (var (s, n, id) in entries)
         {
-            var token = utf8.AsSpan(s, n);
-            if (!index.TryAdd(s, n, id)) throw new ConfigurationException($"{path}: the token {Json.JsonRead.Quote(Text(utf8, s, n))} is listed twice");
+            if (!index.Set(s, n, id, out uint previous))
+            {
+                // A token listed twice keeps its last id (HF reads the object into a map); its former id loses it.
+                count--;
+                if (length[previous] == n && utf8.AsSpan(start[previous], n).SequenceEqual(utf8.AsSpan(s, n))) length[previous] = -1;
+            }
             if (length[id] >= 0) continue;
             start[id] = s;
             length[id] = n;
         }
-        return new Vocab(utf8, start, length, entries.Count, index);
+        return new Vocab(utf8, start, length, count, index);
     }
 
     private static string Text(byte[] utf8, int start, int length) => System.Text.Encoding.UTF8.GetString(utf8, start, length);
