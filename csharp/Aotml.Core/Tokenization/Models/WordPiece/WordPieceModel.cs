@@ -24,8 +24,12 @@ public sealed class WordPieceModel : IModel
     internal WordPieceModel(Vocab vocab, string unk, string prefix, int maxChars)
     {
         _vocab = vocab; UnkToken = unk; ContinuingSubwordPrefix = prefix; MaxInputCharsPerWord = maxChars;
-        foreach (var (token, id) in vocab.ByToken)
-            if (token.StartsWith(prefix, StringComparison.Ordinal)) _continuing.Set(token[prefix.Length..], id);
+        // Over the vocabulary's UTF-8: making its strings here would cost more than the rest of the load.
+        byte[] pre = System.Text.Encoding.UTF8.GetBytes(prefix);
+        vocab.ForEach((token, id) =>
+        {
+            if (token.StartsWith(pre)) _continuing.Set(token[pre.Length..], id);
+        });
     }
 
     /// <summary>Reads an HF WordPiece model object.</summary>
