@@ -108,7 +108,6 @@ internal static unsafe class Tokenizers
             var t = Handles.Get<Tokenizer>(tok);
             var opts = EncodeCall.Parse(new ReadOnlySpan<long>(options, (int)Math.Clamp(nOptions, 0, 64)), nOptions,
                 Utf8(padToken, padTokenLen, "pad_token"));
-            if (nWordCounts != 0) throw new NotSupportedException("is_pretokenized=True is not supported by this engine build yet");
             var seqs = Texts(texts, lens, n, "texts");
             byte[]?[]? pairList = null;
             if (nHasPair != 0)
@@ -120,7 +119,16 @@ internal static unsafe class Tokenizers
             }
             if (opts.Options.Truncation is { } truncation) t.ValidateTruncation(truncation);
             var token = cancel == 0 ? default : Handles.Get<CancellationTokenSource>(cancel).Token;
-            var encodings = t.EncodeBatch(seqs, pairList, opts.Options, threads, token);
+            TokEncoding[] encodings;
+            if (nWordCounts != 0)
+            {
+                // Pre-tokenized input: texts holds every word, word_counts says whose (see aotml.h).
+                if (nHasPair != 0) throw new ArgumentException("pre-tokenized input gives its pairs' words in word_counts, not in has_pair");
+                if (wordCounts == null || nWordCounts < 0 || nWordCounts > int.MaxValue) throw new ArgumentException("invalid word_counts");
+                var (inputs, pairWords) = PretokenizedInput.Split(seqs, new ReadOnlySpan<long>(wordCounts, (int)nWordCounts));
+                encodings = t.EncodeWordsBatch(inputs, pairWords, opts.Options, threads, token);
+            }
+            else encodings = t.EncodeBatch(seqs, pairList, opts.Options, threads, token);
             var words = opts.Matrices
                 ? EncodingBlock.Matrices(encodings, opts.Options.Padding?.PadId ?? 0, opts.Options.Padding?.PadTypeId ?? 0,
                     opts.Options.Padding?.Direction == Direction.Left)

@@ -10,7 +10,8 @@ internal static class RegexSyntax
     /// Rewrites Oniguruma/Rust regex syntax that .NET spells differently: possessive quantifiers (<c>X++</c>,
     /// <c>X*+</c>, <c>X?+</c>, <c>X{m,n}+</c>) become atomic groups <c>(?&gt;X+)</c>; with
     /// <paramref name="dollarIsEndOfText"/>, <c>$</c> becomes <c>\z</c> (Rust's <c>$</c> without the multi-line
-    /// flag is the end of the text; .NET's also matches before a final newline).
+    /// flag is the end of the text; .NET's also matches before a final newline); Unicode script properties
+    /// (<c>\p{Han}</c>) become classes (<see cref="RegexScriptProperty"/>).
     /// </summary>
     public static string ToDotNet(string p, bool dollarIsEndOfText)
     {
@@ -33,7 +34,10 @@ internal static class RegexSyntax
                         {
                             int close = p.IndexOf('}', i + 1);
                             if (close < 0) close = p.Length - 1;
-                            sb.Append(p, i + 1, close - i);
+                            if (close > i + 1 && RegexScriptProperty.Translate(p[(i + 2)..close], e == 'P', inClass: false) is { } script)
+                                sb.Length -= 2;   // the script's class replaces \p
+                            else script = null;
+                            sb.Append(script ?? p.Substring(i + 1, close - i));
                             i = close;
                         }
                     }
@@ -52,7 +56,7 @@ internal static class RegexSyntax
                         else if (p[j] == ']') depth--;
                     }
                     int end = Math.Min(j, p.Length);
-                    sb.Append(p, i, end - i);
+                    RegexScriptProperty.AppendClass(sb, p, i, end);
                     i = end - 1;
                     break;
                 }

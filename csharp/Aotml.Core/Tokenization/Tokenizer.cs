@@ -25,7 +25,7 @@ public struct EncodeOptions
 /// pre-tokenized and tokenized by the model, then truncated, post-processed and padded. Immutable: any number of
 /// threads may encode with one instance.
 /// </summary>
-public sealed class Tokenizer
+public sealed partial class Tokenizer
 {
     internal Tokenizer(IModel model, INormalizer? normalizer, IPreTokenizer? preTokenizer, IPostProcessor? postProcessor,
         IDecoder? decoder, AddedVocabulary added, TruncationParams? truncation, PaddingParams? padding, TokenizerJson.RawParts raw)

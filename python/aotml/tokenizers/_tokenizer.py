@@ -60,6 +60,35 @@ def _check_pretokenized(x: object) -> list[str]:
     return [_check_str(w, "PreTokenizedInputSequence") for w in x]
 
 
+def _is_words(x: object) -> bool:
+    return isinstance(x, (list, tuple)) and all(isinstance(w, str) for w in x)
+
+
+def _split_words(inputs: Any) -> tuple[list[str], bytes, list[bool]]:
+    """Pre-tokenized inputs as the engine takes them: every word in one list, two counts per input (its words, its
+    pair's words or -1). An input is a list/tuple of str, or a pair of them (as HF reads PreTokenizedEncodeInput)."""
+    if isinstance(inputs, str) or not isinstance(inputs, (list, tuple)):
+        raise TypeError(f"encode_batch takes a list of inputs, not {type(inputs).__name__}")
+    words: list[str] = []
+    counts: list[int] = []
+    has: list[bool] = []
+    for x in inputs:
+        if _is_words(x):
+            words += _check_pretokenized(x)
+            counts += (len(x), -1)
+            has.append(False)
+        elif isinstance(x, (tuple, list)) and len(x) == 2 and _is_words(x[0]) and _is_words(x[1]):
+            a, b = _check_pretokenized(x[0]), _check_pretokenized(x[1])
+            words += a
+            words += b
+            counts += (len(a), len(b))
+            has.append(True)
+        else:
+            raise TypeError("PreTokenizedEncodeInput must be Union[PreTokenizedInputSequence, "
+                            "Tuple[PreTokenizedInputSequence, PreTokenizedInputSequence]]")
+    return words, array("q", counts).tobytes(), has
+
+
 class Tokenizer:
     """A tokenizer.json pipeline: normalizer, pre-tokenizer, model, post-processor, decoder, added tokens."""
 
@@ -302,8 +331,6 @@ class Tokenizer:
         pairs: list[str] = []
         has: list[bool] = []
         for x in inputs:
-            if is_pretokenized:
-                raise NotImplementedError("is_pretokenized=True is not supported by aotml.tokenizers yet")
             if isinstance(x, str):
                 texts.append(_check_str(x))
                 pairs.append("")
@@ -317,7 +344,7 @@ class Tokenizer:
         return texts, pairs, has
 
     def _run(self, texts: list[str], pairs: list[str], has: list[bool], add_special_tokens: bool, tokens: bool,
-             matrices: bool, padding: dict[str, Any] | None, threads: int) -> Any:
+             matrices: bool, padding: dict[str, Any] | None, threads: int, word_counts: bytes = b"") -> Any:
         any_pair = any(has)
         pad_token = padding["pad_token"] if padding else ""
         impl, handle = _impl(), self._owner.h
@@ -326,14 +353,18 @@ class Tokenizer:
         # A long batch runs under a cancellation token so that Ctrl-C stops it between chunks.
         cost = sum(map(len, texts)) + (sum(map(len, pairs)) if any_pair else 0)
         return _cancel.call(lambda token: impl.tokenizer_encode_batch(
-            handle, texts, pair_texts, pair_flags, options, pad_token, b"", threads, token), cost)
+            handle, texts, pair_texts, pair_flags, options, pad_token, word_counts, threads, token), cost)
 
     def encode(self, sequence: Any, pair: Any = None, is_pretokenized: bool = False,
                add_special_tokens: bool = True) -> Encoding:
         """Encodes one sequence (and its optional pair)."""
         if is_pretokenized:
-            _check_pretokenized(sequence)
-            raise NotImplementedError("is_pretokenized=True is not supported by aotml.tokenizers yet")
+            words = _check_pretokenized(sequence)
+            pair_words = None if pair is None else _check_pretokenized(pair)
+            counts = array("q", (len(words), -1 if pair_words is None else len(pair_words))).tobytes()
+            block = self._run(words + (pair_words or []), [], [], add_special_tokens, True, False, self._padding, 1,
+                              counts)
+            return Block(block, [pair_words is not None]).encodings()[0]
         text = _check_str(sequence)
         has = pair is not None
         p = _check_str(pair) if has else ""
@@ -343,6 +374,10 @@ class Tokenizer:
     def encode_batch(self, input: typing.Sequence[Any], is_pretokenized: bool = False,
                      add_special_tokens: bool = True) -> list[Encoding]:
         """Encodes a batch (strs, or (str, str) pairs) in one call, in parallel."""
+        if is_pretokenized:
+            words, counts, has = _split_words(input)
+            block = self._run(words, [], [], add_special_tokens, True, False, self._padding, _threads(), counts)
+            return Block(block, has).encodings()
         texts, pairs, has = self._split_inputs(input, is_pretokenized)
         block = self._run(texts, pairs, has, add_special_tokens, True, False, self._padding, _threads())
         return Block(block, has).encodings()

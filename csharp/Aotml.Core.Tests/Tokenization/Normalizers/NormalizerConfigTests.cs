@@ -58,10 +58,13 @@ public class NormalizerConfigTests
     }
 
     [Fact]
-    public void ScriptPropertiesAreReportedAsUnsupported()
+    public void UnknownPropertiesAreReportedWithThePath()
     {
-        // Oniguruma knows \p{Han}; .NET Regex has no script properties, so the load fails with the path.
-        var e = Fails(NormalizerFactory.Create, """{"type":"Replace","pattern":{"Regex":"\\p{Han}"},"content":""}""", "$.normalizer");
+        // Script properties (\p{Han}) are translated; a name neither engine knows fails the load with the path.
+        var e = Fails(NormalizerFactory.Create, """{"type":"Replace","pattern":{"Regex":"\\p{NoSuchScript}"},"content":""}""", "$.normalizer");
         Assert.StartsWith("$.normalizer.pattern.Regex", e.Message);
+        var s = new Aotml.Text.NormalizedString("漢字かな");
+        NormalizerFactory.Create("Replace", System.Text.Json.JsonDocument.Parse("""{"type":"Replace","pattern":{"Regex":"\\p{Han}"},"content":"_"}""").RootElement, "$.normalizer").Normalize(s);
+        Assert.Equal("__かな", s.Normalized);
     }
 }

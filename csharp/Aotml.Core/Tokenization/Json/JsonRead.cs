@@ -23,6 +23,13 @@ public static class JsonRead
     /// <summary>A string quoted as JSON, for messages.</summary>
     public static string Quote(string s) => "\"" + JsonEncodedText.Encode(s) + "\"";
 
+    /// <summary>A property's name; a name holding an escaped lone surrogate (not text) fails naming <paramref name="path"/>.</summary>
+    public static string PropertyName(JsonProperty p, string path)
+    {
+        try { return p.Name; }
+        catch (InvalidOperationException e) { throw new ConfigurationException($"{path}: a name that is not valid text: {e.Message}", e); }
+    }
+
     /// <summary>Fails unless <paramref name="e"/> is an object.</summary>
     public static void RequireObject(JsonElement e, string path)
     {

@@ -11,6 +11,29 @@ public static class TokenizerJson
     /// <summary>Parses tokenizer.json; every failure is a <see cref="ConfigurationException"/> naming a JSON path.</summary>
     public static Tokenizer Read(ReadOnlySpan<byte> utf8Json)
     {
+        // The reader leaves strings unchecked until they are decoded, and the vocabulary and merges are read as raw
+        // UTF-8: one check of the whole text up front (it is fast) keeps invalid UTF-8 out of every token.
+        if (System.Text.Unicode.Utf8.IsValid(utf8Json) is false)
+            throw new ConfigurationException($"$: invalid UTF-8 at byte {FirstInvalidUtf8(utf8Json)}");
+        try
+        {
+            return ReadValid(utf8Json);
+        }
+        catch (InvalidOperationException e) when (e.Source == typeof(JsonDocument).Assembly.GetName().Name || e.Message.Contains("JSON", StringComparison.Ordinal))
+        {
+            // A string escape that is no text (a lone surrogate such as \ud800), found when the string is decoded.
+            throw new ConfigurationException($"$: {e.Message}", e);
+        }
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> s)
+    {
+        System.Text.Unicode.Utf8.ToUtf16(s, new char[s.Length], out int read, out _, replaceInvalidSequences: false);
+        return read;
+    }
+
+    private static Tokenizer ReadValid(ReadOnlySpan<byte> utf8Json)
+    {
         JsonDocument doc;
         try
         {
@@ -53,18 +76,15 @@ public static class TokenizerJson
         var list = new List<AddedToken>();
         if (e.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return list;
         if (e.ValueKind != JsonValueKind.Array) throw new ConfigurationException($"{path}: expected an array, got {JsonRead.Kind(e)}");
-        var seen = new Dictionary<uint, string>();
         int i = 0;
         foreach (var t in e.EnumerateArray())
         {
             string at = $"{path}[{i++}]";
             JsonRead.RequireObject(t, at);
-            uint id = JsonRead.UInt(t, "id", at);
+            JsonRead.UInt(t, "id", at);
             string content = JsonRead.String(t, "content", at);
-            if (!seen.TryAdd(id, content)) throw new ConfigurationException($"{at}.id: {id} is also the id of the added token {JsonRead.Quote(seen[id])}");
-            // The file states the id; a vocabulary token of another content under that id would be shadowed.
-            if (model.IdToToken(id) is { } other && other != content)
-                throw new ConfigurationException($"{at}.id: {id} is the id of the vocabulary token {JsonRead.Quote(other)}, not of {JsonRead.Quote(content)}");
+            // An id that disagrees with the vocabulary is not an error: HF warns and gives a token the model knows
+            // the model's id, and any other the next free one (AddedVocabulary.With does the same).
             list.Add(new AddedToken(content, JsonRead.Bool(t, "single_word", at, false), JsonRead.Bool(t, "lstrip", at, false),
                 JsonRead.Bool(t, "rstrip", at, false), JsonRead.Bool(t, "normalized", at, true), JsonRead.Bool(t, "special", at, false)));
         }

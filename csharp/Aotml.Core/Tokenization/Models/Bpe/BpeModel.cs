@@ -22,7 +22,7 @@ public sealed class BpeModel : IModel
 {
     private readonly Vocab _vocab;
     private readonly Dictionary<ulong, (uint Rank, uint Id)> _merges;
-    private readonly List<(string, string)> _mergeList;
+    private readonly BpeMergeRule[] _mergeList;
     private readonly Dictionary<int, uint> _plain = new(), _prefixed = new(), _suffixed = new(), _both = new();
     private readonly uint[] _byteIds = new uint[256];
     private readonly bool _allBytes;
@@ -44,7 +44,7 @@ public sealed class BpeModel : IModel
     /// <summary>Whether a piece that is a token is taken whole before any merge.</summary>
     public bool IgnoreMerges { get; }
 
-    internal BpeModel(Vocab vocab, List<(string Left, string Right)> merges, string path, float? dropout, string? unk,
+    internal BpeModel(Vocab vocab, BpeMergeRule[] merges, string path, float? dropout, string? unk,
         string? prefix, string? suffix, bool fuseUnk, bool byteFallback, bool ignoreMerges)
     {
         _vocab = vocab;
@@ -52,28 +52,24 @@ public sealed class BpeModel : IModel
         Dropout = dropout; UnkToken = unk; ContinuingSubwordPrefix = prefix; EndOfWordSuffix = suffix;
         FuseUnk = fuseUnk; ByteFallback = byteFallback; IgnoreMerges = ignoreMerges;
         if (dropout is float d && (d < 0 || d > 1)) throw new ConfigurationException($"{path}.dropout: must be between 0 and 1, got {d}");
-        _merges = new Dictionary<ulong, (uint, uint)>(merges.Count);
-        int prefixLen = prefix?.Length ?? 0;
-        for (int r = 0; r < merges.Count; r++)
+        _merges = new Dictionary<ulong, (uint, uint)>(merges.Length);
+        for (int r = 0; r < merges.Length; r++)
         {
-            var (a, b) = merges[r];
-            uint ia = vocab.TokenToId(a) ?? throw new ConfigurationException($"{path}.merges[{r}]: {JsonRead.Quote(a)} is not in the vocabulary");
-            uint ib = vocab.TokenToId(b) ?? throw new ConfigurationException($"{path}.merges[{r}]: {JsonRead.Quote(b)} is not in the vocabulary");
-            // The joined token drops the right part's continuing-subword prefix, as HF builds it.
-            string joined = a + (prefixLen > 0 && b.Length >= prefixLen ? b[prefixLen..] : b);
-            uint ij = vocab.TokenToId(joined) ?? throw new ConfigurationException($"{path}.merges[{r}]: the merged token {JsonRead.Quote(joined)} is not in the vocabulary");
-            _merges[Key(ia, ib)] = ((uint)r, ij);   // a pair listed twice keeps its last rank, as HF's map does
+            var m = merges[r];
+            _merges[Key(m.Left, m.Right)] = ((uint)r, m.Joined);   // a pair listed twice keeps its last rank, as HF's map does
         }
-        _maxRank = (uint)Math.Max(0, merges.Count - 1);
-        foreach (var (token, id) in vocab.ByToken)
+        _maxRank = (uint)Math.Max(0, merges.Length - 1);
+        // The single-character tokens, read from the vocabulary's UTF-8 (making its strings would cost more).
+        byte[] pre = System.Text.Encoding.UTF8.GetBytes(prefix ?? ""), suf = System.Text.Encoding.UTF8.GetBytes(suffix ?? "");
+        vocab.ForEach((token, id) =>
         {
-            if (Single(token, 0, token.Length) is int c) _plain.TryAdd(c, id);
-            bool p = prefix is { Length: > 0 } && token.StartsWith(prefix, StringComparison.Ordinal);
-            bool s = suffix is { Length: > 0 } && token.EndsWith(suffix, StringComparison.Ordinal);
-            if (p && Single(token, prefix!.Length, token.Length) is int cp) _prefixed.TryAdd(cp, id);
-            if (s && Single(token, 0, token.Length - suffix!.Length) is int cs) _suffixed.TryAdd(cs, id);
-            if (p && s && token.Length >= prefix!.Length + suffix!.Length && Single(token, prefix.Length, token.Length - suffix.Length) is int cb) _both.TryAdd(cb, id);
-        }
+            if (Single(token) is int c) _plain.TryAdd(c, id);
+            bool p = pre.Length > 0 && token.StartsWith(pre);
+            bool s = suf.Length > 0 && token.EndsWith(suf);
+            if (p && Single(token[pre.Length..]) is int cp) _prefixed.TryAdd(cp, id);
+            if (s && Single(token[..^suf.Length]) is int cs) _suffixed.TryAdd(cs, id);
+            if (p && s && token.Length >= pre.Length + suf.Length && Single(token[pre.Length..^suf.Length]) is int cb) _both.TryAdd(cb, id);
+        });
         _allBytes = true;
         for (int b = 0; b < 256; b++)
         {
@@ -84,45 +80,35 @@ public sealed class BpeModel : IModel
         if (unk != null) _unkId = vocab.TokenToId(unk);
     }
 
-    // The code point of s[start..end] if that is exactly one character.
-    private static int? Single(string s, int start, int end)
+    // The code point of a token if it is exactly one (valid UTF-8) character.
+    private static int? Single(ReadOnlySpan<byte> token)
     {
-        if (end - start == 1 && !char.IsSurrogate(s[start])) return s[start];
-        if (end - start == 2 && char.IsSurrogatePair(s[start], s[start + 1])) return char.ConvertToUtf32(s[start], s[start + 1]);
-        return null;
+        if (token.IsEmpty) return null;
+        int cp = Utf8.Decode(token, 0, out int len);
+        return cp >= 0 && len == token.Length ? cp : null;
     }
 
+    // The pair times an odd constant (a bijection, so keys stay unique): ulong's own hash, left ^ right, puts Llama-3's
+    // 280k merges of ids below 2^17 into at most 2^17 buckets, which made building and probing the map slow.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Key(uint left, uint right) => ((ulong)left << 32) | right;
+    private static ulong Key(uint left, uint right) => (((ulong)left << 32) | right) * 0x9E3779B97F4A7C15UL;
 
     /// <summary>Reads an HF BPE model object (merges as "a b" strings or as ["a", "b"] pairs).</summary>
     public static BpeModel FromJson(JsonElement e, string path)
     {
         JsonRead.RequireObject(e, path);
         var vocab = Vocab.FromJsonObject(JsonRead.Required(e, "vocab", path), path + ".vocab");
-        var merges = new List<(string, string)>();
-        if (JsonRead.Field(e, "merges") is { ValueKind: not JsonValueKind.Null } m)
+        string? prefix = JsonRead.OptString(e, "continuing_subword_prefix", path);
+        BpeMergeRule[] merges = [];
+        // HF requires the field (a tokenizer.json BPE without it is refused) but takes null as none.
+        if (JsonRead.Required(e, "merges", path) is { ValueKind: not JsonValueKind.Null } m)
         {
             if (m.ValueKind != JsonValueKind.Array) throw new ConfigurationException($"{path}.merges: expected an array, got {JsonRead.Kind(m)}");
-            int i = 0;
-            foreach (var x in m.EnumerateArray())
-            {
-                string at = $"{path}.merges[{i++}]";
-                if (x.ValueKind == JsonValueKind.String)
-                {
-                    string s = x.GetString()!;
-                    int sp = s.IndexOf(' ');
-                    if (sp < 0 || s.IndexOf(' ', sp + 1) >= 0) throw new ConfigurationException($"{at}: expected two tokens separated by one space, got {JsonRead.Quote(s)}");
-                    merges.Add((s[..sp], s[(sp + 1)..]));
-                }
-                else if (x.ValueKind == JsonValueKind.Array && x.GetArrayLength() == 2 && x[0].ValueKind == JsonValueKind.String && x[1].ValueKind == JsonValueKind.String)
-                    merges.Add((x[0].GetString()!, x[1].GetString()!));
-                else throw new ConfigurationException($"{at}: expected \"a b\" or [\"a\", \"b\"], got {x.GetRawText()}");
-            }
+            merges = BpeMergeList.Read(m, vocab, prefix, path);
         }
         double? dropout = JsonRead.OptDouble(e, "dropout", path);
         return new BpeModel(vocab, merges, path, dropout is double d ? (float)d : null,
-            JsonRead.OptString(e, "unk_token", path), JsonRead.OptString(e, "continuing_subword_prefix", path),
+            JsonRead.OptString(e, "unk_token", path), prefix,
             JsonRead.OptString(e, "end_of_word_suffix", path), JsonRead.Bool(e, "fuse_unk", path, false),
             JsonRead.Bool(e, "byte_fallback", path, false), JsonRead.Bool(e, "ignore_merges", path, false));
     }
@@ -143,19 +129,18 @@ public sealed class BpeModel : IModel
         _vocab.WriteJsonObject(w);
         w.WriteStartArray("merges");
         // HF writes the merges by rank; a pair listed twice appears once, at its last rank.
-        foreach (var (a, b) in _mergeList.Select((m, r) => (m, r)).Where(x => IsKept(x.m, x.r)).Select(x => x.m))
+        for (int r = 0; r < _mergeList.Length; r++)
         {
+            var m = _mergeList[r];
+            if (_merges[Key(m.Left, m.Right)].Rank != (uint)r) continue;
             w.WriteStartArray();
-            w.WriteStringValue(a);
-            w.WriteStringValue(b);
+            w.WriteStringValue(_vocab.IdToToken(m.Left));
+            w.WriteStringValue(_vocab.IdToToken(m.Right));
             w.WriteEndArray();
         }
         w.WriteEndArray();
         w.WriteEndObject();
     }
-
-    private bool IsKept((string A, string B) m, int rank) =>
-        _merges.TryGetValue(Key(_vocab.ByToken[m.A], _vocab.ByToken[m.B]), out var v) && v.Rank == (uint)rank;
 
     /// <inheritdoc/>
     public uint? TokenToId(string token) => _vocab.TokenToId(token);

@@ -24,8 +24,12 @@ public sealed class WordPieceModel : IModel
     internal WordPieceModel(Vocab vocab, string unk, string prefix, int maxChars)
     {
         _vocab = vocab; UnkToken = unk; ContinuingSubwordPrefix = prefix; MaxInputCharsPerWord = maxChars;
-        foreach (var (token, id) in vocab.ByToken)
-            if (token.StartsWith(prefix, StringComparison.Ordinal)) _continuing.Set(token[prefix.Length..], id);
+        // Over the vocabulary's UTF-8: making its strings here would cost more than the rest of the load.
+        byte[] pre = System.Text.Encoding.UTF8.GetBytes(prefix);
+        vocab.ForEach((token, id) =>
+        {
+            if (token.StartsWith(pre)) _continuing.Set(token[pre.Length..], id);
+        });
     }
 
     /// <summary>Reads an HF WordPiece model object.</summary>
@@ -80,7 +84,7 @@ public sealed class WordPieceModel : IModel
             while (start < end)
             {
                 var sub = piece[start..end];
-                if ((start == 0 ? _vocab.ByBytes : _continuing).TryGetValue(sub, out uint id))
+                if (start == 0 ? _vocab.ByBytes.TryGetValue(sub, out uint id) : _continuing.TryGetValue(sub, out id))
                 {
                     found[count++] = (id, start, end);
                     hit = true;

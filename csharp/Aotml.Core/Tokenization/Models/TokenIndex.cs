@@ -1,0 +1,113 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Aotml.Tokenization.Models;
+
+/// <summary>
+/// UTF-8 token → id over tokens stored in one byte array: open addressing with linear probing, each slot holding the
+/// token's hash tag, id, start and length, so a probe reads one slot and compares bytes only when the tags agree.
+/// Immutable once built; lookups are thread-safe.
+/// </summary>
+internal sealed class TokenIndex
+{
+    private struct Slot
+    {
+        public uint Tag;      // low hash bits, 0: empty (a real tag of 0 is stored as 1)
+        public uint Id;
+        public int Start, Length;
+    }
+
+    private readonly byte[] _utf8;
+    private readonly Slot[] _slots;
+    private readonly int _shift;
+
+    /// <summary>An empty index for up to <paramref name="capacity"/> tokens stored in <paramref name="utf8"/>.</summary>
+    public TokenIndex(byte[] utf8, int capacity)
+    {
+        _utf8 = utf8;
+        int bits = Math.Max(4, BitOperations.Log2((uint)Math.Max(1, capacity)) + 2);   // load factor at most 1/2
+        _slots = new Slot[1 << bits];
+        _shift = 64 - bits;
+    }
+
+    /// <summary>
+    /// Adds the token <c>utf8[start..start+length]</c>, or when it is already there gives it <paramref name="id"/>
+    /// and returns false with its former id in <paramref name="previous"/>.
+    /// </summary>
+    public bool Set(int start, int length, uint id, out uint previous)
+    {
+        previous = 0;
+        var key = _utf8.AsSpan(start, length);
+        ulong h = Hash(key);
+        uint tag = Tag(h);
+        int mask = _slots.Length - 1;
+        for (int i = (int)(h >> _shift); ; i = (i + 1) & mask)
+        {
+            ref var s = ref _slots[i];
+            if (s.Tag == 0)
+            {
+                s = new Slot { Tag = tag, Id = id, Start = start, Length = length };
+                return true;
+            }
+            if (s.Tag == tag && key.SequenceEqual(_utf8.AsSpan(s.Start, s.Length)))
+            {
+                previous = s.Id;
+                s.Id = id;
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Every token's start, length and id, in no particular order.</summary>
+    public IEnumerable<(int Start, int Length, uint Id)> Entries()
+    {
+        foreach (var s in _slots)
+            if (s.Tag != 0) yield return (s.Start, s.Length, s.Id);
+    }
+
+    /// <summary>The id of a UTF-8 token.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGetValue(ReadOnlySpan<byte> key, out uint id)
+    {
+        ulong h = Hash(key);
+        uint tag = Tag(h);
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        for (int i = (int)(h >> _shift); ; i = (i + 1) & mask)
+        {
+            ref var s = ref slots[i];
+            if (s.Tag == 0) break;
+            if (s.Tag == tag && s.Length == key.Length && key.SequenceEqual(_utf8.AsSpan(s.Start, s.Length)))
+            {
+                id = s.Id;
+                return true;
+            }
+        }
+        id = 0;
+        return false;
+    }
+
+    private static uint Tag(ulong h) => (uint)h | ((uint)h == 0 ? 1u : 0u);
+
+    // 8 bytes at a time, each word folded in with a multiply; the top bits pick the slot, the low bits are the tag.
+    private static ulong Hash(ReadOnlySpan<byte> s)
+    {
+        ulong h = 0x9E3779B97F4A7C15UL ^ (ulong)s.Length;
+        int i = 0;
+        for (; i + 8 <= s.Length; i += 8)
+        {
+            h = (h ^ BinaryPrimitives.ReadUInt64LittleEndian(s[i..])) * 0xFF51AFD7ED558CCDUL;
+            h ^= h >> 32;
+        }
+        if (i < s.Length)
+        {
+            ulong w = 0;
+            for (int k = s.Length - 1; k >= i; k--) w = (w << 8) | s[k];
+            h = (h ^ w) * 0xFF51AFD7ED558CCDUL;
+            h ^= h >> 32;
+        }
+        h *= 0xC4CEB9FE1A85EC53UL;
+        return h ^ (h >> 29);
+    }
+}
