@@ -18,6 +18,7 @@ import sentencepiece as ref  # noqa: E402
 sys.path[:0] = [str(ROOT / "python"), str(ROOT / "tests"), str(ROOT / "bench")]
 
 import aotml.sentencepiece as spm  # noqa: E402
+import dotnet_peers  # noqa: E402
 import results  # noqa: E402
 from support import corpora  # noqa: E402
 
@@ -41,6 +42,25 @@ def model(kind: str, lines: list[str]) -> bytes:
     return path.read_bytes()
 
 
+def dotnet_column(kind: str, texts: list[str], nbytes: int) -> dict[str, str]:
+    """Microsoft.ML.Tokenizers' SentencePieceTokenizer on the same model and lines, by row label ("-" where it has no
+    equivalent or cannot run; "(ids differ)" marks figures whose ids are not sentencepiece's)."""
+    if not dotnet_peers.available():
+        return {}
+    path = ROOT / "build" / "spm_models" / f"bench-{kind}-32k.model"
+    r = dotnet_peers.run({"jobs": [{"kind": "sentencepiece", "file": str(path), "lines": texts, "threads": [1, 2],
+                                    "repeat": 3, "return_ids": True}]})["results"][0]
+    if "error" in r:
+        return {"load": "cannot load"}
+    same = r["ids"] == ref.SentencePieceProcessor(model_file=str(path)).encode(texts)
+    mark = "" if same else " (ids differ)"
+    t = r["timings"]
+    return {"load": f"{r['load_s'] * 1e3:.1f} ms (first)",
+            "encode ids, batch, 1 thread": f"{nbytes / t['ids_1'] / 1e6:.1f} MB/s{mark}",
+            "encode ids, batch, 2 threads": f"{nbytes / t['ids_2'] / 1e6:.1f} MB/s{mark}",
+            "encode pieces, batch, 1 thread": f"{nbytes / t['tokens_1'] / 1e6:.1f} MB/s{mark}"}
+
+
 def best(f, repeat: int = 5) -> float:
     times = []
     for _ in range(repeat):
@@ -62,6 +82,7 @@ def main() -> None:
         a, r = spm.SentencePieceProcessor(model_proto=data), ref.SentencePieceProcessor(model_proto=data)
         assert a.encode(texts) == r.encode(texts), "not identical: fix before benchmarking"
         ids = r.encode(texts)
+        dotnet = dotnet_column(kind, texts, nbytes)
         cases = [
             ("load", lambda: spm.SentencePieceProcessor(model_proto=data), lambda: ref.SentencePieceProcessor(model_proto=data)),
             ("encode ids, one call per text", lambda: [a.encode(t) for t in texts], lambda: [r.encode(t) for t in texts]),
@@ -74,17 +95,19 @@ def main() -> None:
         for label, fa, fr in cases:
             if label == "load":
                 ta, tr = load_a, load_r
-                rows.append(f"| {kind} | {label} | {ta * 1e3:.1f} ms | {tr * 1e3:.1f} ms | {tr / ta:.2f} |")
+                rows.append(f"| {kind} | {label} | {ta * 1e3:.1f} ms | {tr * 1e3:.1f} ms | {tr / ta:.2f} | "
+                            f"{dotnet.get(label, '-')} |")
             else:
                 ta, tr = best(fa, 3), best(fr, 3)
                 rows.append(f"| {kind} | {label} | {nbytes / ta / 1e6:.1f} MB/s | {nbytes / tr / 1e6:.1f} MB/s | "
-                            f"{tr / ta:.2f} |")
+                            f"{tr / ta:.2f} | {dotnet.get(label, '-')} |")
         print("\n".join(rows[-len(cases):]), flush=True)
     body = (f"{len(texts):,} lines ({nbytes / 1e6:.1f} MB: English prose, code, five languages of man pages), "
             f"32,000-piece models trained by sentencepiece {ref.__version__} on this corpus; "
             f"{platform.processor() or platform.machine()}, best of 3 (load: median of 9). Ids are checked identical "
-            "before timing. Ratio = sentencepiece time / aotml time (> 1: aotml is faster).\n\n"
-            "| model | operation | aotml | sentencepiece | ratio |\n|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
+            "before timing. Ratio = sentencepiece time / aotml time (> 1: aotml is faster). Microsoft.ML.Tokenizers: "
+            "SentencePieceTokenizer (EncodeToIds; pieces: EncodeToTokens, with offsets), bench/dotnet_peers.py.\n\n"
+            "| model | operation | aotml | sentencepiece | ratio | Microsoft.ML.Tokenizers |\n|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
     results.write_section("sentencepiece", "SentencePiece (`bench/sentencepiece.py`)", body)
 
 
