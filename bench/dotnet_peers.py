@@ -96,19 +96,26 @@ def run(request: dict) -> dict:
 
 
 def _check() -> None:
-    """What each peer loads, and whether its ids equal the reference, on a few thousand corpus lines."""
+    """What each peer loads, whether its ids equal the reference, and its speed beside aotml's (MB/s of UTF-8 input,
+    best of 3; aotml: Tokenizer.encode_batch, which computes ids, offsets and masks, at 1 and 2 threads), on a few
+    thousand corpus lines."""
     # bench/ holds tokenize.py and sentencepiece.py, which would shadow the stdlib's and the oracle's modules.
     sys.path = [str(ROOT / "python"), str(ROOT / "tests"), str(ROOT / "tools")] + [
         p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
     import material
     from support import corpora
 
+    import time
+
     import aotml.tokenizers as tokenizers
     lines = corpora.lines(corpora.english_prose(300_000) + corpora.source_code(100_000)
                           + [d for ds in corpora.multilingual(40_000).values() for d in ds], 3000)
     if not available():
         return
-    print("| peer | file | loaded as | lines with ids equal to aotml's |\n|---|---|---|---|")
+    nbytes = sum(len(t.encode()) for t in lines)
+    print(f"{len(lines)} lines, {nbytes / 1e6:.2f} MB; MB/s, T = threads\n\n"
+          "| peer | file | loaded as | lines with ids equal to aotml's | EncodeToIds 1T / 2T | "
+          "EncodeToTokens 1T / 2T | aotml encode_batch 1T / 2T |\n|---|---|---|---|---|---|---|")
     jobs = [{"kind": "bert", "file": str(material.minilm().vocab)}]
     names = ["all-MiniLM-L6-v2"]
     for name in ("llama3", "llama2", "deepseek_v3"):
@@ -118,16 +125,27 @@ def _check() -> None:
             jobs.append({"kind": "tokenizer_json", "file": str(material.tokenizer_json(name)), "loader": loader})
             names.append(name)
     for job in jobs:
-        job.update(lines=lines, threads=[1], repeat=1, return_ids=True)
+        job.update(lines=lines, threads=[1, 2], repeat=3, return_ids=True)
     for name, res in zip(names, run({"jobs": jobs})["results"]):
         tok = tokenizers.Tokenizer.from_file(str(material.tokenizer_json(name)))
         want = [e.ids for e in tok.encode_batch(lines, add_special_tokens=False)]
+        ours = []
+        for parallel in ("false", "true"):  # aotml follows TOKENIZERS_PARALLELISM, as HF does: 1 thread or all (2)
+            os.environ["TOKENIZERS_PARALLELISM"] = parallel
+            best = float("inf")
+            for _ in range(3):
+                t = time.perf_counter()
+                tok.encode_batch(lines, add_special_tokens=False)
+                best = min(best, time.perf_counter() - t)
+            ours.append(f"{nbytes / best / 1e6:.1f}")
         if "error" in res:
-            print(f"| {res['kind']} | {name} | cannot load: {res['error'][:120]} | - |")
+            print(f"| {res['kind']} | {name} | cannot load: {res['error'][:120]} | - | - | - | {' / '.join(ours)} |")
             continue
-        got = res["ids"]
+        got, tm = res["ids"], res["timings"]
         same = sum(a == b for a, b in zip(got, want))
-        print(f"| {res['kind']} | {name} | {res['tokenizer']} | {same}/{len(lines)} |")
+        print(f"| {res['kind']} | {name} | {res['tokenizer']} | {same}/{len(lines)} | "
+              f"{nbytes / tm['ids_1'] / 1e6:.1f} / {nbytes / tm['ids_2'] / 1e6:.1f} | "
+              f"{nbytes / tm['tokens_1'] / 1e6:.1f} / {nbytes / tm['tokens_2'] / 1e6:.1f} | {' / '.join(ours)} |")
         for a, b, t in [(a, b, t) for a, b, t in zip(got, want, lines) if a != b][:2]:
             print(f"|   | first diff | {t[:60]!r} | peer {a[:12]} vs aotml {b[:12]} |")
     _check_sentencepiece(lines)
