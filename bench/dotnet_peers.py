@@ -70,6 +70,7 @@ def _build() -> str | None:
                            "-v", "quiet", "--artifacts-path", str(OUT)], capture_output=True, text=True, timeout=900)
     if done.returncode != 0:
         return "dotnet build of bench/dotnet failed (NuGet unreachable?): " + (done.stdout + done.stderr)[-1500:]
+    DLL.touch()  # an up-to-date build leaves the old file: mark it current so the next run does not rebuild
     return None
 
 
