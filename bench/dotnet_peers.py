@@ -7,7 +7,8 @@ build nor of the test suite.
     run(request) -> dict       one process per call; JSON request on stdin, JSON response on stdout
 
 Request: {"jobs": [job, ...]}; response: {"results": [result, ...]}, one result per job, in order. A job that cannot
-load its file gets {"kind": ..., "error": "NotSupportedException: ..."} instead of figures (the others still run).
+load its file gets {"kind": ..., "error": "NotSupportedException: ...", "trace": "..."} instead of figures (the
+others still run).
 
 Tokenizer jobs ("kind": "bert" | "tokenizer_json" | "sentencepiece"):
     {"kind": "tokenizer_json", "file": ".../llama3/tokenizer.json", "loader": "auto" | "tiktoken",
@@ -20,7 +21,9 @@ Tokenizer jobs ("kind": "bert" | "tokenizer_json" | "sentencepiece"):
   Result:
     {"kind": ..., "tokenizer": "how it was loaded", "load_s": 0.41, "tokens": 123456,
      "timings": {"tokens_1": s, "tokens_2": s, "ids_1": s, "ids_2": s},   # best of `repeat`, after one warm-up
-     "ids": [[...], ...], "offsets": [[[start, end], ...], ...]}            # only when asked; offsets in UTF-16 units
+     "ids": [[...], ...], "offsets": [[[start, end], ...], ...]}            # only when asked
+  Offsets are in UTF-16 code units of the text the tokenizer encoded: where it normalizes (llama2's "▁", BERT's
+  lower-casing, SentencePiece), that is the normalized text: Microsoft.ML.Tokenizers does not map them back.
   tokens_T: EncodeToTokens (ids + offsets) on every line, T threads (Parallel.For over the lines; 1 = a plain loop);
   ids_T: EncodeToIds. Example (the column bench/tokenizers.py can add):
     r = dotnet_peers.run({"jobs": [{"kind": "tokenizer_json", "file": str(material.tokenizer_json("llama3")),
