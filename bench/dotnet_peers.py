@@ -31,9 +31,11 @@ Tokenizer jobs ("kind": "bert" | "tokenizer_json" | "sentencepiece"):
     mbps = sum(len(t.encode()) for t in lines) / r["timings"]["ids_1"] / 1e6 if "error" not in r else None
 
 Embedding job (the package ships its own copy of all-MiniLM-L6-v2's model.onnx and vocab.txt):
-    {"kind": "embed", "texts": [...], "threads": 1, "repeat": 1, "batch_size": 0, "return_vectors": false}
+    {"kind": "embed", "texts": [...], "threads": 1, "repeat": 1, "batch_size": 0, "return_vectors": false,
+     "return_ids": false}
   threads = ONNX Runtime intra-op threads; batch_size 0 = one SentenceEncoder.Encode call for all texts.
-  Result: {"kind": "embed", "load_s": s, "seconds": s, "texts_per_s": x, "dimension": 384, "vectors": [[...]]}
+  Result: {"kind": "embed", "load_s": s, "seconds": s, "texts_per_s": x, "dimension": 384, "vectors": [[...]],
+           "ids": [[...]]}   # ids: what the package's own tokenizer makes of each text (its attention mask applied)
 
 `/usr/bin/python3 bench/dotnet_peers.py` checks what each peer loads and whether its ids equal the reference
 (aotml / the HF oracle for tokenizer.json, python3-sentencepiece for .model files) and prints a table.

