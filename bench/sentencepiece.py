@@ -22,6 +22,7 @@ import sentencepiece as ref  # noqa: E402
 sys.path[:0] = [str(ROOT / "python"), str(ROOT / "tests"), str(ROOT / "bench")]
 
 import aotml.sentencepiece as spm  # noqa: E402
+import dotnet_peers  # noqa: E402
 import results  # noqa: E402
 from support import corpora  # noqa: E402
 
@@ -100,6 +101,25 @@ PEERS: dict[str, Callable[[bytes], Ops]] = {"aotml": aotml_peer, "sentencepiece"
 REFERENCE = "sentencepiece"  # ratios are this peer's time / each other peer's time
 
 
+def dotnet_column(kind: str, texts: list[str], nbytes: int) -> dict[str, str]:
+    """Microsoft.ML.Tokenizers' SentencePieceTokenizer on the same model and lines, by row label ("-" where it has no
+    equivalent or cannot run; "(ids differ)" marks figures whose ids are not sentencepiece's)."""
+    if not dotnet_peers.available():
+        return {}
+    path = ROOT / "build" / "spm_models" / f"bench-{kind}-32k.model"
+    r = dotnet_peers.run({"jobs": [{"kind": "sentencepiece", "file": str(path), "lines": texts, "threads": [1, 2],
+                                    "repeat": 3, "return_ids": True}]})["results"][0]
+    if "error" in r:
+        return {"load": "cannot load"}
+    same = r["ids"] == ref.SentencePieceProcessor(model_file=str(path)).encode(texts)
+    mark = "" if same else " (ids differ)"
+    t = r["timings"]
+    return {"load": f"{r['load_s'] * 1e3:.1f} ms (first)",
+            "encode ids, batch, 1 thread": f"{nbytes / t['ids_1'] / 1e6:.1f} MB/s{mark}",
+            "encode ids, batch, 2 threads": f"{nbytes / t['ids_2'] / 1e6:.1f} MB/s{mark}",
+            "encode pieces, batch, 1 thread": f"{nbytes / t['tokens_1'] / 1e6:.1f} MB/s{mark}"}
+
+
 def best(f: Callable[[], Any], repeat: int = 3, clock: Callable[[], float] = time.process_time) -> float:
     """The shortest of repeat runs. CPU time of the process by default: on a shared, loaded machine wall time
     mostly measures the other processes; operations on threads are timed by the wall clock."""
@@ -115,14 +135,17 @@ def main() -> None:
     texts_by_corpus = corpora_by_name()
     others = [p for p in PEERS if p != REFERENCE]
     head = ("| model | corpus | operation | " + " | ".join(PEERS) + " | "
-            + " | ".join(f"× {p}" for p in others) + " |\n|" + "---|" * (3 + len(PEERS) + len(others)) + "\n")
+            + " | ".join(f"× {p}" for p in others) + " | Microsoft.ML.Tokenizers |\n|"
+            + "---|" * (4 + len(PEERS) + len(others)) + "\n")
     rows = []
     for kind in ("unigram", "bpe"):
         data = model(kind)
         peers = {name: make(data) for name, make in PEERS.items()}
+        first = next(iter(texts_by_corpus.values()))
+        dotnet_load = dotnet_column(kind, first, 1).get("load", "-")
         load = {name: statistics.median(best(ops["load"], 1) for _ in range(15)) for name, ops in peers.items()}
         rows.append(f"| {kind} | | load | " + " | ".join(f"{load[p] * 1e3:.1f} ms" for p in PEERS) + " | "
-                    + " | ".join(f"{load[REFERENCE] / load[p]:.2f}" for p in others) + " |")
+                    + " | ".join(f"{load[REFERENCE] / load[p]:.2f}" for p in others) + f" | {dotnet_load} |")
         print(rows[-1], flush=True)
         for corpus, texts in texts_by_corpus.items():
             nbytes = sum(len(t.encode()) for t in texts)
@@ -130,6 +153,7 @@ def main() -> None:
             for p in others:
                 assert peers[p]["encode ids, batch, 1 thread"](texts) == ids, f"{p} not identical: fix before timing"
             nids = sum(len(s) for s in ids)
+            dotnet = dotnet_column(kind, texts, nbytes)
             for op in peers[REFERENCE]:
                 if op == "load":
                     continue
@@ -138,7 +162,7 @@ def main() -> None:
                 t = {name: best(lambda: ops[op](arg), 7, clock) for name, ops in peers.items()}
                 rows.append(f"| {kind} | {corpus} | {op} | "
                             + " | ".join(f"{nbytes / t[p] / 1e6:.1f} MB/s, {nids / t[p] / 1e6:.2f} M ids/s" for p in PEERS)
-                            + " | " + " | ".join(f"{t[REFERENCE] / t[p]:.2f}" for p in others) + " |")
+                            + " | " + " | ".join(f"{t[REFERENCE] / t[p]:.2f}" for p in others) + f" | {dotnet.get(op, '-')} |")
                 print(rows[-1], flush=True)
     sizes = ", ".join(f"{name} {sum(len(t.encode()) for t in texts) / 1e6:.2f} MB in {len(texts):,} lines"
                       for name, texts in texts_by_corpus.items())
@@ -146,7 +170,9 @@ def main() -> None:
             f"man pages; {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs shared with other work: "
             "process CPU time, best of 7 (load: median of 15), except the 2-thread rows (wall time). Ids are "
             "checked identical before timing. Rates are UTF-8 input MB/s and million ids/s (of the ids the texts "
-            f"encode to, decode included); × = {REFERENCE} time / peer time (> 1: the peer is faster).\n\n"
+            f"encode to, decode included); × = {REFERENCE} time / peer time (> 1: the peer is faster). "
+            "Microsoft.ML.Tokenizers: SentencePieceTokenizer (EncodeToIds; pieces: EncodeToTokens, with offsets; wall "
+            "time in its own process), bench/dotnet_peers.py.\n\n"
             + head + "\n".join(rows) + "\n")
     results.write_section("sentencepiece", "SentencePiece (`bench/sentencepiece.py`)", body)
 

@@ -37,6 +37,7 @@ def test_notebook_executes(env, tmp_path):
     assert not [o for o in outputs if o["output_type"] == "error"]
     html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
     assert any("aotml.TextEmbedder" in "".join(h) for h in html)  # the embedder's _repr_html_
+    assert any("aotml.tokenizers.Tokenizer" in "".join(h) for h in html)  # the tokenizer's
     assert any("image/png" in o.get("data", {}) for o in outputs)  # the similarity heatmap
     assert "True" in "".join(cells[-1]["outputs"][0]["data"]["text/plain"])
 

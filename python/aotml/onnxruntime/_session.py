@@ -459,6 +459,24 @@ class InferenceSession:
     def __repr__(self) -> str:
         return f"InferenceSession(inputs={self._inputs}, outputs={self._outputs}, providers={self._providers})"
 
+    def _repr_html_(self) -> str:
+        import html
+        meta = self._meta
+        model = self._path if self._path is not None else f"<{len(self._model or b'')} bytes in memory>"
+        producer = " ".join(x for x in (meta.producer_name, meta.graph_name and f"(graph {meta.graph_name})") if x)
+        head = [("model", model), ("producer", producer or "unknown"), ("providers", ", ".join(self._providers))]
+
+        def shape(dims: list[int | str | None]) -> str:  # symbolic dims by name, unknown ones as ?
+            return "[" + " × ".join("?" if d is None else str(d) for d in dims) + "]"
+
+        rows = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+                       f"<td colspan='3' style='text-align:left'>{html.escape(v)}</td></tr>" for k, v in head)
+        for what, args in (("input", self._inputs), ("output", self._outputs)):
+            for a in args:
+                rows += (f"<tr><th style='text-align:left'>{what}</th><td><code>{html.escape(a.name)}</code></td>"
+                         f"<td>{html.escape(a.type)}</td><td>{html.escape(shape(a.shape))}</td></tr>")
+        return f"<div><strong>aotml.onnxruntime.InferenceSession</strong><table>{rows}</table></div>"
+
 
 def _run_options(run_options: Any) -> int | None:
     if run_options is None:

@@ -124,6 +124,14 @@ class Encoding:
     def __repr__(self) -> str:
         return f"<Encoding {self.name!r}>"
 
+    def _repr_html_(self) -> str:
+        import html
+        rows = [("name", self.name), ("n_vocab", self.n_vocab), ("special tokens", len(self._special_tokens)),
+                ("pattern", self._pat_str)]
+        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+                       f"<td style='text-align:left'><code>{html.escape(str(v))}</code></td></tr>" for k, v in rows)
+        return f"<div><strong>aotml.tiktoken.Encoding</strong><table>{body}</table></div>"
+
     # ---- special-token policy (tiktoken's rules) -------------------------------------------------------------
     def _policy_handle(self, allowed_ids: tuple[int, ...], disallowed_ids: tuple[int, ...]) -> int:
         # Policies live as long as the encoding: another thread may be using one at any time. There are few

@@ -30,6 +30,15 @@ def _impl() -> Any:
     return _backend.impl
 
 
+def _html_table(title: str, rows: list[tuple[str, object]]) -> str:
+    """A notebook's view of an object: its title over a two-column table, every value escaped."""
+    import html
+    body = "".join(f"<tr><th style='text-align:left'>{html.escape(str(k))}</th>"
+                   f"<td style='text-align:left'>{html.escape('None' if v is None else str(v))}</td></tr>"
+                   for k, v in rows)
+    return f"<div><strong>{html.escape(title)}</strong><table>{body}</table></div>"
+
+
 def _threads() -> int:
     """HF's parallelism: every core, unless TOKENIZERS_PARALLELISM says false."""
     if os.environ.get("TOKENIZERS_PARALLELISM", "").strip().lower() in ("0", "false", "no", "off"):
@@ -187,8 +196,31 @@ class Tokenizer:
     def __deepcopy__(self, memo: Any) -> "Tokenizer":
         return self.__copy__()
 
+    def _summary(self) -> list[tuple[str, object]]:
+        """What repr and the notebook view show: the model type, sizes, component types, truncation, padding."""
+        if self._doc is None:  # the cached serialization _json() reads too; copied there, only read here
+            self._doc = json.loads(_impl().tokenizer_to_json(self._owner.h, False))
+
+        def kind(c: Any, key: str) -> str | None:
+            if c is None:
+                return None
+            parts = c.get(key) if c.get("type") == "Sequence" else None
+            return c["type"] if parts is None else f"Sequence[{', '.join(kind(x, key) or '?' for x in parts)}]"
+
+        doc = self._doc
+        return [("model", doc["model"].get("type")), ("vocab_size", self.get_vocab_size(with_added_tokens=True)),
+                ("added_tokens", len(self._info["added_tokens"])),
+                ("normalizer", kind(doc.get("normalizer"), "normalizers")),
+                ("pre_tokenizer", kind(doc.get("pre_tokenizer"), "pretokenizers")),
+                ("post_processor", kind(doc.get("post_processor"), "processors")),
+                ("decoder", kind(doc.get("decoder"), "decoders")),
+                ("truncation", self._truncation), ("padding", self._padding)]
+
     def __repr__(self) -> str:
-        return f"Tokenizer(vocab_size={self.get_vocab_size()})"
+        return "Tokenizer(" + ", ".join(f"{k}={v!r}" for k, v in self._summary()) + ")"
+
+    def _repr_html_(self) -> str:
+        return _html_table("aotml.tokenizers.Tokenizer", self._summary())
 
     # ---- components -----------------------------------------------------------------------------------------------
     def _json(self) -> dict[str, Any]:
