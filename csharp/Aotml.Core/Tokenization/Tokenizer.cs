@@ -32,7 +32,10 @@ public sealed class Tokenizer
     {
         Model = model; Normalizer = normalizer; PreTokenizer = preTokenizer; PostProcessor = postProcessor; Decoder = decoder;
         Added = added; DefaultTruncation = truncation; DefaultPadding = padding; Raw = raw;
+        _fast = FastPipeline.Create(normalizer, preTokenizer);
     }
+
+    private readonly FastPipeline? _fast;
 
     /// <summary>The model.</summary>
     public IModel Model { get; }
@@ -188,6 +191,7 @@ public sealed class Tokenizer
     /// <summary>One sequence through added-token matching, normalization, pre-tokenization and the model.</summary>
     internal Encoding EncodeSequence(ReadOnlySpan<byte> text, uint typeId, in EncodeOptions options)
     {
+        if (_fast?.TryEncode(this, text, typeId, options) is { } fast) return fast;
         var normalized = new NormalizedString(text);
         var tokens = new List<Token>();
         var pieces = new List<NormalizedString>();
@@ -221,7 +225,7 @@ public sealed class Tokenizer
                 encoding.Add(tok.Id, tok.Value, o, w, typeId);
             }
         }
-        if (options.CharOffsets) encoding.ConvertOffsetsToChars(normalized.OriginalUtf8, 0, encoding.Length);
+        if (options.CharOffsets && !System.Text.Ascii.IsValid(text)) encoding.ConvertOffsetsToChars(normalized.OriginalUtf8, 0, encoding.Length);
         return encoding;
     }
 
