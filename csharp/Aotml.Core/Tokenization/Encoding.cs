@@ -86,6 +86,18 @@ public sealed class Encoding
         return ids;
     }
 
+    /// <summary>Writes <see cref="GetSequenceIds"/> into <paramref name="dest"/> (<see cref="Length"/> long).</summary>
+    public void WriteSequenceIds(Span<int> dest)
+    {
+        if (SequenceRanges.Count == 0) { dest[..Length].Fill(0); return; }
+        dest[..Length].Fill(-1);
+        for (int s = 0; s < NSequences; s++)
+        {
+            var (start, end) = SequenceRange(s);
+            for (int i = start; i < end && i < Length; i++) dest[i] = s;
+        }
+    }
+
     /// <summary>Sets the type id of every token.</summary>
     public void SetTypeIds(uint typeId)
     {

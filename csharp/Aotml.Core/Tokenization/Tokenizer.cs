@@ -89,6 +89,23 @@ public sealed class Tokenizer
     /// <summary>The token of an id (added tokens first, in their normalized form).</summary>
     public string? IdToToken(uint id) => Added.IdToToken(id) ?? Model.IdToToken(id);
 
+    private string?[]? _vocabTokens;
+
+    /// <summary>
+    /// <see cref="IdToToken"/> of every id below the largest one (built on first use; ids past its end are looked up
+    /// one by one), so that an encode result need not carry the strings that equal it.
+    /// </summary>
+    internal string?[] VocabTokens()
+    {
+        var v = _vocabTokens;
+        if (v != null) return v;
+        long n = Model.VocabSize;
+        foreach (var id in Added.ById.Keys) n = Math.Max(n, id + 1L);
+        v = new string?[Math.Min(n, 1 << 24)];
+        for (int i = 0; i < v.Length; i++) v[i] = IdToToken((uint)i);
+        return _vocabTokens = v;
+    }
+
     /// <summary>The vocabulary size, with the added tokens counted once each when <paramref name="withAddedTokens"/>.</summary>
     public int GetVocabSize(bool withAddedTokens)
     {
