@@ -95,7 +95,7 @@ public sealed class Tokenizer
     /// <see cref="IdToToken"/> of every id below the largest one (built on first use; ids past its end are looked up
     /// one by one), so that an encode result need not carry the strings that equal it.
     /// </summary>
-    internal string?[] VocabTokens()
+    public string?[] VocabTokens()
     {
         var v = _vocabTokens;
         if (v != null) return v;
