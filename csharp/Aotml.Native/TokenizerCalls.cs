@@ -120,11 +120,14 @@ internal static unsafe class EncodingBlock
         List<TokEncoding> all = [.. inputs];
         List<int>? parent = null;
         for (int i = 0; i < all.Count; i++)
+        {
+            if (!all[i].HasOverflowing) continue;
             foreach (var o in all[i].Overflowing)
             {
-                if (parent is null) { parent = new List<int>(all.Count + 4); for (int j = 0; j < inputs.Length; j++) parent.Add(-1); }
+                if (parent is null) { parent = new List<int>(all.Count + 4); for (int j = 0; j < all.Count; j++) parent.Add(-1); }
                 all.Add(o); parent.Add(i);
             }
+        }
 
         long nTok = 0, tokBytes = 0, nExc = 0;
         var vocab = tokens ? tokenizer.VocabTokens() : null;

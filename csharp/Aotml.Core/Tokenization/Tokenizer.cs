@@ -156,6 +156,18 @@ public sealed class Tokenizer
     {
         if (pairs != null && pairs.Count != texts.Count) throw new ArgumentException($"{texts.Count} texts but {pairs.Count} pairs");
         var results = new Encoding[texts.Count];
+        if (threads == 1 || texts.Count == 1)
+        {
+            // One thread: a plain loop, without the plan, the closure and the per-chunk bookkeeping.
+            for (int i = 0; i < results.Length; i++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                byte[]? pair = pairs?[i];
+                results[i] = Encode(texts[i], pair, pair != null, options);
+            }
+            if (options.Padding is { } pp) Padding.PadEncodings(results, pp);
+            return results;
+        }
         var sizes = new long[texts.Count];
         for (int i = 0; i < sizes.Length; i++) sizes[i] = texts[i].Length + (pairs?[i]?.Length ?? 0) + 1;
         int[] bounds = BatchRunner.Plan(sizes, ref threads);
