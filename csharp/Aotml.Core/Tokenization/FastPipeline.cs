@@ -146,6 +146,8 @@ internal sealed class FastPipeline
 
     [ThreadStatic] private static Scratch? t_scratch;
 
+    private const int MaxKept = 1 << 20;
+
     private struct ScratchSink(Scratch s) : ITokenSink
     {
         public static bool WantsOffsets => true;
@@ -231,6 +233,8 @@ internal sealed class FastPipeline
         for (int k = 0; k < s.Count; k++)
             encoding.Add(s.Ids[k], s.Values[k], (s.Starts[k], s.Ends[k]), s.Words[k], typeId);
         if (options.CharOffsets && !ascii) encoding.ConvertOffsetsToChars(text, 0, encoding.Length);
+        // A huge text leaves huge buffers: let them go rather than keep them for the thread's lifetime.
+        if (s.Norm.Length > MaxKept || s.Mapped.Length > MaxKept || s.Ids.Length > MaxKept / 4) t_scratch = null;
         return encoding;
     }
 
