@@ -43,7 +43,7 @@ internal sealed class FastPipeline
     public static FastPipeline? Create(INormalizer? normalizer, IPreTokenizer? preTokenizer)
     {
         short[]? map = null;
-        if (normalizer != null)
+        if (normalizer != null && !IsIdentity(normalizer))
         {
             map = new short[128];
             for (int i = 0; i < 128; i++) map[i] = (short)i;
@@ -54,6 +54,9 @@ internal sealed class FastPipeline
         if (preTokenizer != null && !AddSteps(preTokenizer, steps, ref byteLevel)) return null;
         return new FastPipeline(map, steps.ToArray(), byteLevel);
     }
+
+    // An empty Sequence (deepseek_v3 ships one) changes no text at all, ASCII or not.
+    private static bool IsIdentity(INormalizer n) => n is SequenceNormalizer s && s.Normalizers.All(IsIdentity);
 
     // What the normalizer does to each ASCII character of an ASCII text, composed into map.
     private static bool MapAscii(INormalizer n, short[] map)
