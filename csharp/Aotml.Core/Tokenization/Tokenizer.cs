@@ -286,6 +286,16 @@ public sealed class Tokenizer
     internal Encoding EncodeSequence(ReadOnlySpan<byte> text, uint typeId, in EncodeOptions options)
     {
         if (_fast?.TryEncode(this, text, typeId, options) is { } fast) return fast;
+        return EncodeSequenceGeneral(text, typeId, options);
+    }
+
+    /// <summary>The fast path alone: null when it declines this text (or there is none for these components).</summary>
+    internal Encoding? EncodeSequenceFast(ReadOnlySpan<byte> text, uint typeId, in EncodeOptions options) =>
+        _fast?.TryEncode(this, text, typeId, options);
+
+    /// <summary><see cref="EncodeSequence"/> without the fast path (the reference the fast path is tested against).</summary>
+    internal Encoding EncodeSequenceGeneral(ReadOnlySpan<byte> text, uint typeId, in EncodeOptions options)
+    {
         var normalized = new NormalizedString(text);
         var tokens = new List<Token>();
         var pieces = new List<NormalizedString>();
