@@ -236,10 +236,11 @@ SECTIONS: list[tuple[str, str, list[Export]]] = [
               "batch's longest), pad_to_multiple_of (0: none), pad_id, pad_type_id, want token strings, layout "
               "(0 columns, 1 int64 matrices), 0. word_counts: empty (plain texts) or, for pre-tokenized input, two "
               "counts per input (its words, its pair's words or -1) and texts holding every word. Columns: header "
-              "[1, n_inputs, n_encodings, n_tokens, flags (1: token strings), token bytes, 0, 0], enc_start[n_enc + "
+              "[1, n_inputs, n_encodings, n_tokens, flags (2: token strings), token bytes, n_exc, 0], enc_start[n_enc + "
               "1], enc_parent[n_enc] (-1 for inputs; inputs first, then overflowing encodings breadth first), then "
               "per token ids, type_ids, offsets (start, end), word_ids (-1: none), sequence_ids (-1: none), "
-              "special_tokens_mask, attention_mask, then with token strings tok_start[n_tokens + 1] and their UTF-8. "
+              "special_tokens_mask, attention_mask, then with token strings the n_exc tokens whose string is not "
+              "aotml_tokenizer_id_to_token of their id: their indices (ascending), exc_start[n_exc + 1], their UTF-8. "
               "Matrices: header [2, n, width, 0, 0, 0, 0, 0] then int64 n x width ids, attention_mask, type_ids. cancel: "
               "an optional token (aotml_cancel_new) checked between chunks."),
         E("tokenizer_decode_batch", "handle tok, u32s ids, i64s offsets, bool skip_special_tokens, threads num_threads, "

@@ -132,7 +132,7 @@ internal static unsafe class Tokenizers
             var words = opts.Matrices
                 ? EncodingBlock.Matrices(encodings, opts.Options.Padding?.PadId ?? 0, opts.Options.Padding?.PadTypeId ?? 0,
                     opts.Options.Padding?.Direction == Direction.Left)
-                : EncodingBlock.Columns(encodings, opts.Tokens);
+                : EncodingBlock.Columns(encodings, t, opts.Tokens);
             *block = words.Pointer;
             *nWords = words.Length;
             return 0;

@@ -63,12 +63,13 @@ internal readonly unsafe struct WordBlock(uint* pointer, long length)
 /// Writes encode results as one block of uint32 words that the Python layer reads in place.
 /// </summary>
 /// <remarks>
-/// Columns layout (word 0 = 1): header [1, n_inputs, n_encodings, n_tokens, flags (1 = token strings), token bytes,
-/// 0, 0], then enc_start[n_encodings + 1], enc_parent[n_encodings] (-1 for inputs; encodings are the inputs in order,
+/// Columns layout (word 0 = 1): header [1, n_inputs, n_encodings, n_tokens, flags (2 = token strings), token bytes,
+/// n_exc, 0], then enc_start[n_encodings + 1], enc_parent[n_encodings] (-1 for inputs; encodings are the inputs in order,
 /// then the overflowing ones breadth first), then per token: ids, type_ids, offsets (start, end pairs, in code points
 /// of the token's own sequence, as HF's Python binding reports them), word_ids (-1 none), sequence_ids (-1 none),
-/// special_tokens_mask, attention_mask; with token strings, tok_start[n_tokens + 1] and the UTF-8 bytes padded to a
-/// word. Matrices layout (word 0 = 2): header [2, n, width, 0, 0, 0, 0, 0], then three int64 n × width matrices:
+/// special_tokens_mask, attention_mask; with token strings (flags 2) header word 6 counts the tokens whose string is
+/// not the vocabulary entry of their id, then come their token indices (ascending), exc_start[n_exc + 1] and their
+/// UTF-8 bytes padded to a word (the caller maps every other id through aotml_tokenizer_id_to_token). Matrices layout (word 0 = 2): header [2, n, width, 0, 0, 0, 0, 0], then three int64 n × width matrices:
 /// ids, attention_mask, type_ids (shorter rows padded on the padding side with the pad id).
 /// </remarks>
 internal static unsafe class EncodingBlock
@@ -110,64 +111,93 @@ internal static unsafe class EncodingBlock
         return block;
     }
 
-    /// <summary>The columns layout of every encoding, overflows included.</summary>
-    public static WordBlock Columns(TokEncoding[] inputs, bool tokens)
+    /// <summary>
+    /// The columns layout of every encoding, overflows included; with <paramref name="tokens"/>, the strings of the
+    /// tokens whose text is not <see cref="Tokenizer.IdToToken"/> of their id (the caller has that table).
+    /// </summary>
+    public static WordBlock Columns(TokEncoding[] inputs, Tokenizer tokenizer, bool tokens)
     {
-        var all = new List<TokEncoding>(inputs);
-        var parent = new List<int>(inputs.Length);
-        for (int i = 0; i < inputs.Length; i++) parent.Add(-1);
+        List<TokEncoding> all = [.. inputs];
+        List<int>? parent = null;
         for (int i = 0; i < all.Count; i++)
-            foreach (var o in all[i].Overflowing) { all.Add(o); parent.Add(i); }
+        {
+            if (!all[i].HasOverflowing) continue;
+            foreach (var o in all[i].Overflowing)
+            {
+                if (parent is null) { parent = new List<int>(all.Count + 4); for (int j = 0; j < all.Count; j++) parent.Add(-1); }
+                all.Add(o); parent.Add(i);
+            }
+        }
 
-        long nTok = 0, tokBytes = 0;
+        long nTok = 0, tokBytes = 0, nExc = 0;
+        var vocab = tokens ? tokenizer.VocabTokens() : null;
         foreach (var e in all)
         {
             nTok += e.Length;
             if (tokens)
             {
                 if (e.Tokens.Count != e.Length) throw new InvalidOperationException("the encoding has no token strings");
-                foreach (var s in e.Tokens) tokBytes += System.Text.Encoding.UTF8.GetByteCount(s);
+                for (int i = 0; i < e.Length; i++)
+                    if (!IsVocab(vocab!, tokenizer, e.Ids[i], e.Tokens[i]))
+                    {
+                        nExc++;
+                        tokBytes += System.Text.Encoding.UTF8.GetByteCount(e.Tokens[i]);
+                    }
             }
         }
+        if (nExc > uint.MaxValue || tokBytes > uint.MaxValue) throw new OutOfMemoryException("the encode result is too large; encode in smaller batches");
         int nEnc = all.Count;
-        long words = Header + 2L * nEnc + 1 + 9 * nTok + (tokens ? nTok + 1 + (tokBytes + 3) / 4 : 0);
+        long words = Header + 2L * nEnc + 1 + 8 * nTok + (tokens ? 2 * nExc + 1 + (tokBytes + 3) / 4 : 0);
         var block = Alloc(words);
         uint* p = block.Pointer;
-        p[0] = 1; p[1] = (uint)inputs.Length; p[2] = (uint)nEnc; p[3] = (uint)nTok; p[4] = tokens ? 1u : 0u;
-        p[5] = (uint)tokBytes;
+        p[0] = 1; p[1] = (uint)inputs.Length; p[2] = (uint)nEnc; p[3] = (uint)nTok; p[4] = tokens ? 2u : 0u;
+        p[5] = (uint)tokBytes; p[6] = (uint)nExc;
         uint* start = p + Header, par = start + nEnc + 1, ids = par + nEnc, types = ids + nTok;
         int* offs = (int*)(types + nTok), wordIds = offs + 2 * nTok, seqIds = wordIds + nTok;
-        uint* special = (uint*)(seqIds + nTok), attention = special + nTok, tokStart = attention + nTok;
-        byte* tokUtf8 = (byte*)(tokStart + nTok + 1);
+        uint* special = (uint*)(seqIds + nTok), attention = special + nTok, excIndex = attention + nTok;
+        uint* excStart = excIndex + nExc;
+        byte* tokUtf8 = (byte*)(excStart + nExc + 1);
 
-        long t = 0, b = 0;
+        long t = 0, b = 0, x = 0;
         for (int k = 0; k < nEnc; k++)
         {
             var e = all[k];
             start[k] = (uint)t;
-            par[k] = (uint)parent[k];
-            var sequences = e.GetSequenceIds();
-            for (int i = 0; i < e.Length; i++, t++)
-            {
-                ids[t] = e.Ids[i];
-                types[t] = e.TypeIds[i];
-                var (s, end) = e.Offsets[i];
-                offs[2 * t] = s;
-                offs[2 * t + 1] = end;
-                wordIds[t] = e.WordIds[i];
-                seqIds[t] = sequences[i];
-                special[t] = e.SpecialTokensMask[i];
-                attention[t] = e.AttentionMask[i];
-                if (tokens)
+            par[k] = parent is null ? uint.MaxValue : (uint)parent[k];
+            int n = e.Length;
+            var eIds = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(e.Ids);
+            var eTypes = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(e.TypeIds);
+            var eOffs = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(e.Offsets);
+            var eWords = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(e.WordIds);
+            var eSpecial = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(e.SpecialTokensMask);
+            var eAttention = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(e.AttentionMask);
+            eIds.CopyTo(new Span<uint>(ids + t, n));
+            eTypes.CopyTo(new Span<uint>(types + t, n));
+            eOffs.CopyTo(new Span<(int, int)>(offs + 2 * t, n));
+            eWords.CopyTo(new Span<int>(wordIds + t, n));
+            for (int i = 0; i < n; i++) { special[t + i] = eSpecial[i]; attention[t + i] = eAttention[i]; }
+            e.WriteSequenceIds(new Span<int>(seqIds + t, n));
+            if (tokens)
+                for (int i = 0; i < n; i++)
                 {
-                    tokStart[t] = (uint)b;
-                    b += System.Text.Encoding.UTF8.GetBytes(e.Tokens[i], new Span<byte>(tokUtf8 + b, (int)(tokBytes - b)));
+                    string s = e.Tokens[i];
+                    if (IsVocab(vocab!, tokenizer, eIds[i], s)) continue;
+                    excIndex[x] = (uint)(t + i);
+                    excStart[x++] = (uint)b;
+                    b += System.Text.Encoding.UTF8.GetBytes(s, new Span<byte>(tokUtf8 + b, (int)(tokBytes - b)));
                 }
-            }
+            t += n;
         }
         start[nEnc] = (uint)t;
-        if (tokens) tokStart[nTok] = (uint)b;
+        if (tokens) excStart[nExc] = (uint)b;
         return block;
+    }
+
+    // Whether token string s of id is the vocabulary's (a reference comparison is enough for the model's own strings).
+    private static bool IsVocab(string?[] vocab, Tokenizer tokenizer, uint id, string s)
+    {
+        string? v = id < (uint)vocab.Length ? vocab[id] : tokenizer.IdToToken(id);
+        return ReferenceEquals(v, s) || (v != null && v == s);
     }
 }
 

@@ -101,6 +101,15 @@ public sealed class AddedVocabulary
     /// <paramref name="normalizedPass"/>, else the original-text one) and appends the parts to
     /// <paramref name="pieces"/>: an added token becomes a piece with its token, the rest pieces without.
     /// </summary>
+    /// <summary>Whether some added token is matched on the original text (one that is not normalized).</summary>
+    internal bool HasRawPatterns => _raw != null;
+
+    /// <summary>Whether some added token is matched on the normalized text.</summary>
+    internal bool HasNormalizedPatterns => _normalized != null;
+
+    /// <summary>Whether an added token of the raw (or normalized) set occurs in <paramref name="s"/>.</summary>
+    internal bool AnyMatch(ReadOnlySpan<byte> s, bool normalizedPass) => (normalizedPass ? _normalized : _raw)?.Any(s) ?? false;
+
     internal void Split(NormalizedString text, bool normalizedPass, bool encodeSpecialTokens, List<NormalizedString> pieces,
         List<PreTokenizedString.TokenRun?> runs, List<Token> tokens)
     {
@@ -208,6 +217,18 @@ public sealed class AddedVocabulary
                 _byFirst[g.Key] = g.GroupBy(p => Convert.ToBase64String(p.Bytes)).Select(d => d.First())
                     .OrderByDescending(p => p.Bytes.Length).ToArray();
             }
+        }
+
+        public bool Any(ReadOnlySpan<byte> s)
+        {
+            for (int i = 0; i < s.Length; i++)
+            {
+                var cands = _byFirst[s[i]];
+                if (cands != null)
+                    foreach (var (b, _) in cands)
+                        if (s[i..].StartsWith(b)) return true;
+            }
+            return false;
         }
 
         public List<(int Start, int End, uint Id)> FindAll(ReadOnlySpan<byte> s)

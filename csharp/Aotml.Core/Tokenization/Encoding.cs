@@ -35,8 +35,14 @@ public sealed class Encoding
     /// <summary>1 for real tokens, 0 for padding.</summary>
     public List<byte> AttentionMask { get; private set; }
 
+    // Most encodings never overflow: the list is made on first use.
+    private List<Encoding>? _overflowing;
+
     /// <summary>The parts cut off by truncation, each an encoding of its own.</summary>
-    public List<Encoding> Overflowing { get; set; } = [];
+    public List<Encoding> Overflowing { get => _overflowing ??= []; set => _overflowing = value; }
+
+    /// <summary>Whether truncation cut off any part (<see cref="Overflowing"/> is not empty).</summary>
+    public bool HasOverflowing => _overflowing is { Count: > 0 };
 
     /// <summary>Token range [Start, End) of each input sequence by id; empty means one sequence covering all.</summary>
     public Dictionary<int, (int Start, int End)> SequenceRanges { get; } = [];
@@ -86,6 +92,18 @@ public sealed class Encoding
         return ids;
     }
 
+    /// <summary>Writes <see cref="GetSequenceIds"/> into <paramref name="dest"/> (<see cref="Length"/> long).</summary>
+    public void WriteSequenceIds(Span<int> dest)
+    {
+        if (SequenceRanges.Count == 0) { dest[..Length].Fill(0); return; }
+        dest[..Length].Fill(-1);
+        for (int s = 0; s < NSequences; s++)
+        {
+            var (start, end) = SequenceRange(s);
+            for (int i = start; i < end && i < Length; i++) dest[i] = s;
+        }
+    }
+
     /// <summary>Sets the type id of every token.</summary>
     public void SetTypeIds(uint typeId)
     {
@@ -100,7 +118,7 @@ public sealed class Encoding
             Ids = [.. Ids], TypeIds = [.. TypeIds], Tokens = [.. Tokens], Offsets = [.. Offsets], WordIds = [.. WordIds],
             SpecialTokensMask = [.. SpecialTokensMask], AttentionMask = [.. AttentionMask],
         };
-        foreach (var o in Overflowing) c.Overflowing.Add(o.Clone());
+        if (_overflowing != null) foreach (var o in _overflowing) c.Overflowing.Add(o.Clone());
         foreach (var (k, v) in SequenceRanges) c.SequenceRanges[k] = v;
         return c;
     }
@@ -184,6 +202,13 @@ public sealed class Encoding
     /// </summary>
     public void MergeWith(Encoding pair, bool growingOffsets)
     {
+        if (!HasOverflowing && !pair.HasOverflowing)
+        {
+            // Nothing to combine: the common case, without the lists the general one builds.
+            AppendColumns(pair, growingOffsets);
+            _overflowing = null;
+            return;
+        }
         var overflowings = new List<Encoding>();
         foreach (var self in Overflowing)
         {
@@ -203,6 +228,12 @@ public sealed class Encoding
             n.MergeWith(other.Clone(), growingOffsets);
             overflowings.Add(n);
         }
+        AppendColumns(pair, growingOffsets);
+        Overflowing = overflowings;
+    }
+
+    private void AppendColumns(Encoding pair, bool growingOffsets)
+    {
         int len = Length;
         foreach (var (k, (s, e)) in pair.SequenceRanges) SequenceRanges[k] = (len + s, len + e);
         Ids.AddRange(pair.Ids);
@@ -213,13 +244,14 @@ public sealed class Encoding
         foreach (var (s, e) in pair.Offsets) Offsets.Add((s + shift, e + shift));
         SpecialTokensMask.AddRange(pair.SpecialTokensMask);
         AttentionMask.AddRange(pair.AttentionMask);
-        Overflowing = overflowings;
     }
 
     /// <summary>Joins encodings in order into a new one (HF <c>Encoding::merge</c>).</summary>
     public static Encoding Merge(IEnumerable<Encoding> encodings, bool growingOffsets)
     {
-        var merged = new Encoding();
+        int capacity = 0;
+        if (encodings is IReadOnlyList<Encoding> list) foreach (var e in list) capacity += e.Length;
+        var merged = new Encoding(capacity);
         foreach (var e in encodings) merged.MergeWith(e, growingOffsets);
         return merged;
     }
@@ -230,7 +262,7 @@ public sealed class Encoding
     /// </summary>
     public void Pad(int targetLength, uint padId, uint padTypeId, string padToken, Direction direction)
     {
-        foreach (var o in Overflowing) o.Pad(targetLength, padId, padTypeId, padToken, direction);
+        if (_overflowing != null) foreach (var o in _overflowing) o.Pad(targetLength, padId, padTypeId, padToken, direction);
         int n = targetLength - Length;
         if (n <= 0) return;
         if (direction == Direction.Left)

@@ -91,7 +91,7 @@ public interface IPostProcessor
         for (int i = 0; i < list.Length; i++)
         {
             list[i].SetSequenceId(i);
-            foreach (var o in list[i].Overflowing) o.SetSequenceId(i);
+            if (list[i].HasOverflowing) foreach (var o in list[i].Overflowing) o.SetSequenceId(i);
             list[i].SetTypeIds((uint)i);
         }
         return Encoding.Merge(ProcessEncodings(list, addSpecialTokens), growingOffsets: false);

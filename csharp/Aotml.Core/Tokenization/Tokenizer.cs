@@ -32,7 +32,10 @@ public sealed partial class Tokenizer
     {
         Model = model; Normalizer = normalizer; PreTokenizer = preTokenizer; PostProcessor = postProcessor; Decoder = decoder;
         Added = added; DefaultTruncation = truncation; DefaultPadding = padding; Raw = raw;
+        _fast = FastPipeline.Create(normalizer, preTokenizer);
     }
+
+    private readonly FastPipeline? _fast;
 
     /// <summary>The model.</summary>
     public IModel Model { get; }
@@ -86,6 +89,23 @@ public sealed partial class Tokenizer
     /// <summary>The token of an id (added tokens first, in their normalized form).</summary>
     public string? IdToToken(uint id) => Added.IdToToken(id) ?? Model.IdToToken(id);
 
+    private string?[]? _vocabTokens;
+
+    /// <summary>
+    /// <see cref="IdToToken"/> of every id below the largest one (built on first use; ids past its end are looked up
+    /// one by one), so that an encode result need not carry the strings that equal it.
+    /// </summary>
+    public string?[] VocabTokens()
+    {
+        var v = _vocabTokens;
+        if (v != null) return v;
+        long n = Model.VocabSize;
+        foreach (var id in Added.ById.Keys) n = Math.Max(n, id + 1L);
+        v = new string?[Math.Min(n, 1 << 24)];
+        for (int i = 0; i < v.Length; i++) v[i] = IdToToken((uint)i);
+        return _vocabTokens = v;
+    }
+
     /// <summary>The vocabulary size, with the added tokens counted once each when <paramref name="withAddedTokens"/>.</summary>
     public int GetVocabSize(bool withAddedTokens)
     {
@@ -136,6 +156,18 @@ public sealed partial class Tokenizer
     {
         if (pairs != null && pairs.Count != texts.Count) throw new ArgumentException($"{texts.Count} texts but {pairs.Count} pairs");
         var results = new Encoding[texts.Count];
+        if (threads == 1 || texts.Count == 1)
+        {
+            // One thread: a plain loop, without the plan, the closure and the per-chunk bookkeeping.
+            for (int i = 0; i < results.Length; i++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                byte[]? pair = pairs?[i];
+                results[i] = Encode(texts[i], pair, pair != null, options);
+            }
+            if (options.Padding is { } pp) Padding.PadEncodings(results, pp);
+            return results;
+        }
         var sizes = new long[texts.Count];
         for (int i = 0; i < sizes.Length; i++) sizes[i] = texts[i].Length + (pairs?[i]?.Length ?? 0) + 1;
         int[] bounds = BatchRunner.Plan(sizes, ref threads);
@@ -175,6 +207,8 @@ public sealed partial class Tokenizer
             // HF subtracts in unsigned arithmetic: a length below the special tokens' count wraps and truncates nothing.
             if (max >= 0) Truncation.TruncateEncodings(encoding, pair, max, t.Stride, t.Strategy, t.Direction);
         }
+        if (PostProcessor != null && pair is null && !encoding.HasOverflowing)
+            return ProcessSingle(PostProcessor, encoding, options.AddSpecialTokens);
         if (PostProcessor != null) return PostProcessor.Process(encoding, pair, options.AddSpecialTokens);
         if (pair is null) return encoding;
         encoding.SetSequenceId(0);
@@ -185,8 +219,82 @@ public sealed partial class Tokenizer
         return merged;
     }
 
+    // IPostProcessor.Process for one sequence without overflow, without its copies: the result is the single encoding
+    // the processor returns (ByteLevel's), or the template written once into an encoding of the exact size.
+    private static Encoding ProcessSingle(IPostProcessor processor, Encoding encoding, bool addSpecialTokens)
+    {
+        if (processor is PostProcessors.TemplateProcessing tp && encoding.Tokens.Count == encoding.Length
+            && ApplyTemplate(tp, encoding, addSpecialTokens) is { } applied)
+            return applied;
+        encoding.SetSequenceId(0);
+        encoding.SetTypeIds(0);
+        var list = processor.ProcessEncodings([encoding], addSpecialTokens);
+        // Merging one encoding without overflow copies it: the copy is not needed.
+        if (list.Count == 1 && ReferenceEquals(list[0], encoding) && !encoding.HasOverflowing) return encoding;
+        return Encoding.Merge(list, growingOffsets: false);
+    }
+
+    // TemplateProcessing's single template (HF process + merge): the special tokens and the sequence with the piece's
+    // type id, the sequence's range recorded. Null when the template names a pair's sequence or an unknown special
+    // token: the general path reports those.
+    private static Encoding? ApplyTemplate(PostProcessors.TemplateProcessing tp, Encoding e, bool addSpecialTokens)
+    {
+        int n = 0;
+        foreach (var p in tp.Single)
+        {
+            if (p.IsSequence) { if (p.Id != "A") return null; n += e.Length; }
+            else if (addSpecialTokens) { if (!tp.SpecialTokens.TryGetValue(p.Id, out var st)) return null; n += st.Ids.Count; }
+        }
+        var r = new Encoding(n);
+        (int, int)? range = null;
+        foreach (var p in tp.Single)
+        {
+            if (p.IsSequence)
+            {
+                int start = r.Length;
+                r.Ids.AddRange(e.Ids);
+                for (int i = 0; i < e.Length; i++) r.TypeIds.Add(p.TypeId);
+                r.Tokens.AddRange(e.Tokens);
+                r.Offsets.AddRange(e.Offsets);
+                r.WordIds.AddRange(e.WordIds);
+                r.SpecialTokensMask.AddRange(e.SpecialTokensMask);
+                r.AttentionMask.AddRange(e.AttentionMask);
+                range = (start, r.Length);
+            }
+            else if (addSpecialTokens)
+            {
+                var st = tp.SpecialTokens[p.Id];
+                for (int k = 0; k < st.Ids.Count; k++) r.Add(st.Ids[k], st.Tokens[k], (0, 0), -1, p.TypeId, special: true);
+            }
+        }
+        if (range is { } rg) r.SequenceRanges[0] = rg;
+        return r;
+    }
+
+    // Performance notes (English prose lines, one thread, best of 3 on a loaded 2-core machine, so ratios only):
+    // - FastPipeline (pieces as byte ranges, per-thread scratch, no NormalizedString/Token lists) when the normalized
+    //   text is the original byte for byte: all-MiniLM-L6-v2 x2-3; llama3 x1.5-2, the rest being the BPE model.
+    // - ASCII texts skip the byte -> code point offset map (it allocated one int per byte of every text).
+    // - Post-processing one sequence writes the template once (ApplyTemplate) instead of copying the encoding into
+    //   per-piece encodings and merging them; a processor that returns the encoding itself (ByteLevel) costs no copy.
+    // - Encode blocks carry only token strings that differ from the vocabulary (Python maps ids through a cached
+    //   id_to_token): the UTF-8 of every token was written, then decoded.
+    // - Tried: a larger gen0 budget (DOTNET_GCgen0size=64 MiB) gave +10-40 % on 2 threads in one noisy run; not
+    //   made a default (memory of every process that loads the engine).
+
     /// <summary>One sequence through added-token matching, normalization, pre-tokenization and the model.</summary>
     internal Encoding EncodeSequence(ReadOnlySpan<byte> text, uint typeId, in EncodeOptions options)
+    {
+        if (_fast?.TryEncode(this, text, typeId, options) is { } fast) return fast;
+        return EncodeSequenceGeneral(text, typeId, options);
+    }
+
+    /// <summary>The fast path alone: null when it declines this text (or there is none for these components).</summary>
+    internal Encoding? EncodeSequenceFast(ReadOnlySpan<byte> text, uint typeId, in EncodeOptions options) =>
+        _fast?.TryEncode(this, text, typeId, options);
+
+    /// <summary><see cref="EncodeSequence"/> without the fast path (the reference the fast path is tested against).</summary>
+    internal Encoding EncodeSequenceGeneral(ReadOnlySpan<byte> text, uint typeId, in EncodeOptions options)
     {
         var normalized = new NormalizedString(text);
         var tokens = new List<Token>();
@@ -221,7 +329,7 @@ public sealed partial class Tokenizer
                 encoding.Add(tok.Id, tok.Value, o, w, typeId);
             }
         }
-        if (options.CharOffsets) encoding.ConvertOffsetsToChars(normalized.OriginalUtf8, 0, encoding.Length);
+        if (options.CharOffsets && !System.Text.Ascii.IsValid(text)) encoding.ConvertOffsetsToChars(normalized.OriginalUtf8, 0, encoding.Length);
         return encoding;
     }
 

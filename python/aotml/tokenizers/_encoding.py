@@ -3,60 +3,115 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Encoding", "Block"]
+__all__ = ["Encoding", "Block", "TokenTable"]
 
 _HEADER = 8
 
 
+class TokenTable:
+    """Token strings by id for one native tokenizer, fetched on first use: an encode result carries strings only for
+    the tokens whose text is not the vocabulary entry of their id (what ``Tokenizer.id_to_token`` returns)."""
+
+    __slots__ = ("_handle_owner", "_lookup", "_cache")
+
+    def __init__(self, owner: Any, lookup: Any) -> None:
+        self._handle_owner = owner  # keeps the native tokenizer alive as long as an Encoding may ask
+        self._lookup = lookup
+        self._cache: dict[int, str] = {}
+
+    def tokens(self, ids: list[int]) -> list[str]:
+        cache = self._cache
+        try:
+            return [cache[i] for i in ids]
+        except KeyError:
+            for i in ids:
+                if i not in cache:
+                    found, token = self._lookup(self._handle_owner.h, i)
+                    cache[i] = token if found else ""
+            return [cache[i] for i in ids]
+
+
+# Column name -> (word offset from the start of the per-token columns in units of n_tok, words per token, signed).
+_COLUMNS = {"ids": (0, 1, False), "type_ids": (1, 1, False), "offsets": (2, 2, True), "word_ids": (4, 1, True),
+            "sequence_ids": (5, 1, True), "special": (6, 1, False), "attention": (7, 1, False)}
+
+
 class Block:
-    """The columns of one encode call (see aotml.h, aotml_tokenizer_encode_batch), over the engine's memory."""
+    """The columns of one encode call (see aotml.h, aotml_tokenizer_encode_batch), over the engine's memory. Columns
+    are sliced on first use: encode() of one short text pays for the header only."""
 
-    __slots__ = ("u", "i", "n_inputs", "n_enc", "n_tok", "has_tokens", "start", "parent", "ids", "type_ids",
-                 "offsets", "word_ids", "sequence_ids", "special", "attention", "tok_start", "tok_utf8", "pairs")
+    __slots__ = ("buffer", "pairs", "table", "n_inputs", "n_enc", "n_tok", "flags", "tok_bytes", "n_exc", "base",
+                 "_u", "_i", "_cols", "_start")
 
-    tok_start: Any
-    tok_utf8: Any
-
-    def __init__(self, buffer: Any, pairs: list[bool]) -> None:
-        u = memoryview(buffer).cast("B").cast("I")
-        self.u = u
-        self.i = i = u.cast("B").cast("i")
+    def __init__(self, buffer: Any, pairs: list[bool], table: TokenTable | None = None) -> None:
+        self.buffer = buffer
         self.pairs = pairs
-        self.n_inputs, self.n_enc, self.n_tok, flags, tok_bytes = u[1], u[2], u[3], u[4], u[5]
-        self.has_tokens = bool(flags & 1)
-        n_enc, n_tok = self.n_enc, self.n_tok
-        at = _HEADER
-        self.start = u[at:at + n_enc + 1]
-        at += n_enc + 1
-        self.parent = i[at:at + n_enc]
-        at += n_enc
-        self.ids = u[at:at + n_tok]
-        at += n_tok
-        self.type_ids = u[at:at + n_tok]
-        at += n_tok
-        self.offsets = i[at:at + 2 * n_tok]
-        at += 2 * n_tok
-        self.word_ids = i[at:at + n_tok]
-        at += n_tok
-        self.sequence_ids = i[at:at + n_tok]
-        at += n_tok
-        self.special = u[at:at + n_tok]
-        at += n_tok
-        self.attention = u[at:at + n_tok]
-        at += n_tok
-        if self.has_tokens:
-            self.tok_start = u[at:at + n_tok + 1]
-            at += n_tok + 1
-            self.tok_utf8 = u.cast("B")[4 * at:4 * at + tok_bytes]
-        else:
-            self.tok_start = self.tok_utf8 = None
+        self.table = table
+        u = memoryview(buffer).cast("B").cast("I")
+        self._u = u
+        self._i = None
+        self._cols: dict[str, Any] = {}
+        self.n_inputs, self.n_enc, self.n_tok, self.flags, self.tok_bytes, self.n_exc = u[1], u[2], u[3], u[4], u[5], u[6]
+        self.base = _HEADER + 2 * self.n_enc + 1
+        self._start = None
+
+    def start(self, k: int) -> tuple[int, int]:
+        """Token range of encoding k."""
+        if self._start is None:
+            self._start = self._u[_HEADER:_HEADER + self.n_enc + 1].tolist()
+        return self._start[k], self._start[k + 1]
+
+    def col(self, name: str) -> Any:
+        """A per-token column as a memoryview."""
+        c = self._cols.get(name)
+        if c is None:
+            at, width, signed = _COLUMNS[name]
+            a = self.base + at * self.n_tok
+            if signed:
+                if self._i is None:
+                    self._i = self._u.cast("B").cast("i")
+                c = self._i[a:a + width * self.n_tok]
+            else:
+                c = self._u[a:a + width * self.n_tok]
+            self._cols[name] = c
+        return c
+
+    def tokens(self, a: int, b: int) -> list[str]:
+        """The token strings of tokens [a, b)."""
+        u, n_tok = self._u, self.n_tok
+        tail = self.base + 8 * n_tok  # first word after the per-token columns
+        if self.flags & 1:  # every string in the block
+            starts = u[tail + a:tail + b + 1].tolist()
+            at = tail + n_tok + 1
+            raw = bytes(u.cast("B")[4 * at + starts[0]:4 * at + starts[-1]]) if starts else b""
+            base = starts[0] if starts else 0
+            return [raw[s - base:e - base].decode("utf-8") for s, e in zip(starts, starts[1:])]
+        assert self.table is not None
+        out = self.table.tokens(self.col("ids")[a:b].tolist())
+        n_exc = self.n_exc
+        if n_exc:  # the strings that differ from the vocabulary, by token index
+            import bisect
+            index = u[tail:tail + n_exc]
+            lo = bisect.bisect_left(index, a)
+            hi = bisect.bisect_left(index, b, lo)
+            if lo < hi:
+                starts = u[tail + n_exc:tail + 2 * n_exc + 1]
+                at = 4 * (tail + 2 * n_exc + 1)
+                raw = u.cast("B")
+                for j in range(lo, hi):
+                    out[index[j] - a] = bytes(raw[at + starts[j]:at + starts[j + 1]]).decode("utf-8")
+        return out
 
     def encodings(self) -> list["Encoding"]:
         """The inputs' encodings, each with its overflowing ones attached."""
-        encs = [Encoding._make(self, k, self.pairs[k] if k < self.n_inputs else False) for k in range(self.n_enc)]
+        n_enc, n_inputs, pairs = self.n_enc, self.n_inputs, self.pairs
+        if n_enc == n_inputs:  # no overflow: nothing to attach
+            return [Encoding._make(self, k, pairs[k]) for k in range(n_enc)]
+        encs = [Encoding._make(self, k, pairs[k] if k < n_inputs else False) for k in range(n_enc)]
+        parent = self._u.cast("B").cast("i")[_HEADER + n_enc + 1:_HEADER + 2 * n_enc + 1].tolist()
         roots: list[Encoding] = []
         for k, e in enumerate(encs):
-            p = self.parent[k]
+            p = parent[k]
             if p < 0:
                 roots.append(e)
             else:
@@ -85,8 +140,7 @@ class Encoding:
     def _make(cls, block: Block, k: int, pair: bool) -> "Encoding":
         self = object.__new__(cls)
         self._block = block
-        self._a = block.start[k]
-        self._b = block.start[k + 1]
+        self._a, self._b = block.start(k)
         self._pair = pair
         self._overflowing = []
         self._cache = {}
@@ -95,7 +149,7 @@ class Encoding:
     def _col(self, name: str) -> list[int]:
         c = self._cache.get(name)
         if c is None:
-            c = self._cache[name] = getattr(self._block, name)[self._a:self._b].tolist()
+            c = self._cache[name] = self._block.col(name)[self._a:self._b].tolist()
         return c  # type: ignore[no-any-return]
 
     def __len__(self) -> int:
@@ -141,11 +195,7 @@ class Encoding:
         """The token strings."""
         c = self._cache.get("tokens")
         if c is None:
-            b = self._block
-            starts = b.tok_start[self._a:self._b + 1].tolist()
-            raw = bytes(b.tok_utf8[starts[0]:starts[-1]]) if starts else b""
-            base = starts[0] if starts else 0
-            c = self._cache["tokens"] = [raw[s - base:e - base].decode("utf-8") for s, e in zip(starts, starts[1:])]
+            c = self._cache["tokens"] = self._block.tokens(self._a, self._b)
         return list(c)
 
     @property
@@ -153,7 +203,7 @@ class Encoding:
         """(start, end) of each token in its input, in characters (str indices)."""
         c = self._cache.get("offsets")
         if c is None:
-            flat = self._block.offsets[2 * self._a:2 * self._b].tolist()
+            flat = self._block.col("offsets")[2 * self._a:2 * self._b].tolist()
             c = self._cache["offsets"] = list(zip(flat[0::2], flat[1::2]))
         return list(c)
 

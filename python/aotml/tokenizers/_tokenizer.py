@@ -17,13 +17,14 @@ from .. import _backend, _cancel, _handles
 from . import decoders, models, normalizers, pre_tokenizers, processors
 from ._added_token import AddedToken
 from ._component import Component, from_json
-from ._encoding import Block, Encoding
+from ._encoding import Block, Encoding, TokenTable
 
 __all__ = ["Tokenizer"]
 
 _STRATEGIES = {"longest_first": 0, "only_first": 1, "only_second": 2}
 _DIRECTIONS = {"right": 0, "left": 1}
 _N_OPTIONS = 15
+_NO_PAIR = [False]
 
 
 def _impl() -> Any:
@@ -119,6 +120,8 @@ class Tokenizer:
         self._info: dict[str, Any] = json.loads(_impl().tokenizer_info(self._owner.h))
         self._doc: dict[str, Any] | None = None
         self._vocab_cache: dict[bool, dict[str, int]] = {}
+        self._table = TokenTable(self._owner, _impl().tokenizer_id_to_token)
+        self._opt_cache: dict[tuple[bool, bool, bool], tuple[Any, Any, bytes]] = {}
 
     @classmethod
     def _new(cls, data: bytes | bytearray | memoryview) -> "Tokenizer":
@@ -346,6 +349,17 @@ class Tokenizer:
     # ---- encoding -------------------------------------------------------------------------------------------------
     def _options(self, add_special_tokens: bool, tokens: bool, matrices: bool,
                  padding: dict[str, Any] | None) -> bytes:
+        # The option words depend only on these flags and the settings objects, which are replaced, never mutated.
+        key = (add_special_tokens, tokens, matrices)
+        hit = self._opt_cache.get(key)
+        if hit is not None and hit[0] is self._truncation and hit[1] is padding:
+            return hit[2]
+        words = self._option_words(add_special_tokens, tokens, matrices, padding)
+        self._opt_cache[key] = (self._truncation, padding, words)
+        return words
+
+    def _option_words(self, add_special_tokens: bool, tokens: bool, matrices: bool,
+                      padding: dict[str, Any] | None) -> bytes:
         t, p = self._truncation, padding
         words = [1 if add_special_tokens else 0,
                  1 if t else 0, t["max_length"] if t else 0, t["stride"] if t else 0,
@@ -396,12 +410,22 @@ class Tokenizer:
             counts = array("q", (len(words), -1 if pair_words is None else len(pair_words))).tobytes()
             block = self._run(words + (pair_words or []), [], [], add_special_tokens, True, False, self._padding, 1,
                               counts)
-            return Block(block, [pair_words is not None]).encodings()[0]
-        text = _check_str(sequence)
-        has = pair is not None
-        p = _check_str(pair) if has else ""
-        block = self._run([text], [p], [has], add_special_tokens, True, False, self._padding, 1)
-        return Block(block, [has]).encodings()[0]
+            return Block(block, [pair_words is not None], self._table).encodings()[0]
+        text = sequence if type(sequence) is str and sequence.isascii() else _check_str(sequence)
+        padding = self._padding
+        options = self._options(add_special_tokens, True, False, padding)
+        if pair is None:
+            # The common case in one crossing: no pair, no helper thread for a short text, no closures.
+            if len(text) < _cancel.MIN_CANCELLABLE_COST:
+                block = _impl().tokenizer_encode_batch(self._owner.h, [text], [], None, options,
+                                                       padding["pad_token"] if padding else "", b"", 1, None)
+            else:
+                block = self._run([text], [""], [False], add_special_tokens, True, False, padding, 1)
+            b = Block(block, _NO_PAIR, self._table)
+            return Encoding._make(b, 0, False) if b.n_enc == 1 else b.encodings()[0]
+        p = _check_str(pair)
+        block = self._run([text], [p], [True], add_special_tokens, True, False, padding, 1)
+        return Block(block, [True], self._table).encodings()[0]
 
     def encode_batch(self, input: typing.Sequence[Any], is_pretokenized: bool = False,
                      add_special_tokens: bool = True) -> list[Encoding]:
@@ -409,10 +433,10 @@ class Tokenizer:
         if is_pretokenized:
             words, counts, has = _split_words(input)
             block = self._run(words, [], [], add_special_tokens, True, False, self._padding, _threads(), counts)
-            return Block(block, has).encodings()
+            return Block(block, has, self._table).encodings()
         texts, pairs, has = self._split_inputs(input, is_pretokenized)
         block = self._run(texts, pairs, has, add_special_tokens, True, False, self._padding, _threads())
-        return Block(block, has).encodings()
+        return Block(block, has, self._table).encodings()
 
     def encode_batch_fast(self, input: typing.Sequence[Any], is_pretokenized: bool = False,
                           add_special_tokens: bool = True) -> list[Encoding]:

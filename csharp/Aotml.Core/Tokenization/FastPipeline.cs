@@ -1,0 +1,427 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Aotml.Text;
+using Aotml.Tiktoken;
+using Aotml.Tokenization.Normalizers;
+using Aotml.Tokenization.PreTokenizers;
+
+namespace Aotml.Tokenization;
+
+/// <summary>
+/// The encode path for texts whose normalized form is the original byte for byte (no normalizer, or one that maps
+/// each ASCII byte to one ASCII byte on an ASCII text): pieces are byte ranges of one buffer, offsets need no
+/// alignment arrays, and the model writes into per-thread scratch instead of NormalizedString/Token objects. Built
+/// once per tokenizer from the component types it knows; <see cref="TryEncode"/> declines (the caller then takes
+/// the exact general path) for any text it cannot prove it handles as the general path would.
+/// </summary>
+/// <remarks>
+/// Performance notes (English prose, one thread, against the general path of the same build): the general path
+/// spends most of its time building a NormalizedString (text, normalized copy, one alignment pair per byte) per input
+/// and per piece, and the ByteLevel transform allocates a list per piece. Here the pieces are (start, end) pairs in
+/// two reused arrays and ByteLevel maps into a reused buffer with its alignment beside it.
+/// </remarks>
+internal sealed class FastPipeline
+{
+    private enum StepKind { Gpt2, Cl100k, O200k, Cl100kPossessive, Regex, Bert, WhitespaceSplit }
+
+    private readonly record struct Step(StepKind Kind, SplitPreTokenizer? Split = null);
+
+    // ASCII byte -> normalized ASCII byte, -1 where the normalizer would change the length (a removed control
+    // character); null when there is no normalizer (any UTF-8 text is its own normalized form).
+    private readonly short[]? _asciiMap;
+    private readonly Step[] _steps;
+    private readonly bool _byteLevel;
+    private readonly bool _asciiOnly;   // a step that is only written for ASCII text
+
+    private FastPipeline(short[]? asciiMap, Step[] steps, bool byteLevel)
+    {
+        _asciiMap = asciiMap; _steps = steps; _byteLevel = byteLevel;
+        _asciiOnly = asciiMap != null || steps.Any(s => s.Kind is StepKind.Bert);
+    }
+
+    /// <summary>The fast path for these components, or null when one of them is not covered.</summary>
+    public static FastPipeline? Create(INormalizer? normalizer, IPreTokenizer? preTokenizer)
+    {
+        short[]? map = null;
+        if (normalizer != null && !IsIdentity(normalizer))
+        {
+            map = new short[128];
+            for (int i = 0; i < 128; i++) map[i] = (short)i;
+            if (!MapAscii(normalizer, map)) return null;
+        }
+        var steps = new List<Step>();
+        bool byteLevel = false;
+        if (preTokenizer != null && !AddSteps(preTokenizer, steps, ref byteLevel)) return null;
+        return new FastPipeline(map, steps.ToArray(), byteLevel);
+    }
+
+    // An empty Sequence (deepseek_v3 ships one) changes no text at all, ASCII or not.
+    private static bool IsIdentity(INormalizer n) => n is SequenceNormalizer s && s.Normalizers.All(IsIdentity);
+
+    // What the normalizer does to each ASCII character of an ASCII text, composed into map.
+    private static bool MapAscii(INormalizer n, short[] map)
+    {
+        switch (n)
+        {
+            case SequenceNormalizer s:
+                foreach (var x in s.Normalizers) if (!MapAscii(x, map)) return false;
+                return true;
+            case NfcNormalizer or NfdNormalizer or NfkcNormalizer or NfkdNormalizer or StripAccentsNormalizer:
+                return true;   // ASCII is its own NFC/NFD/NFKC/NFKD and carries no accents
+            case LowercaseNormalizer:
+                Compose(map, c => c is >= 'A' and <= 'Z' ? c + 32 : c);
+                return true;
+            case BertNormalizer b:
+                // Chinese characters and accents are not ASCII; clean_text removes control characters other than
+                // \t \n \r (a length change: not covered) and turns white space into ' '.
+                if (b.CleanText)
+                    Compose(map, c => c is '\t' or '\n' or '\r' or ' ' ? ' ' : c < 0x20 || c == 0x7F ? -1 : c);
+                if (b.Lowercase) Compose(map, c => c is >= 'A' and <= 'Z' ? c + 32 : c);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static void Compose(short[] map, Func<int, int> f)
+    {
+        for (int i = 0; i < map.Length; i++) if (map[i] >= 0) map[i] = (short)f(map[i]);
+    }
+
+    private static bool AddSteps(IPreTokenizer p, List<Step> steps, ref bool byteLevel)
+    {
+        if (byteLevel) return false;   // nothing may split the byte-level characters again
+        switch (p)
+        {
+            case SequencePreTokenizer s:
+                foreach (var x in s.PreTokenizers) if (!AddSteps(x, steps, ref byteLevel)) return false;
+                return true;
+            case SplitPreTokenizer s:
+                var kind = StepKind.Regex;
+                if (s.Pattern.IsRegex && s.Behavior == SplitBehavior.Isolated && !s.Invert)
+                {
+                    try
+                    {
+                        kind = new SplitPattern(s.Pattern.Source).Which switch
+                        {
+                            SplitPattern.Kind.Gpt2 => StepKind.Gpt2,
+                            SplitPattern.Kind.Cl100k => StepKind.Cl100k,
+                            SplitPattern.Kind.O200k => StepKind.O200k,
+                            SplitPattern.Kind.Cl100kPossessive => StepKind.Cl100kPossessive,
+                            _ => StepKind.Regex,
+                        };
+                    }
+                    catch (ConfigurationException)
+                    {
+                        kind = StepKind.Regex;
+                    }
+                }
+                steps.Add(new Step(kind, s));
+                return true;
+            case ByteLevelPreTokenizer b:
+                if (b.AddPrefixSpace) return false;
+                if (b.UseRegex) steps.Add(new Step(StepKind.Gpt2));
+                byteLevel = true;
+                return true;
+            case BertPreTokenizer:
+                steps.Add(new Step(StepKind.Bert));
+                return true;
+            case WhitespaceSplitPreTokenizer:
+                steps.Add(new Step(StepKind.WhitespaceSplit));
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Per-thread buffers, grown as needed and reused by every call on the thread.</summary>
+    private sealed class Scratch
+    {
+        public byte[] Norm = new byte[256];
+        public int[] Pieces = new int[64], Next = new int[64];   // (start, end) pairs
+        public byte[] Mapped = new byte[128];
+        public int[] AlignStart = new int[128], AlignEnd = new int[128];
+        public uint[] Ids = new uint[64];
+        public int[] Starts = new int[64], Ends = new int[64], Words = new int[64];
+        public string[] Values = new string[64];
+        public int Count;
+    }
+
+    [ThreadStatic] private static Scratch? t_scratch;
+
+    private const int MaxKept = 1 << 20;
+
+    private struct ScratchSink(Scratch s) : ITokenSink
+    {
+        public static bool WantsOffsets => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Add(uint id, int start, int end)
+        {
+            int n = s.Count;
+            if (n == s.Ids.Length) Grow(s);
+            s.Ids[n] = id; s.Starts[n] = start; s.Ends[n] = end;
+            s.Count = n + 1;
+        }
+
+        private static void Grow(Scratch s)
+        {
+            Array.Resize(ref s.Ids, s.Ids.Length * 2);
+            Array.Resize(ref s.Starts, s.Ids.Length);
+            Array.Resize(ref s.Ends, s.Ids.Length);
+        }
+    }
+
+    /// <summary>
+    /// Encodes one sequence as <see cref="Tokenizer.EncodeSequence"/> does, or returns null when this text is not
+    /// one the fast path covers (added tokens in it, a normalizer change of length, non-ASCII under an ASCII-only step,
+    /// left truncation).
+    /// </summary>
+    public Encoding? TryEncode(Tokenizer tok, ReadOnlySpan<byte> text, uint typeId, in EncodeOptions options)
+    {
+        int max = int.MaxValue;
+        if (options.Truncation is { } t && (t.Strategy != TruncationStrategy.OnlySecond || typeId != 0))
+        {
+            if (t.Direction != Direction.Right) return null;
+            max = t.MaxLength;
+        }
+        bool ascii = Ascii.IsValid(text);
+        if (!ascii && (_asciiOnly || !System.Text.Unicode.Utf8.IsValid(text))) return null;
+        var s = t_scratch ??= new Scratch();
+        ReadOnlySpan<byte> norm = text;
+        if (tok.Added.HasRawPatterns && tok.Added.AnyMatch(text, false)) return null;
+        if (_asciiMap != null)
+        {
+            if (s.Norm.Length < text.Length) s.Norm = new byte[Math.Max(text.Length, s.Norm.Length * 2)];
+            var map = _asciiMap;
+            var dst = s.Norm;
+            for (int i = 0; i < text.Length; i++)
+            {
+                int c = map[text[i]];
+                if (c < 0) return null;
+                dst[i] = (byte)c;
+            }
+            norm = dst.AsSpan(0, text.Length);
+        }
+        if (tok.Added.HasNormalizedPatterns && tok.Added.AnyMatch(norm, true)) return null;
+
+        int nPieces = SplitAll(s, norm);
+        s.Count = 0;
+        var model = tok.Model;
+        for (int w = 0; w < nPieces; w++)
+        {
+            int ps = s.Pieces[2 * w], pe = s.Pieces[2 * w + 1];
+            var piece = _byteLevel ? MapByteLevel(s, norm, ps, pe) : norm[ps..pe];
+            int first = s.Count;
+            var sink = new ScratchSink(s);
+            model.Tokenize(piece, 0, ref sink);
+            // Offsets into the original text and token strings now, while the piece's mapped bytes are at hand.
+            if (s.Values.Length < s.Ids.Length) Array.Resize(ref s.Values, s.Ids.Length);
+            if (s.Words.Length < s.Ids.Length) Array.Resize(ref s.Words, s.Ids.Length);
+            for (int k = first; k < s.Count; k++)
+            {
+                int a = s.Starts[k], b = s.Ends[k];
+                s.Values[k] = model.TokenValue(s.Ids[k], piece, a, b);
+                s.Words[k] = w;
+                if (a == b) { s.Starts[k] = ps + a; s.Ends[k] = ps + b; }   // NormalizedString.ConvertOffsets keeps these
+                else if (a > b) { }
+                else if (_byteLevel) { s.Starts[k] = s.AlignStart[a]; s.Ends[k] = s.AlignEnd[b - 1]; }
+                else if (ascii) { s.Starts[k] = ps + a; s.Ends[k] = ps + b; }
+                else { s.Starts[k] = CharStart(norm, ps + a); s.Ends[k] = CharEnd(norm, ps + b - 1); }
+            }
+            if (s.Count >= max) break;   // HF's tokenize_with_limit: the pieces after are dropped
+        }
+
+        var encoding = new Encoding(s.Count);
+        for (int k = 0; k < s.Count; k++)
+            encoding.Add(s.Ids[k], s.Values[k], (s.Starts[k], s.Ends[k]), s.Words[k], typeId);
+        if (options.CharOffsets && !ascii) encoding.ConvertOffsetsToChars(text, 0, encoding.Length);
+        // A huge text leaves huge buffers: let them go rather than keep them for the thread's lifetime.
+        if (s.Norm.Length > MaxKept || s.Mapped.Length > MaxKept || s.Ids.Length > MaxKept / 4) t_scratch = null;
+        return encoding;
+    }
+
+    private static int CharStart(ReadOnlySpan<byte> s, int i)
+    {
+        while (i > 0 && Utf8.IsContinuation(s[i])) i--;
+        return i;
+    }
+
+    private static int CharEnd(ReadOnlySpan<byte> s, int i)
+    {
+        i = CharStart(s, i);
+        byte b = s[i];
+        return i + (b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4);
+    }
+
+    // HF's ByteLevel transform of bytes [ps, pe): each byte becomes its alphabet character, every character of one
+    // original character aligned to that whole character.
+    private static ReadOnlySpan<byte> MapByteLevel(Scratch s, ReadOnlySpan<byte> text, int ps, int pe)
+    {
+        int need = 2 * (pe - ps);
+        if (s.Mapped.Length < need)
+        {
+            int n = Math.Max(need, s.Mapped.Length * 2);
+            s.Mapped = new byte[n]; s.AlignStart = new int[n]; s.AlignEnd = new int[n];
+        }
+        var m = s.Mapped;
+        var al = s.AlignStart;
+        var ae = s.AlignEnd;
+        int at = 0;
+        for (int i = ps; i < pe;)
+        {
+            byte lead = text[i];
+            int len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+            int ce = i + len;
+            for (int j = i; j < ce; j++)
+            {
+                int c = ByteLevelAlphabet.CharOf(text[j]);
+                if (c < 0x80) { al[at] = i; ae[at] = ce; m[at++] = (byte)c; }
+                else
+                {
+                    al[at] = i; ae[at] = ce; m[at++] = (byte)(0xC0 | (c >> 6));
+                    al[at] = i; ae[at] = ce; m[at++] = (byte)(0x80 | (c & 0x3F));
+                }
+            }
+            i = ce;
+        }
+        return m.AsSpan(0, at);
+    }
+
+    // Applies every step to the one piece that is the whole text; the pieces end in s.Pieces.
+    private int SplitAll(Scratch s, ReadOnlySpan<byte> text)
+    {
+        int n = 0;
+        if (text.Length > 0) { s.Pieces[0] = 0; s.Pieces[1] = text.Length; n = 1; }
+        foreach (var step in _steps)
+        {
+            int m = 0;
+            for (int p = 0; p < n; p++)
+            {
+                int ps = s.Pieces[2 * p], pe = s.Pieces[2 * p + 1];
+                var piece = text[ps..pe];
+                switch (step.Kind)
+                {
+                    case StepKind.Gpt2: m = Tile<Gpt2Scanner>(s, piece, ps, m); break;
+                    case StepKind.Cl100k: m = Tile<Cl100kScanner>(s, piece, ps, m); break;
+                    case StepKind.O200k: m = Tile<O200kScanner>(s, piece, ps, m); break;
+                    case StepKind.Cl100kPossessive: m = Tile<Cl100kPossessiveScanner>(s, piece, ps, m); break;
+                    case StepKind.Bert: m = Bert(s, piece, ps, m); break;
+                    case StepKind.WhitespaceSplit: m = WhitespaceSplit(s, piece, ps, m); break;
+                    default: m = RegexSplit(s, step.Split!, piece, ps, m); break;
+                }
+            }
+            (s.Pieces, s.Next) = (s.Next, s.Pieces);
+            n = m;
+        }
+        return n;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Emit(Scratch s, int m, int start, int end)
+    {
+        if (start >= end) return m;   // PreTokenizedString drops empty pieces
+        if (2 * m + 2 > s.Next.Length) Array.Resize(ref s.Next, s.Next.Length * 2);
+        s.Next[2 * m] = start;
+        s.Next[2 * m + 1] = end;
+        return m + 1;
+    }
+
+    private static int Tile<TScanner>(Scratch s, ReadOnlySpan<byte> piece, int shift, int m) where TScanner : struct, IPieceScanner
+    {
+        for (int pos = 0; pos < piece.Length;)
+        {
+            int end = TScanner.Next(piece, pos);
+            m = Emit(s, m, shift + pos, shift + end);
+            pos = end;
+        }
+        return m;
+    }
+
+    // BertPreTokenizer on ASCII: white space (U+0009..U+000D, U+0020) removed, ASCII punctuation isolated.
+    private static int Bert(Scratch s, ReadOnlySpan<byte> piece, int shift, int m)
+    {
+        int word = 0;
+        for (int i = 0; i < piece.Length; i++)
+        {
+            byte c = piece[i];
+            if (c is (>= 0x09 and <= 0x0D) or 0x20)
+            {
+                m = Emit(s, m, shift + word, shift + i);
+                word = i + 1;
+            }
+            else if (c is >= (byte)'!' and <= (byte)'/' or >= (byte)':' and <= (byte)'@' or >= (byte)'[' and <= (byte)'`' or >= (byte)'{' and <= (byte)'~')
+            {
+                m = Emit(s, m, shift + word, shift + i);
+                m = Emit(s, m, shift + i, shift + i + 1);
+                word = i + 1;
+            }
+        }
+        return Emit(s, m, shift + word, shift + piece.Length);
+    }
+
+    private static int WhitespaceSplit(Scratch s, ReadOnlySpan<byte> piece, int shift, int m)
+    {
+        int word = 0;
+        for (int i = 0; i < piece.Length;)
+        {
+            int c = Utf8.Decode(piece, i, out int len);
+            if (Aotml.Text.Normalization.Ucd.IsWhiteSpace(c))
+            {
+                m = Emit(s, m, shift + word, shift + i);
+                word = i + len;
+            }
+            i += len;
+        }
+        return Emit(s, m, shift + word, shift + piece.Length);
+    }
+
+    // SplitPreTokenizer's regex path on ranges: the same matches, the same behaviour (Splitting.Split).
+    private static int RegexSplit(Scratch s, SplitPreTokenizer split, ReadOnlySpan<byte> piece, int shift, int m)
+    {
+        var matches = Splitting.FromRanges(piece.Length, split.Pattern.Regex.FindAll(piece));
+        if (split.Invert) Splitting.Invert(matches);
+        switch (split.Behavior)
+        {
+            case SplitBehavior.Isolated:
+                foreach (var x in matches) m = Emit(s, m, shift + x.Start, shift + x.End);
+                return m;
+            case SplitBehavior.Removed:
+                foreach (var x in matches) if (!x.IsMatch) m = Emit(s, m, shift + x.Start, shift + x.End);
+                return m;
+        }
+        var ranges = new List<(int Start, int End)>(matches.Count);
+        bool previous = false;
+        switch (split.Behavior)
+        {
+            case SplitBehavior.Contiguous:
+                foreach (var x in matches)
+                {
+                    if (x.IsMatch == previous && ranges.Count > 0) ranges[^1] = (ranges[^1].Start, x.End);
+                    else ranges.Add((x.Start, x.End));
+                    previous = x.IsMatch;
+                }
+                break;
+            case SplitBehavior.MergedWithPrevious:
+                foreach (var x in matches)
+                {
+                    if (x.IsMatch && !previous && ranges.Count > 0) ranges[^1] = (ranges[^1].Start, x.End);
+                    else ranges.Add((x.Start, x.End));
+                    previous = x.IsMatch;
+                }
+                break;
+            default:   // MergedWithNext
+                for (int i = matches.Count - 1; i >= 0; i--)
+                {
+                    var x = matches[i];
+                    if (x.IsMatch && !previous && ranges.Count > 0) ranges[^1] = (x.Start, ranges[^1].End);
+                    else ranges.Add((x.Start, x.End));
+                    previous = x.IsMatch;
+                }
+                ranges.Reverse();
+                break;
+        }
+        foreach (var (a, b) in ranges) m = Emit(s, m, shift + a, shift + b);
+        return m;
+    }
+}
