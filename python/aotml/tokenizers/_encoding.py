@@ -49,11 +49,11 @@ class Block:
         self.table = table
         u = memoryview(buffer).cast("B").cast("I")
         self._u = u
-        self._i = None
+        self._i: memoryview | None = None
         self._cols: dict[str, Any] = {}
         self.n_inputs, self.n_enc, self.n_tok, self.flags, self.tok_bytes, self.n_exc = u[1], u[2], u[3], u[4], u[5], u[6]
         self.base = _HEADER + 2 * self.n_enc + 1
-        self._start = None
+        self._start: list[int] | None = None
 
     def start(self, k: int) -> tuple[int, int]:
         """Token range of encoding k."""
@@ -95,11 +95,11 @@ class Block:
             lo = bisect.bisect_left(index, a)
             hi = bisect.bisect_left(index, b, lo)
             if lo < hi:
-                starts = u[tail + n_exc:tail + 2 * n_exc + 1]
+                exc_starts = u[tail + n_exc:tail + 2 * n_exc + 1]
                 at = 4 * (tail + 2 * n_exc + 1)
-                raw = u.cast("B")
+                raw_bytes = u.cast("B")
                 for j in range(lo, hi):
-                    out[index[j] - a] = bytes(raw[at + starts[j]:at + starts[j + 1]]).decode("utf-8")
+                    out[index[j] - a] = bytes(raw_bytes[at + exc_starts[j]:at + exc_starts[j + 1]]).decode("utf-8")
         return out
 
     def encodings(self) -> list["Encoding"]:
