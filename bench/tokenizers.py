@@ -34,6 +34,9 @@ from support.corpora import english_prose, lines, manpages, source_code  # noqa:
 
 import aotml.tokenizers as tk  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+import dotnet_peers  # noqa: E402
+
 NPM = Path(os.environ.get("AOTML_NPM_MODULES", ROOT / "build" / "npm" / "node_modules"))
 NAMES = ["all-MiniLM-L6-v2", "llama3", "llama2", "deepseek_v3"]
 SHORT = "The quick brown fox jumps over the lazy dog."
@@ -119,6 +122,19 @@ def ours(path: Path, texts: dict[str, list[str]]) -> dict:  # type: ignore[type-
     return out
 
 
+def dotnet(name: str, texts: dict[str, list[str]]) -> dict[str, dict]:  # type: ignore[type-arg]
+    """Microsoft.ML.Tokenizers on the same lines (bench/dotnet_peers.py): per corpus its result, or {} when dotnet is
+    missing. BERT loads from the vocab.txt (BertTokenizer), the others from the tokenizer.json (BpeTokenizer)."""
+    if not dotnet_peers.available():
+        return {}
+    if name == "all-MiniLM-L6-v2":
+        job = {"kind": "bert", "file": str(material.tokenizer_json(name).parent / "vocab.txt")}
+    else:
+        job = {"kind": "tokenizer_json", "file": str(material.tokenizer_json(name)), "loader": "auto"}
+    jobs = [{**job, "lines": batch, "threads": [1, 2], "repeat": REPEAT} for batch in texts.values()]
+    return dict(zip(texts, dotnet_peers.run({"jobs": jobs})["results"]))
+
+
 def _two_threads(tok: tk.Tokenizer, batch: list[str]) -> None:
     from aotml.tokenizers import _tokenizer
     saved = _tokenizer._threads
@@ -133,16 +149,24 @@ def main() -> None:
     quick = "--quick" in sys.argv
     texts = corpora(quick)
     mb = {k: sum(len(t.encode()) for t in v) / 1e6 for k, v in texts.items()}
-    rows, load_rows, ids_rows = [], [], []
+    rows, load_rows, ids_rows, ms_rows = [], [], [], []
     for name in NAMES:
         path = material.tokenizer_json(name)
         a = ours(path, texts)
         h1, h2 = hf(path, texts, 1), hf(path, texts, 2)
+        ms = dotnet(name, texts)
         for c in texts:
             a1, a2 = mb[c] / a["t1"][c], mb[c] / a["t2"][c]
             b1, b2 = mb[c] / h1["corpora"][c], mb[c] / h2["corpora"][c]
             rows.append(f"| {name} | {c} | {a1:.1f} | {b1:.1f} | {a1 / b1:.2f} | {a2:.1f} | {b2:.1f} | {a2 / b2:.2f} |")
             i1 = mb[c] / a["ids1"][c]
+            if c in ms and "error" not in ms[c]:
+                m1, m2 = mb[c] / ms[c]["timings"]["tokens_1"], mb[c] / ms[c]["timings"]["tokens_2"]
+                mi = mb[c] / ms[c]["timings"]["ids_1"]
+                ms_rows.append(f"| {name} | {c} | {a1:.1f} | {m1:.1f} | {a1 / m1:.2f} | {i1:.1f} | {mi:.1f} | "
+                               f"{i1 / mi:.2f} | {a2:.1f} | {m2:.1f} | {a2 / m2:.2f} | {ms[c]['tokenizer']} |")
+            elif c in ms:
+                ms_rows.append(f"| {name} | {c} | {a1:.1f} | cannot load | | | | | | | | {ms[c]['error'][:60]} |")
             ids_rows.append(f"| {name} | {c} | {i1:.1f} | {a1:.1f} | {100 * (a['t1'][c] / a['ids1'][c] - 1):+.0f} % |")
         load_rows.append(f"| {name} | {a['load'] * 1e3:.0f} | {h1['load'] * 1e3:.0f} | {h1['load'] / a['load']:.2f} | "
                          f"{a['short'] * 1e6:.1f} | {h1['short'] * 1e6:.1f} | {h1['short'] / a['short']:.2f} |")
@@ -159,7 +183,13 @@ def main() -> None:
         "What offsets cost, one thread: `encode_batch_to_numpy` (ids, masks, type ids) against `encode_batch` (every "
         "column of every Encoding):\n\n"
         "| tokenizer | corpus | ids only MB/s | with offsets MB/s | offsets cost |\n"
-        "|---|---|---|---|---|\n" + "\n".join(ids_rows) + "\n")
+        "|---|---|---|---|---|\n" + "\n".join(ids_rows) + "\n\n"
+        "Against Microsoft.ML.Tokenizers 2.0.1 (bench/dotnet_peers.py; its `EncodeToTokens`, ids + offsets, and "
+        "`EncodeToIds`; 2 threads: Parallel.For over the lines), same lines; aotml: encode_batch (with offsets) and "
+        "encode_batch_to_numpy (ids). Its BERT drops some characters and its llama2 has no byte fallback, so its work "
+        "is not always the same as HF's:\n\n"
+        "| tokenizer | corpus | aotml 1T | MS tokens 1T | × | aotml ids 1T | MS ids 1T | × | aotml 2T | MS tokens 2T | × | "
+        "loaded as |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n" + "\n".join(ms_rows) + "\n")
     results.write_section("tokenizers", "tokenizer.json tokenizers (`bench/tokenizers.py`)", body)
 
 
