@@ -172,11 +172,77 @@ public sealed class BpeModel : IModel
     [ThreadStatic] private static uint[]? t_symId;
     [ThreadStatic] private static int[]? t_symEnd;
 
+    // Tokenize-path tables derived from the ones the constructor builds, made on first use (loading stays as cheap
+    // as it was; two threads racing both build equal tables and either wins).
+    private MergeMap? _mergeMap;
+    private uint[]? _plainBmp;   // _plain for the BMP as a flat array (None where absent)
+
+    private MergeMap Merges => _mergeMap ??= new MergeMap(_merges);
+
+    private uint[] PlainBmp => _plainBmp ??= BuildPlainBmp();
+
+    private uint[] BuildPlainBmp()
+    {
+        var t = new uint[0x10000];
+        Array.Fill(t, IMergeTable.None);
+        foreach (var (cp, id) in _plain) if (cp < t.Length) t[cp] = id;
+        return t;
+    }
+
     /// <inheritdoc/>
+    /// <remarks>
+    /// Performance notes: a piece seen before on this thread comes from the <see cref="WordCache"/> (as HF caches
+    /// words); the rest merge on <see cref="BpeMerge"/> over a <see cref="MergeMap"/>, with the initial characters
+    /// looked up in a flat BMP array rather than a dictionary.
+    /// </remarks>
     public void Tokenize<TSink>(ReadOnlySpan<byte> piece, int offset, ref TSink sink) where TSink : struct, ITokenSink
     {
         int n = piece.Length;
         if (n == 0) return;
+        if (Dropout is null or 0 && n <= WordCache.MaxKey)
+        {
+            var cache = WordCache.For(this);
+            ulong hash = WordCache.Hash(piece);
+            if (cache.TryEmit(piece, hash, offset, ref sink)) return;
+            var rec = new RecordSink(Rent(ref t_recIds, n), Rent(ref t_recEnds, n));
+            TokenizeUncached(piece, 0, ref rec);
+            cache.Put(piece, hash, rec.Ids.AsSpan(0, rec.Count), rec.Ends.AsSpan(0, rec.Count));
+            int start = offset;
+            for (int k = 0; k < rec.Count; k++)
+            {
+                int end = offset + rec.Ends[k];
+                sink.Add(rec.Ids[k], start, end);
+                start = end;
+            }
+            return;
+        }
+        TokenizeUncached(piece, offset, ref sink);
+    }
+
+    [ThreadStatic] private static uint[]? t_recIds;
+    [ThreadStatic] private static int[]? t_recEnds;
+
+    private static T[] Rent<T>(ref T[]? slot, int n) => BpeMerge.Rent(ref slot, n);
+
+    // Records a piece's tokens (ids and end offsets; BPE tokens tile the piece from 0) for the cache.
+    private struct RecordSink(uint[] ids, int[] ends) : ITokenSink
+    {
+        public readonly uint[] Ids = ids;
+        public readonly int[] Ends = ends;
+        public int Count;
+
+        public static bool WantsOffsets => true;
+
+        public void Add(uint id, int start, int end)
+        {
+            Ids[Count] = id;
+            Ends[Count++] = end;
+        }
+    }
+
+    private void TokenizeUncached<TSink>(ReadOnlySpan<byte> piece, int offset, ref TSink sink) where TSink : struct, ITokenSink
+    {
+        int n = piece.Length;
         if (IgnoreMerges && _vocab.ByBytes.TryGetValue(piece, out uint whole))
         {
             sink.Add(whole, offset, offset + n);
@@ -186,7 +252,7 @@ public sealed class BpeModel : IModel
         var ends = BpeMerge.Rent(ref t_symEnd, n);
         if (Dropout is null or 0 && Symbols(piece, ids, ends))
         {
-            BpeMerge.Encode(new SymbolTable(this, ids, ends), piece, offset, ref sink);
+            BpeMerge.Encode(new SymbolTable(Merges, ids, ends, _maxRank), piece, offset, ref sink);
             return;
         }
         var list = new MergeList();
@@ -240,6 +306,11 @@ public sealed class BpeModel : IModel
 
     private uint? Lookup(int cp, bool first, bool last)
     {
+        if ((first || ContinuingSubwordPrefix is not { Length: > 0 }) && (!last || EndOfWordSuffix is not { Length: > 0 }) && (uint)cp < 0x10000)
+        {
+            uint v = PlainBmp[cp];
+            return v == IMergeTable.None ? null : v;
+        }
         bool p = !first && ContinuingSubwordPrefix is { Length: > 0 }, s = last && EndOfWordSuffix is { Length: > 0 };
         var map = p ? (s ? _both : _prefixed) : (s ? _suffixed : _plain);
         return cp >= 0 && map.TryGetValue(cp, out uint id) ? id : null;
@@ -289,11 +360,11 @@ public sealed class BpeModel : IModel
     }
 
     /// <summary>The merge table over precomputed initial symbols (indexed by start byte).</summary>
-    private readonly struct SymbolTable(BpeModel model, uint[] ids, int[] ends) : IMergeTable
+    private readonly struct SymbolTable(MergeMap merges, uint[] ids, int[] ends, uint maxRank) : IMergeTable
     {
         public static bool RankIsId => false;
 
-        public uint MaxRank => model._maxRank;
+        public uint MaxRank => maxRank;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public uint Symbol(ReadOnlySpan<byte> piece, int start, out int end)
@@ -304,11 +375,7 @@ public sealed class BpeModel : IModel
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public uint Rank(ReadOnlySpan<byte> piece, int start, int mid, int end, uint left, uint right, out uint joined)
-        {
-            if (model._merges.TryGetValue(Key(left, right), out var m)) { joined = m.Id; return m.Rank; }
-            joined = 0;
-            return IMergeTable.None;
-        }
+            => merges.Rank(left, right, out joined);
     }
 
     /// <summary>HF's Word: symbols in a linked list merged through a priority queue, with optional dropout.</summary>
