@@ -12,6 +12,8 @@ public sealed class SplitPreTokenizer : IPreTokenizer
     // The GPT-family patterns (GPT-2, cl100k/llama3, o200k) match at every position, so with Isolated and no
     // inversion the pieces are exactly tiktoken's: the hand-written scanners produce them without a regex.
     private readonly SplitPattern.Kind _scanner = SplitPattern.Kind.Regex;
+    // Other patterns with a hand-written scanner (DeepSeek V3's), under the same conditions.
+    private readonly SplitScanners.Kind _other;
 
     /// <summary>The pattern.</summary>
     public ReplacePattern Pattern { get; }
@@ -38,6 +40,7 @@ public sealed class SplitPreTokenizer : IPreTokenizer
             {
                 // Not a pattern tiktoken knows; the Oniguruma emulation handles it.
             }
+            if (_scanner == SplitPattern.Kind.Regex) _other = SplitScanners.Recognize(pattern.Source);
         }
     }
 
@@ -64,6 +67,12 @@ public sealed class SplitPreTokenizer : IPreTokenizer
             case SplitPattern.Kind.Cl100k: text.Split<Cl100kScanner>(); return;
             case SplitPattern.Kind.O200k: text.Split<O200kScanner>(); return;
             case SplitPattern.Kind.Cl100kPossessive: text.Split<Cl100kPossessiveScanner>(); return;
+        }
+        switch (_other)
+        {
+            case SplitScanners.Kind.DigitGroups: text.Split<SplitScanners.DigitGroups>(); return;
+            case SplitScanners.Kind.CjkRuns: text.Split<SplitScanners.CjkRuns>(); return;
+            case SplitScanners.Kind.DeepSeekWords: text.Split<SplitScanners.DeepSeekWords>(); return;
         }
         text.Split(piece =>
         {
