@@ -197,26 +197,88 @@ public sealed class BpeModel : IModel
     /// </remarks>
     public void Tokenize<TSink>(ReadOnlySpan<byte> piece, int offset, ref TSink sink) where TSink : struct, ITokenSink
     {
-        int n = piece.Length;
-        if (n == 0) return;
-        if (Dropout is null or 0 && n <= WordCache.MaxKey)
+        if (piece.IsEmpty) return;
+        if (Dropout is not (null or 0))
         {
-            var cache = WordCache.For(this);
-            ulong hash = WordCache.Hash(piece);
-            if (cache.TryEmit(piece, hash, offset, ref sink)) return;
-            var rec = new RecordSink(Rent(ref t_recIds, n), Rent(ref t_recEnds, n));
-            TokenizeUncached(piece, 0, ref rec);
-            cache.Put(piece, hash, rec.Ids.AsSpan(0, rec.Count), rec.Ends.AsSpan(0, rec.Count));
-            int start = offset;
-            for (int k = 0; k < rec.Count; k++)
-            {
-                int end = offset + rec.Ends[k];
-                sink.Add(rec.Ids[k], start, end);
-                start = end;
-            }
+            TokenizeUncached(piece, offset, ref sink);
             return;
         }
-        TokenizeUncached(piece, offset, ref sink);
+        if (!SplitsAtMetaspace)
+        {
+            TokenizeCached(piece, offset, ref sink);
+            return;
+        }
+        // Words of a SentencePiece-style text: cut before each ▁ that follows another character.
+        int start = 0;
+        while (true)
+        {
+            int at = start + 1, found = at < piece.Length ? piece[at..].IndexOf(Metaspace) : -1;
+            // A ▁ right after a ▁ stays in the run (no cut between two ▁).
+            while (found >= 0 && at + found >= 3 && piece.Slice(at + found - 3, 3).SequenceEqual(Metaspace))
+            {
+                at += found + 3;
+                found = at < piece.Length ? piece[at..].IndexOf(Metaspace) : -1;
+            }
+            int end = found < 0 ? piece.Length : at + found;
+            TokenizeCached(piece[start..end], offset + start, ref sink);
+            if (found < 0) return;
+            start = end;
+        }
+    }
+
+    private static ReadOnlySpan<byte> Metaspace => "\u2581"u8;
+
+    // 0: not decided yet, 1: cut pieces into words at ▁, -1: never.
+    private int _metaspaceWords;
+
+    /// <summary>
+    /// Whether pieces may be cut before each ▁ (U+2581) that follows another character without changing the
+    /// result: true when ▁ is a token and no token has ▁ right after another character (then no merge crosses such
+    /// a cut, and BPE on the parts is BPE on the whole), and no prefix or suffix marks a word's first or last
+    /// character. SentencePiece-converted vocabularies (llama2's) pass, so their lines become cacheable words.
+    /// </summary>
+    private bool SplitsAtMetaspace
+    {
+        get
+        {
+            int v = _metaspaceWords;
+            if (v == 0) _metaspaceWords = v = DecideMetaspaceWords() ? 1 : -1;
+            return v > 0;
+        }
+    }
+
+    private bool DecideMetaspaceWords()
+    {
+        const char M = '\u2581';
+        if (ContinuingSubwordPrefix is { Length: > 0 } || EndOfWordSuffix is { Length: > 0 } || !_plain.ContainsKey(M)) return false;
+        foreach (var token in _vocab.ByToken.Keys)
+            for (int k = token.IndexOf(M, 1); k > 0; k = token.IndexOf(M, k + 1))
+                if (token[k - 1] != M) return false;
+        return true;
+    }
+
+    // The cached path: a piece seen before is copied from the word cache, a new one merged and remembered.
+    private void TokenizeCached<TSink>(ReadOnlySpan<byte> piece, int offset, ref TSink sink) where TSink : struct, ITokenSink
+    {
+        int n = piece.Length;
+        if (n > WordCache.MaxKey)
+        {
+            TokenizeUncached(piece, offset, ref sink);
+            return;
+        }
+        var cache = WordCache.For(this);
+        ulong hash = WordCache.Hash(piece);
+        if (cache.TryEmit(piece, hash, offset, ref sink)) return;
+        var rec = new RecordSink(Rent(ref t_recIds, n), Rent(ref t_recEnds, n));
+        TokenizeUncached(piece, 0, ref rec);
+        cache.Put(piece, hash, rec.Ids.AsSpan(0, rec.Count), rec.Ends.AsSpan(0, rec.Count));
+        int start = offset;
+        for (int k = 0; k < rec.Count; k++)
+        {
+            int end = offset + rec.Ends[k];
+            sink.Add(rec.Ids[k], start, end);
+            start = end;
+        }
     }
 
     [ThreadStatic] private static uint[]? t_recIds;

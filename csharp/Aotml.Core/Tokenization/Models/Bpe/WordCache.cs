@@ -22,7 +22,7 @@ internal sealed class WordCache
     public const int MaxKey = 64;
     /// <summary>Most tokens a cached piece may have.</summary>
     public const int MaxTokens = 16;
-    private const int SlotBits = 12, Slots = 1 << SlotBits;
+    private const int SlotBits = 13, Slots = 1 << SlotBits;
 
     private readonly ulong[] _hash = new ulong[Slots];         // 0 = empty
     private readonly byte[] _keys = new byte[Slots * MaxKey];
