@@ -327,6 +327,29 @@ public sealed class BpeModel : IModel
     private bool Symbols(ReadOnlySpan<byte> piece, uint[] ids, int[] ends)
     {
         int n = piece.Length;
+        if (ContinuingSubwordPrefix is not { Length: > 0 } && EndOfWordSuffix is not { Length: > 0 })
+        {
+            // Plain characters (no prefix or suffix), all in the vocabulary: one table read each.
+            var bmp = PlainBmp;
+            int i = 0;
+            while (i < n)
+            {
+                byte b = piece[i];
+                uint id;
+                int len = 1;
+                if (b < 0x80) id = bmp[b];
+                else
+                {
+                    int cp = Utf8.Decode(piece, i, out len);
+                    id = (uint)cp < 0x10000 ? bmp[cp] : IMergeTable.None;
+                }
+                if (id == IMergeTable.None) break;
+                ids[i] = id;
+                ends[i] = i + len;
+                i += len;
+            }
+            if (i == n) return true;
+        }
         int unkStart = -1;
         for (int i = 0; i < n;)
         {
