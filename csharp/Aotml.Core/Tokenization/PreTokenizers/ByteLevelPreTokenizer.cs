@@ -66,7 +66,7 @@ public sealed class ByteLevelPreTokenizer(bool addPrefixSpace = true, bool trimO
         });
         text.Normalize(p =>
         {
-            if (!p.IsEmpty) p.Transform(ByteLevelAlphabet.Transformations(p.NormalizedUtf8), 0);
+            if (!p.IsEmpty) p.Transform(ByteLevelAlphabet.TransformationsScratch(p.NormalizedUtf8), 0);
         });
     }
 }

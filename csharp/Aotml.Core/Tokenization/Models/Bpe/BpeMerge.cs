@@ -41,6 +41,8 @@ internal static class BpeMerge
         else EncodeLarge(table, piece, offset, ref sink);
     }
 
+    // Every slot of the stack arrays that is read is written first, so they need no zeroing.
+    [SkipLocalsInit]
     internal static void EncodeSmall<TTable, TSink>(TTable table, ReadOnlySpan<byte> piece, int offset, ref TSink sink)
         where TTable : struct, IMergeTable where TSink : struct, ITokenSink
     {

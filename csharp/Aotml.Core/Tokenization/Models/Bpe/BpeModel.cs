@@ -157,11 +157,139 @@ public sealed class BpeModel : IModel
     [ThreadStatic] private static uint[]? t_symId;
     [ThreadStatic] private static int[]? t_symEnd;
 
+    // Tokenize-path tables derived from the ones the constructor builds, made on first use (loading stays as cheap
+    // as it was; two threads racing both build equal tables and either wins).
+    private MergeMap? _mergeMap;
+    private uint[]? _plainBmp;   // _plain for the BMP as a flat array (None where absent)
+
+    private MergeMap Merges => _mergeMap ??= new MergeMap(_merges);
+
+    private uint[] PlainBmp => _plainBmp ??= BuildPlainBmp();
+
+    private uint[] BuildPlainBmp()
+    {
+        var t = new uint[0x10000];
+        Array.Fill(t, IMergeTable.None);
+        foreach (var (cp, id) in _plain) if (cp < t.Length) t[cp] = id;
+        return t;
+    }
+
     /// <inheritdoc/>
+    /// <remarks>
+    /// Performance notes: a piece seen before on this thread comes from the <see cref="WordCache"/> (as HF caches
+    /// words); the rest merge on <see cref="BpeMerge"/> over a <see cref="MergeMap"/>, with the initial characters
+    /// looked up in a flat BMP array rather than a dictionary.
+    /// </remarks>
     public void Tokenize<TSink>(ReadOnlySpan<byte> piece, int offset, ref TSink sink) where TSink : struct, ITokenSink
     {
+        if (piece.IsEmpty) return;
+        if (Dropout is not (null or 0))
+        {
+            TokenizeUncached(piece, offset, ref sink);
+            return;
+        }
+        if (!SplitsAtMetaspace)
+        {
+            TokenizeCached(piece, offset, ref sink);
+            return;
+        }
+        // Words of a SentencePiece-style text: cut before each ▁ that follows another character.
+        int start = 0;
+        while (true)
+        {
+            int at = start + 1, found = at < piece.Length ? piece[at..].IndexOf(Metaspace) : -1;
+            // A ▁ right after a ▁ stays in the run (no cut between two ▁).
+            while (found >= 0 && at + found >= 3 && piece.Slice(at + found - 3, 3).SequenceEqual(Metaspace))
+            {
+                at += found + 3;
+                found = at < piece.Length ? piece[at..].IndexOf(Metaspace) : -1;
+            }
+            int end = found < 0 ? piece.Length : at + found;
+            TokenizeCached(piece[start..end], offset + start, ref sink);
+            if (found < 0) return;
+            start = end;
+        }
+    }
+
+    private static ReadOnlySpan<byte> Metaspace => "\u2581"u8;
+
+    // 0: not decided yet, 1: cut pieces into words at ▁, -1: never.
+    private int _metaspaceWords;
+
+    /// <summary>
+    /// Whether pieces may be cut before each ▁ (U+2581) that follows another character without changing the
+    /// result: true when ▁ is a token and no token has ▁ right after another character (then no merge crosses such
+    /// a cut, and BPE on the parts is BPE on the whole), and no prefix or suffix marks a word's first or last
+    /// character. SentencePiece-converted vocabularies (llama2's) pass, so their lines become cacheable words.
+    /// </summary>
+    private bool SplitsAtMetaspace
+    {
+        get
+        {
+            int v = _metaspaceWords;
+            if (v == 0) _metaspaceWords = v = DecideMetaspaceWords() ? 1 : -1;
+            return v > 0;
+        }
+    }
+
+    private bool DecideMetaspaceWords()
+    {
+        const char M = '\u2581';
+        if (ContinuingSubwordPrefix is { Length: > 0 } || EndOfWordSuffix is { Length: > 0 } || !_plain.ContainsKey(M)) return false;
+        foreach (var token in _vocab.ByToken.Keys)
+            for (int k = token.IndexOf(M, 1); k > 0; k = token.IndexOf(M, k + 1))
+                if (token[k - 1] != M) return false;
+        return true;
+    }
+
+    // The cached path: a piece seen before is copied from the word cache, a new one merged and remembered.
+    private void TokenizeCached<TSink>(ReadOnlySpan<byte> piece, int offset, ref TSink sink) where TSink : struct, ITokenSink
+    {
         int n = piece.Length;
-        if (n == 0) return;
+        if (n > WordCache.MaxKey)
+        {
+            TokenizeUncached(piece, offset, ref sink);
+            return;
+        }
+        var cache = WordCache.For(this);
+        ulong hash = WordCache.Hash(piece);
+        if (cache.TryEmit(piece, hash, offset, ref sink)) return;
+        var rec = new RecordSink(Rent(ref t_recIds, n), Rent(ref t_recEnds, n));
+        TokenizeUncached(piece, 0, ref rec);
+        cache.Put(piece, hash, rec.Ids.AsSpan(0, rec.Count), rec.Ends.AsSpan(0, rec.Count));
+        int start = offset;
+        for (int k = 0; k < rec.Count; k++)
+        {
+            int end = offset + rec.Ends[k];
+            sink.Add(rec.Ids[k], start, end);
+            start = end;
+        }
+    }
+
+    [ThreadStatic] private static uint[]? t_recIds;
+    [ThreadStatic] private static int[]? t_recEnds;
+
+    private static T[] Rent<T>(ref T[]? slot, int n) => BpeMerge.Rent(ref slot, n);
+
+    // Records a piece's tokens (ids and end offsets; BPE tokens tile the piece from 0) for the cache.
+    private struct RecordSink(uint[] ids, int[] ends) : ITokenSink
+    {
+        public readonly uint[] Ids = ids;
+        public readonly int[] Ends = ends;
+        public int Count;
+
+        public static bool WantsOffsets => true;
+
+        public void Add(uint id, int start, int end)
+        {
+            Ids[Count] = id;
+            Ends[Count++] = end;
+        }
+    }
+
+    private void TokenizeUncached<TSink>(ReadOnlySpan<byte> piece, int offset, ref TSink sink) where TSink : struct, ITokenSink
+    {
+        int n = piece.Length;
         if (IgnoreMerges && _vocab.ByBytes.TryGetValue(piece, out uint whole))
         {
             sink.Add(whole, offset, offset + n);
@@ -171,7 +299,7 @@ public sealed class BpeModel : IModel
         var ends = BpeMerge.Rent(ref t_symEnd, n);
         if (Dropout is null or 0 && Symbols(piece, ids, ends))
         {
-            BpeMerge.Encode(new SymbolTable(this, ids, ends), piece, offset, ref sink);
+            BpeMerge.Encode(new SymbolTable(Merges, ids, ends, _maxRank), piece, offset, ref sink);
             return;
         }
         var list = new MergeList();
@@ -184,6 +312,29 @@ public sealed class BpeModel : IModel
     private bool Symbols(ReadOnlySpan<byte> piece, uint[] ids, int[] ends)
     {
         int n = piece.Length;
+        if (ContinuingSubwordPrefix is not { Length: > 0 } && EndOfWordSuffix is not { Length: > 0 })
+        {
+            // Plain characters (no prefix or suffix), all in the vocabulary: one table read each.
+            var bmp = PlainBmp;
+            int i = 0;
+            while (i < n)
+            {
+                byte b = piece[i];
+                uint id;
+                int len = 1;
+                if (b < 0x80) id = bmp[b];
+                else
+                {
+                    int cp = Utf8.Decode(piece, i, out len);
+                    id = (uint)cp < 0x10000 ? bmp[cp] : IMergeTable.None;
+                }
+                if (id == IMergeTable.None) break;
+                ids[i] = id;
+                ends[i] = i + len;
+                i += len;
+            }
+            if (i == n) return true;
+        }
         int unkStart = -1;
         for (int i = 0; i < n;)
         {
@@ -225,6 +376,11 @@ public sealed class BpeModel : IModel
 
     private uint? Lookup(int cp, bool first, bool last)
     {
+        if ((first || ContinuingSubwordPrefix is not { Length: > 0 }) && (!last || EndOfWordSuffix is not { Length: > 0 }) && (uint)cp < 0x10000)
+        {
+            uint v = PlainBmp[cp];
+            return v == IMergeTable.None ? null : v;
+        }
         bool p = !first && ContinuingSubwordPrefix is { Length: > 0 }, s = last && EndOfWordSuffix is { Length: > 0 };
         var map = p ? (s ? _both : _prefixed) : (s ? _suffixed : _plain);
         return cp >= 0 && map.TryGetValue(cp, out uint id) ? id : null;
@@ -274,11 +430,11 @@ public sealed class BpeModel : IModel
     }
 
     /// <summary>The merge table over precomputed initial symbols (indexed by start byte).</summary>
-    private readonly struct SymbolTable(BpeModel model, uint[] ids, int[] ends) : IMergeTable
+    private readonly struct SymbolTable(MergeMap merges, uint[] ids, int[] ends, uint maxRank) : IMergeTable
     {
         public static bool RankIsId => false;
 
-        public uint MaxRank => model._maxRank;
+        public uint MaxRank => maxRank;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public uint Symbol(ReadOnlySpan<byte> piece, int start, out int end)
@@ -289,11 +445,7 @@ public sealed class BpeModel : IModel
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public uint Rank(ReadOnlySpan<byte> piece, int start, int mid, int end, uint left, uint right, out uint joined)
-        {
-            if (model._merges.TryGetValue(Key(left, right), out var m)) { joined = m.Id; return m.Rank; }
-            joined = 0;
-            return IMergeTable.None;
-        }
+            => merges.Rank(left, right, out joined);
     }
 
     /// <summary>HF's Word: symbols in a linked list merged through a priority queue, with optional dropout.</summary>
