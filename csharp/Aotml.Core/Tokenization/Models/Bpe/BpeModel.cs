@@ -91,7 +91,7 @@ public sealed class BpeModel : IModel
     // The pair times an odd constant (a bijection, so keys stay unique): ulong's own hash, left ^ right, puts Llama-3's
     // 280k merges of ids below 2^17 into at most 2^17 buckets, which made building and probing the map slow.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Key(uint left, uint right) => (((ulong)left << 32) | right) * 0x9E3779B97F4A7C15UL;
+    internal static ulong Key(uint left, uint right) => (((ulong)left << 32) | right) * 0x9E3779B97F4A7C15UL;
 
     /// <summary>Reads an HF BPE model object (merges as "a b" strings or as ["a", "b"] pairs).</summary>
     public static BpeModel FromJson(JsonElement e, string path)

@@ -16,7 +16,8 @@ namespace Aotml.Tokenization.Models.Bpe;
 /// </remarks>
 internal sealed class MergeMap
 {
-    private const ulong Empty = ulong.MaxValue;   // (None, None): no real pair has two None ids
+    // A free slot has rank None (no merge has that rank). Keys are BpeModel's mixed pair keys, which may take any
+    // 64-bit value, so the key itself cannot mark a free slot.
 
     [StructLayout(LayoutKind.Sequential)]
     private struct Slot
@@ -30,7 +31,7 @@ internal sealed class MergeMap
     private readonly int _shift;
     private readonly int _mask;
 
-    /// <summary>Copies <paramref name="merges"/> (key: left id &lt;&lt; 32 | right id).</summary>
+    /// <summary>Copies <paramref name="merges"/> (key: <see cref="BpeModel.Key"/> of the pair, already mixed).</summary>
     public MergeMap(Dictionary<ulong, (uint Rank, uint Id)> merges)
     {
         int bits = 4;
@@ -38,31 +39,31 @@ internal sealed class MergeMap
         _slots = new Slot[1 << bits];
         _mask = (1 << bits) - 1;
         _shift = 64 - bits;
-        foreach (ref var s in _slots.AsSpan()) s.Key = Empty;
+        foreach (ref var s in _slots.AsSpan()) s.Rank = IMergeTable.None;
         foreach (var (key, v) in merges)
         {
             int i = Home(key);
-            while (_slots[i].Key != Empty) i = (i + 1) & _mask;
+            while (_slots[i].Rank != IMergeTable.None) i = (i + 1) & _mask;
             _slots[i] = new Slot { Key = key, Rank = v.Rank, Id = v.Id };
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Home(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> _shift);
+    private int Home(ulong key) => (int)(key >> _shift);   // the key is mixed already: its top bits are the hash
 
     /// <summary>The rank of merging <paramref name="left"/> with <paramref name="right"/>, or
     /// <see cref="IMergeTable.None"/>; <paramref name="joined"/> gets the merged id.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint Rank(uint left, uint right, out uint joined)
     {
-        ulong key = ((ulong)left << 32) | right;
+        ulong key = BpeModel.Key(left, right);
         ref Slot s0 = ref MemoryMarshal.GetArrayDataReference(_slots);
         int i = Home(key);
         while (true)
         {
             ref Slot s = ref Unsafe.Add(ref s0, i);
+            if (s.Rank == IMergeTable.None) { joined = 0; return IMergeTable.None; }
             if (s.Key == key) { joined = s.Id; return s.Rank; }
-            if (s.Key == Empty) { joined = 0; return IMergeTable.None; }
             i = (i + 1) & _mask;
         }
     }
