@@ -22,7 +22,7 @@ namespace Aotml.Tokenization;
 /// </remarks>
 internal sealed class FastPipeline
 {
-    private enum StepKind { Gpt2, Cl100k, O200k, Cl100kPossessive, Regex, Bert, WhitespaceSplit }
+    private enum StepKind { Gpt2, Cl100k, O200k, Cl100kPossessive, DigitGroups, CjkRuns, DeepSeekWords, Regex, Bert, WhitespaceSplit }
 
     private readonly record struct Step(StepKind Kind, SplitPreTokenizer? Split = null);
 
@@ -115,6 +115,14 @@ internal sealed class FastPipeline
                     {
                         kind = StepKind.Regex;
                     }
+                    if (kind == StepKind.Regex)
+                        kind = SplitScanners.Recognize(s.Pattern.Source) switch
+                        {
+                            SplitScanners.Kind.DigitGroups => StepKind.DigitGroups,
+                            SplitScanners.Kind.CjkRuns => StepKind.CjkRuns,
+                            SplitScanners.Kind.DeepSeekWords => StepKind.DeepSeekWords,
+                            _ => StepKind.Regex,
+                        };
                 }
                 steps.Add(new Step(kind, s));
                 return true;
@@ -306,6 +314,9 @@ internal sealed class FastPipeline
                     case StepKind.Cl100k: m = Tile<Cl100kScanner>(s, piece, ps, m); break;
                     case StepKind.O200k: m = Tile<O200kScanner>(s, piece, ps, m); break;
                     case StepKind.Cl100kPossessive: m = Tile<Cl100kPossessiveScanner>(s, piece, ps, m); break;
+                    case StepKind.DigitGroups: m = Tile<SplitScanners.DigitGroups>(s, piece, ps, m); break;
+                    case StepKind.CjkRuns: m = Tile<SplitScanners.CjkRuns>(s, piece, ps, m); break;
+                    case StepKind.DeepSeekWords: m = Tile<SplitScanners.DeepSeekWords>(s, piece, ps, m); break;
                     case StepKind.Bert: m = Bert(s, piece, ps, m); break;
                     case StepKind.WhitespaceSplit: m = WhitespaceSplit(s, piece, ps, m); break;
                     default: m = RegexSplit(s, step.Split!, piece, ps, m); break;
