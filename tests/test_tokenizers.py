@@ -204,6 +204,21 @@ def test_pickle_and_copy_by_content(bert):
     assert saved["padding"]["strategy"] == {"Fixed": 6}
 
 
+def test_encodings_pickle_with_every_field(bert):
+    # encode() of one short text and a truncated pair (overflows) take different Python paths; both must round-trip.
+    fields = ("ids", "type_ids", "tokens", "offsets", "attention_mask", "special_tokens_mask", "word_ids",
+              "sequence_ids", "n_sequences")
+    single = bert.encode("Hello there, my friend")
+    bert.enable_truncation(5)
+    pair = bert.encode("Hello there, my friend", "and you")
+    for e in (single, pair):
+        clone = pickle.loads(pickle.dumps(e))
+        for f in fields:
+            assert getattr(clone, f) == getattr(e, f), f
+        assert [o.ids for o in clone.overflowing] == [o.ids for o in e.overflowing]
+        assert clone.word_to_tokens(1) == e.word_to_tokens(1) and clone.char_to_token(2) == e.char_to_token(2)
+
+
 def test_components_are_readable_and_settable(bert):
     assert isinstance(bert.normalizer, normalizers.BertNormalizer) and bert.normalizer.lowercase is True
     assert isinstance(bert.pre_tokenizer, pre_tokenizers.BertPreTokenizer)

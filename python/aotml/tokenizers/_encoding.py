@@ -5,6 +5,8 @@ from typing import Any
 
 __all__ = ["Encoding", "Block", "TokenTable"]
 
+_new = object.__new__
+
 _HEADER = 8
 
 
@@ -47,12 +49,15 @@ class Block:
         self.buffer = buffer
         self.pairs = pairs
         self.table = table
-        u = memoryview(buffer).cast("B").cast("I")
+        u = memoryview(buffer)
+        if u.format != "I" or u.ndim != 1:  # both backends give a flat "I" view; anything else is cast once
+            u = u.cast("B").cast("I")
         self._u = u
         self._i: memoryview | None = None
         self._cols: dict[str, Any] = {}
-        self.n_inputs, self.n_enc, self.n_tok, self.flags, self.tok_bytes, self.n_exc = u[1], u[2], u[3], u[4], u[5], u[6]
-        self.base = _HEADER + 2 * self.n_enc + 1
+        _, self.n_inputs, n_enc, self.n_tok, self.flags, self.tok_bytes, self.n_exc, _ = u[:_HEADER].tolist()
+        self.n_enc = n_enc
+        self.base = _HEADER + 2 * n_enc + 1
         self._start: list[int] | None = None
 
     def start(self, k: int) -> tuple[int, int]:
@@ -120,6 +125,23 @@ class Block:
         return roots
 
 
+_NO_PAIR = [False]
+
+
+def _single(buffer: Any, table: TokenTable) -> "Encoding":
+    """The Encoding of a block holding exactly one encoding (one text, no pair, no truncation): the header's token
+    count is all it needs now; the Block that reads the columns is made on first use."""
+    self = _new(Encoding)
+    self._block = buffer
+    self._table = table
+    self._a = 0
+    self._b = memoryview(buffer)[3]
+    self._pair = False
+    self._overflowing = []
+    self._cache = {}
+    return self
+
+
 def _opt(values: list[int]) -> list[int | None]:
     return [None if v < 0 else v for v in values]
 
@@ -128,7 +150,7 @@ class Encoding:
     """The result of encoding one input, as Hugging Face's ``tokenizers.Encoding``: ids, type ids, tokens, offsets
     (code points of the input), masks, word and sequence ids, and the overflowing parts truncation cut off."""
 
-    __slots__ = ("_block", "_a", "_b", "_pair", "_overflowing", "_cache")
+    __slots__ = ("_block", "_a", "_b", "_pair", "_overflowing", "_cache", "_table")
     _block: Any
     _overflowing: list["Encoding"]
     _cache: dict[str, Any]
@@ -146,10 +168,31 @@ class Encoding:
         self._cache = {}
         return self
 
+    def _blk(self) -> Block:
+        b = self._block
+        if type(b) is not Block:  # the bare block of encode()'s one text (see _single): its Block made on first use
+            b = self._block = Block(b, _NO_PAIR, self._table)
+        return b
+
+    def _view(self, name: str) -> Any:
+        """This encoding's part of a per-token column, as a memoryview."""
+        b = self._block
+        if type(b) is Block:
+            at, width, _ = _COLUMNS[name]
+            return b.col(name)[width * self._a:width * self._b]
+        if b is None:
+            raise ValueError("this unpickled Encoding holds no such column")
+        # The bare block of one encoding (_single): columns start after the header, enc_start[2] and enc_parent[1].
+        at, width, signed = _COLUMNS[name]
+        n = self._b
+        a = _HEADER + 3 + at * n
+        u = memoryview(b)
+        return (u.cast("B").cast("i") if signed else u)[a:a + width * n]
+
     def _col(self, name: str) -> list[int]:
         c = self._cache.get(name)
         if c is None:
-            c = self._cache[name] = self._block.col(name)[self._a:self._b].tolist()
+            c = self._cache[name] = self._view(name).tolist()
         return c  # type: ignore[no-any-return]
 
     def __len__(self) -> int:
@@ -169,8 +212,12 @@ class Encoding:
         self._block = None
         self._a, self._b = 0, len(state["ids"])
         self._pair = state["pair"]
-        self._cache = {k: state[k] for k in ("ids", "type_ids", "tokens", "offsets", "attention_mask",
-                                             "special_tokens_mask", "word_ids", "sequence_ids")}
+        # The cache keys the accessors read: raw columns (-1 for None) and their Optional forms.
+        c = self._cache = {k: state[k] for k in ("ids", "type_ids", "tokens", "offsets")}
+        c["attention"], c["special"] = state["attention_mask"], state["special_tokens_mask"]
+        for raw, opt, key in (("word_ids", "word_opt", "word_ids"), ("sequence_ids", "seq_opt", "sequence_ids")):
+            c[opt] = state[key]
+            c[raw] = [-1 if v is None else v for v in state[key]]
         self._overflowing = []
         for o in state["overflowing"]:
             e = object.__new__(Encoding)
@@ -195,7 +242,7 @@ class Encoding:
         """The token strings."""
         c = self._cache.get("tokens")
         if c is None:
-            c = self._cache["tokens"] = self._block.tokens(self._a, self._b)
+            c = self._cache["tokens"] = self._blk().tokens(self._a, self._b)
         return list(c)
 
     @property
@@ -203,7 +250,7 @@ class Encoding:
         """(start, end) of each token in its input, in characters (str indices)."""
         c = self._cache.get("offsets")
         if c is None:
-            flat = self._block.col("offsets")[2 * self._a:2 * self._b].tolist()
+            flat = self._view("offsets").tolist()
             c = self._cache["offsets"] = list(zip(flat[0::2], flat[1::2]))
         return list(c)
 

@@ -17,7 +17,7 @@ from .. import _backend, _cancel, _handles
 from . import decoders, models, normalizers, pre_tokenizers, processors
 from ._added_token import AddedToken
 from ._component import Component, from_json
-from ._encoding import Block, Encoding, TokenTable
+from ._encoding import Block, Encoding, TokenTable, _single
 
 __all__ = ["Tokenizer"]
 
@@ -25,6 +25,7 @@ _STRATEGIES = {"longest_first": 0, "only_first": 1, "only_second": 2}
 _DIRECTIONS = {"right": 0, "left": 1}
 _N_OPTIONS = 15
 _NO_PAIR = [False]
+_NO_TEXTS: list[str] = []
 
 
 def _impl() -> Any:
@@ -122,6 +123,7 @@ class Tokenizer:
         self._vocab_cache: dict[bool, dict[str, int]] = {}
         self._table = TokenTable(self._owner, _impl().tokenizer_id_to_token)
         self._opt_cache: dict[tuple[bool, bool, bool], tuple[Any, Any, bytes]] = {}
+        self._one: tuple[Any, ...] | None = None
 
     @classmethod
     def _new(cls, data: bytes | bytearray | memoryview) -> "Tokenizer":
@@ -401,9 +403,30 @@ class Tokenizer:
         return _cancel.call(lambda token: impl.tokenizer_encode_batch(
             handle, texts, pair_texts, pair_flags, options, pad_token, word_counts, threads, token), cost)
 
+    def _one_args(self) -> tuple[Any, ...]:
+        """What encode() of one short ASCII text sends, for the current settings: (truncation, padding, handle,
+        options without and with special tokens, pad token); rebuilt when a setting object or the handle changes."""
+        t, p = self._truncation, self._padding
+        one = self._one = (t, p, self._owner.h, self._options(False, True, False, p), self._options(True, True, False, p),
+                           p["pad_token"] if p else "")
+        return one
+
     def encode(self, sequence: Any, pair: Any = None, is_pretokenized: bool = False,
                add_special_tokens: bool = True) -> Encoding:
         """Encodes one sequence (and its optional pair)."""
+        # The common call, a short ASCII str alone, in as few Python steps as possible: its options are cached, and
+        # without truncation the block holds exactly one encoding, which _single wraps without reading the columns.
+        if (pair is None and type(sequence) is str and not is_pretokenized and sequence.isascii()
+                and len(sequence) < _cancel.MIN_CANCELLABLE_COST):
+            one = self._one
+            if one is None or one[0] is not self._truncation or one[1] is not self._padding:
+                one = self._one_args()
+            block = _backend.impl.tokenizer_encode_batch(one[2], [sequence], _NO_TEXTS, None,
+                                                         one[4] if add_special_tokens else one[3], one[5], b"", 1, None)
+            if one[0] is None:
+                return _single(block, self._table)
+            b = Block(block, _NO_PAIR, self._table)
+            return Encoding._make(b, 0, False) if b.n_enc == 1 else b.encodings()[0]
         if is_pretokenized:
             words = _check_pretokenized(sequence)
             pair_words = None if pair is None else _check_pretokenized(pair)
