@@ -108,6 +108,17 @@ internal static unsafe class Tokenizers
             var t = Handles.Get<Tokenizer>(tok);
             var opts = EncodeCall.Parse(new ReadOnlySpan<long>(options, (int)Math.Clamp(nOptions, 0, 64)), nOptions,
                 Utf8(padToken, padTokenLen, "pad_token"));
+            if (n == 1 && nHasPair == 0 && nWordCounts == 0 && !opts.Matrices && texts != null && lens != null)
+            {
+                // encode() of one text: read in place (the caller holds it for the call), without the batch's copies.
+                var text = Bytes(texts[0], lens[0], "texts[0]");
+                if (opts.Options.Truncation is { } limit) t.ValidateTruncation(limit);
+                if (cancel != 0) Handles.Get<CancellationTokenSource>(cancel).Token.ThrowIfCancellationRequested();
+                var single = EncodingBlock.Columns([t.Encode(text, default, false, opts.Options)], t, opts.Tokens);
+                *block = single.Pointer;
+                *nWords = single.Length;
+                return 0;
+            }
             var seqs = Texts(texts, lens, n, "texts");
             byte[]?[]? pairList = null;
             if (nHasPair != 0)
@@ -127,6 +138,14 @@ internal static unsafe class Tokenizers
                 if (wordCounts == null || nWordCounts < 0 || nWordCounts > int.MaxValue) throw new ArgumentException("invalid word_counts");
                 var (inputs, pairWords) = PretokenizedInput.Split(seqs, new ReadOnlySpan<long>(wordCounts, (int)nWordCounts));
                 encodings = t.EncodeWordsBatch(inputs, pairWords, opts.Options, threads, token);
+            }
+            else if (n > 1 && !opts.Matrices && opts.Options.Truncation is null && opts.Options.Padding is null)
+            {
+                // Nothing needs the whole batch's encodings at once: each is written out as soon as it is made.
+                var streamed = StreamedColumns.Encode(t, seqs, pairList, opts.Options, threads, opts.Tokens, token);
+                *block = streamed.Pointer;
+                *nWords = streamed.Length;
+                return 0;
             }
             else encodings = t.EncodeBatch(seqs, pairList, opts.Options, threads, token);
             var words = opts.Matrices

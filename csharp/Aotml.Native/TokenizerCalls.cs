@@ -74,9 +74,11 @@ internal readonly unsafe struct WordBlock(uint* pointer, long length)
 /// </remarks>
 internal static unsafe class EncodingBlock
 {
-    private const int Header = 8;
+    /// <summary>Header words of either layout.</summary>
+    internal const int Header = 8;
 
-    private static WordBlock Alloc(long words)
+    /// <summary>A zeroed block of <paramref name="words"/> words.</summary>
+    internal static WordBlock Alloc(long words)
     {
         if (words > int.MaxValue) throw new OutOfMemoryException("the encode result is over 8 GiB; encode in smaller batches");
         var p = (uint*)NativeMemory.AlignedAlloc((nuint)(words * 4), 16);
@@ -194,7 +196,7 @@ internal static unsafe class EncodingBlock
     }
 
     // Whether token string s of id is the vocabulary's (a reference comparison is enough for the model's own strings).
-    private static bool IsVocab(string?[] vocab, Tokenizer tokenizer, uint id, string s)
+    internal static bool IsVocab(string?[] vocab, Tokenizer tokenizer, uint id, string s)
     {
         string? v = id < (uint)vocab.Length ? vocab[id] : tokenizer.IdToToken(id);
         return ReferenceEquals(v, s) || (v != null && v == s);

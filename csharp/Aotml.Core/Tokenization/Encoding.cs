@@ -44,8 +44,11 @@ public sealed class Encoding
     /// <summary>Whether truncation cut off any part (<see cref="Overflowing"/> is not empty).</summary>
     public bool HasOverflowing => _overflowing is { Count: > 0 };
 
+    // Made on first use: most encodings (one sequence, no post-processor template) never record a range.
+    private Dictionary<int, (int Start, int End)>? _ranges;
+
     /// <summary>Token range [Start, End) of each input sequence by id; empty means one sequence covering all.</summary>
-    public Dictionary<int, (int Start, int End)> SequenceRanges { get; } = [];
+    public Dictionary<int, (int Start, int End)> SequenceRanges => _ranges ??= [];
 
     /// <summary>An empty encoding with room for <paramref name="capacity"/> tokens.</summary>
     public Encoding(int capacity = 0)
@@ -58,7 +61,7 @@ public sealed class Encoding
     public int Length => Ids.Count;
 
     /// <summary>How many sequences the encoding holds (1 when no range is recorded).</summary>
-    public int NSequences => SequenceRanges.Count == 0 ? 1 : SequenceRanges.Count;
+    public int NSequences => _ranges is { Count: > 0 } r ? r.Count : 1;
 
     /// <summary>Appends one token.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -77,7 +80,7 @@ public sealed class Encoding
     public void SetSequenceId(int id) => SequenceRanges[id] = (0, Length);
 
     /// <summary>The token range of sequence <paramref name="id"/> (the whole encoding if none is recorded).</summary>
-    public (int Start, int End) SequenceRange(int id) => SequenceRanges.TryGetValue(id, out var r) ? r : (0, Length);
+    public (int Start, int End) SequenceRange(int id) => _ranges != null && _ranges.TryGetValue(id, out var r) ? r : (0, Length);
 
     /// <summary>The sequence of each token, -1 for none (HF <c>get_sequence_ids</c>).</summary>
     public int[] GetSequenceIds()
@@ -95,7 +98,7 @@ public sealed class Encoding
     /// <summary>Writes <see cref="GetSequenceIds"/> into <paramref name="dest"/> (<see cref="Length"/> long).</summary>
     public void WriteSequenceIds(Span<int> dest)
     {
-        if (SequenceRanges.Count == 0) { dest[..Length].Fill(0); return; }
+        if (_ranges is not { Count: > 0 }) { dest[..Length].Fill(0); return; }
         dest[..Length].Fill(-1);
         for (int s = 0; s < NSequences; s++)
         {
@@ -119,7 +122,7 @@ public sealed class Encoding
             SpecialTokensMask = [.. SpecialTokensMask], AttentionMask = [.. AttentionMask],
         };
         if (_overflowing != null) foreach (var o in _overflowing) c.Overflowing.Add(o.Clone());
-        foreach (var (k, v) in SequenceRanges) c.SequenceRanges[k] = v;
+        if (_ranges != null) foreach (var (k, v) in _ranges) c.SequenceRanges[k] = v;
         return c;
     }
 
@@ -150,7 +153,7 @@ public sealed class Encoding
         // HF asserts here (a panic); callers get the same message as an error instead.
         if (stride >= maxLength)
             throw new ArgumentException($"`stride` must be strictly less than `max_len={maxLength}` (note that `max_len` may be shorter than the max length of the original model, as it subtracts the number of special characters");
-        SequenceRanges.Clear();
+        _ranges?.Clear();
         int step = maxLength - stride;
         var parts = new List<(int, int)>();
         if (direction == Direction.Right)
@@ -188,10 +191,10 @@ public sealed class Encoding
             Ids = Ids, TypeIds = TypeIds, Tokens = Tokens, Offsets = Offsets, WordIds = WordIds,
             SpecialTokensMask = SpecialTokensMask, AttentionMask = AttentionMask, Overflowing = Overflowing,
         };
-        foreach (var (k, v) in SequenceRanges) e.SequenceRanges[k] = v;
+        if (_ranges != null) foreach (var (k, v) in _ranges) e.SequenceRanges[k] = v;
         Ids = []; TypeIds = []; Tokens = []; Offsets = []; WordIds = []; SpecialTokensMask = []; AttentionMask = [];
         Overflowing = [];
-        SequenceRanges.Clear();
+        _ranges?.Clear();
         return e;
     }
 
@@ -235,7 +238,7 @@ public sealed class Encoding
     private void AppendColumns(Encoding pair, bool growingOffsets)
     {
         int len = Length;
-        foreach (var (k, (s, e)) in pair.SequenceRanges) SequenceRanges[k] = (len + s, len + e);
+        if (pair._ranges != null) foreach (var (k, (s, e)) in pair._ranges) SequenceRanges[k] = (len + s, len + e);
         Ids.AddRange(pair.Ids);
         TypeIds.AddRange(pair.TypeIds);
         Tokens.AddRange(pair.Tokens);
@@ -274,11 +277,12 @@ public sealed class Encoding
             AttentionMask.InsertRange(0, Enumerable.Repeat((byte)0, n));
             SpecialTokensMask.InsertRange(0, Enumerable.Repeat((byte)1, n));
             Offsets.InsertRange(0, Enumerable.Repeat((0, 0), n));
-            foreach (var k in SequenceRanges.Keys.ToArray())
-            {
-                var (s, e) = SequenceRanges[k];
-                SequenceRanges[k] = (s + n, e + n);
-            }
+            if (_ranges != null)
+                foreach (var k in _ranges.Keys.ToArray())
+                {
+                    var (s, e) = _ranges[k];
+                    _ranges[k] = (s + n, e + n);
+                }
         }
         else
         {

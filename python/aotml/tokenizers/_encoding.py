@@ -152,6 +152,7 @@ class Encoding:
 
     __slots__ = ("_block", "_a", "_b", "_pair", "_overflowing", "_cache", "_table")
     _block: Any
+    _table: TokenTable
     _overflowing: list["Encoding"]
     _cache: dict[str, Any]
 

@@ -1,0 +1,192 @@
+using System.Runtime.InteropServices;
+using Aotml.Tokenization;
+using TokEncoding = Aotml.Tokenization.Encoding;
+
+namespace Aotml.Native;
+
+/// <summary>
+/// The columns layout of <see cref="EncodingBlock"/> for a batch without truncation or padding, written as the batch
+/// runs: each chunk copies every encoding into its own native columns as soon as it is made, and the block is the
+/// chunks' columns laid end to end.
+/// </summary>
+/// <remarks>
+/// Performance notes (1 MB of English lines, llama3, a loaded 2-core machine, so ratios only): keeping every
+/// <see cref="TokEncoding"/> alive until the whole batch was done made each gen0 GC promote all of them (~1 KB of
+/// lists per line); with the non-concurrent workstation GC those pauses were about a third of a 1-thread batch and a
+/// serial part that capped 2 threads. Encodings that die at once leave gen0 GCs with almost nothing to copy.
+/// With truncation (overflowing encodings go after all inputs) or padding (the batch's longest decides) the
+/// encodings are still kept and written by <see cref="EncodingBlock.Columns"/>.
+/// </remarks>
+internal static unsafe class StreamedColumns
+{
+    /// <summary>Encodes texts (pairs[i] when not null) and writes the columns block.</summary>
+    public static WordBlock Encode(Tokenizer tokenizer, byte[][] texts, byte[]?[]? pairs, in EncodeOptions options,
+        int threads, bool tokens, CancellationToken cancel)
+    {
+        if (options.Truncation != null || options.Padding != null) throw new ArgumentException("streamed columns take no truncation or padding");
+        int n = texts.Length;
+        var vocab = tokens ? tokenizer.VocabTokens() : null;
+        var opts = options;
+        Part[] parts;
+        if (threads == 1 || n <= 1)
+        {
+            parts = [new Part()];
+            try
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    byte[]? pair = pairs?[i];
+                    parts[0].Add(tokenizer.Encode(texts[i], pair, pair != null, opts), tokenizer, vocab);
+                }
+                return Assemble(parts, n, tokens);
+            }
+            finally { parts[0].Dispose(); }
+        }
+        var sizes = new long[n];
+        for (int i = 0; i < n; i++) sizes[i] = texts[i].Length + (pairs?[i]?.Length ?? 0) + 1;
+        int[] bounds = BatchRunner.Plan(sizes, ref threads);
+        parts = new Part[bounds.Length - 1];
+        try
+        {
+            BatchRunner.Run(parts.Length, threads, c =>
+            {
+                var part = parts[c] = new Part();
+                for (int i = bounds[c]; i < bounds[c + 1]; i++)
+                {
+                    byte[]? pair = pairs?[i];
+                    part.Add(tokenizer.Encode(texts[i], pair, pair != null, opts), tokenizer, vocab);
+                }
+            }, cancel);
+            return Assemble(parts, n, tokens);
+        }
+        finally
+        {
+            foreach (var p in parts) p?.Dispose();
+        }
+    }
+
+    private static WordBlock Assemble(Part[] parts, int nEnc, bool tokens)
+    {
+        long nTok = 0, nExc = 0, tokBytes = 0;
+        foreach (var q in parts) { nTok += q.Ids.Count; nExc += q.ExcIndex.Count; tokBytes += q.ExcBytes.Count; }
+        if (nExc > uint.MaxValue || tokBytes > uint.MaxValue || nTok > uint.MaxValue)
+            throw new OutOfMemoryException("the encode result is too large; encode in smaller batches");
+        long words = EncodingBlock.Header + 2L * nEnc + 1 + 8 * nTok + (tokens ? 2 * nExc + 1 + (tokBytes + 3) / 4 : 0);
+        var block = EncodingBlock.Alloc(words);
+        uint* p = block.Pointer;
+        p[0] = 1; p[1] = (uint)nEnc; p[2] = (uint)nEnc; p[3] = (uint)nTok; p[4] = tokens ? 2u : 0u;
+        p[5] = (uint)tokBytes; p[6] = (uint)nExc;
+        uint* start = p + EncodingBlock.Header, par = start + nEnc + 1, ids = par + nEnc, types = ids + nTok;
+        uint* offs = types + nTok, wordIds = offs + 2 * nTok, seqIds = wordIds + nTok;
+        uint* special = seqIds + nTok, attention = special + nTok, excIndex = attention + nTok;
+        uint* excStart = excIndex + nExc;
+        byte* tokUtf8 = (byte*)(excStart + nExc + 1);
+        new Span<uint>(par, nEnc).Fill(uint.MaxValue);   // every encoding is an input: no parent
+        long t = 0, k = 0, x = 0, b = 0;
+        foreach (var part in parts)
+        {
+            for (int i = 0; i < part.Lengths.Count; i++) { start[k++] = (uint)t; t += part.Lengths[i]; }
+            long at = t - part.Ids.Count;
+            part.Ids.CopyTo(ids + at);
+            part.Types.CopyTo(types + at);
+            part.Offsets.CopyTo(offs + 2 * at);
+            part.Words.CopyTo(wordIds + at);
+            part.Sequences.CopyTo(seqIds + at);
+            part.Special.CopyTo(special + at);
+            part.Attention.CopyTo(attention + at);
+            for (int i = 0; i < part.ExcIndex.Count; i++)
+            {
+                excIndex[x] = (uint)(at + part.ExcIndex[i]);
+                excStart[x++] = (uint)(b + part.ExcStart[i]);
+            }
+            part.ExcBytes.CopyTo(tokUtf8 + b);
+            b += part.ExcBytes.Count;
+        }
+        start[nEnc] = (uint)t;
+        if (tokens) excStart[nExc] = (uint)b;
+        return block;
+    }
+
+    /// <summary>A growable array in native memory (freed by <see cref="Dispose"/>).</summary>
+    private struct NativeList<T> where T : unmanaged
+    {
+        private T* _items;
+        private int _capacity;
+
+        public int Count { readonly get; private set; }
+
+        public readonly T this[int i] => _items[i];
+
+        public Span<T> Append(int n)
+        {
+            if (Count + n > _capacity)
+            {
+                long want = Math.Max(Math.Max(256, (long)_capacity * 2), (long)Count + n);
+                if (want > int.MaxValue) throw new OutOfMemoryException("the encode result is too large; encode in smaller batches");
+                _items = (T*)NativeMemory.Realloc(_items, (nuint)(want * sizeof(T)));
+                _capacity = (int)want;
+            }
+            var span = new Span<T>(_items + Count, n);
+            Count += n;
+            return span;
+        }
+
+        public void Add(T value) => Append(1)[0] = value;
+
+        public readonly void CopyTo(void* dest) =>
+            new ReadOnlySpan<T>(_items, Count).CopyTo(new Span<T>(dest, Count));
+
+        public void Dispose()
+        {
+            NativeMemory.Free(_items);
+            _items = null;
+            _capacity = Count = 0;
+        }
+    }
+
+    // One chunk's encodings, column by column, in the order they were added.
+    private sealed class Part : IDisposable
+    {
+        public NativeList<int> Lengths;
+        public NativeList<uint> Ids, Types, Special, Attention;
+        public NativeList<int> Offsets, Words, Sequences;
+        public NativeList<uint> ExcIndex, ExcStart;   // token index within the part, byte start within ExcBytes
+        public NativeList<byte> ExcBytes;
+
+        public void Add(TokEncoding e, Tokenizer tokenizer, string?[]? vocab)
+        {
+            if (e.HasOverflowing) throw new InvalidOperationException("an encoding overflowed without truncation");
+            int n = e.Length, first = Ids.Count;
+            Lengths.Add(n);
+            CollectionsMarshal.AsSpan(e.Ids).CopyTo(Ids.Append(n));
+            CollectionsMarshal.AsSpan(e.TypeIds).CopyTo(Types.Append(n));
+            MemoryMarshal.Cast<(int, int), int>(CollectionsMarshal.AsSpan(e.Offsets)).CopyTo(Offsets.Append(2 * n));
+            CollectionsMarshal.AsSpan(e.WordIds).CopyTo(Words.Append(n));
+            e.WriteSequenceIds(Sequences.Append(n));
+            var sp = CollectionsMarshal.AsSpan(e.SpecialTokensMask);
+            var at = CollectionsMarshal.AsSpan(e.AttentionMask);
+            var dSp = Special.Append(n);
+            var dAt = Attention.Append(n);
+            for (int i = 0; i < n; i++) { dSp[i] = sp[i]; dAt[i] = at[i]; }
+            if (vocab is null) return;
+            if (e.Tokens.Count != n) throw new InvalidOperationException("the encoding has no token strings");
+            var ids = CollectionsMarshal.AsSpan(e.Ids);
+            for (int i = 0; i < n; i++)
+            {
+                string s = e.Tokens[i];
+                if (EncodingBlock.IsVocab(vocab, tokenizer, ids[i], s)) continue;
+                ExcIndex.Add((uint)(first + i));
+                ExcStart.Add((uint)ExcBytes.Count);
+                int len = System.Text.Encoding.UTF8.GetByteCount(s);
+                System.Text.Encoding.UTF8.GetBytes(s, ExcBytes.Append(len));
+            }
+        }
+
+        public void Dispose()
+        {
+            Lengths.Dispose(); Ids.Dispose(); Types.Dispose(); Special.Dispose(); Attention.Dispose();
+            Offsets.Dispose(); Words.Dispose(); Sequences.Dispose(); ExcIndex.Dispose(); ExcStart.Dispose(); ExcBytes.Dispose();
+        }
+    }
+}
