@@ -139,10 +139,10 @@ internal static unsafe class Tokenizers
                 var (inputs, pairWords) = PretokenizedInput.Split(seqs, new ReadOnlySpan<long>(wordCounts, (int)nWordCounts));
                 encodings = t.EncodeWordsBatch(inputs, pairWords, opts.Options, threads, token);
             }
-            else if (n > 1 && opts.Options.Truncation is null && opts.Options.Padding is null)
+            else if (n > 1 && !opts.Matrices && opts.Options.Truncation is null && opts.Options.Padding is null)
             {
                 // Nothing needs the whole batch's encodings at once: each is written out as soon as it is made.
-                var streamed = StreamedColumns.Encode(t, seqs, pairList, opts.Options, threads, opts.Tokens, opts.Matrices, token);
+                var streamed = StreamedColumns.Encode(t, seqs, pairList, opts.Options, threads, opts.Tokens, token);
                 *block = streamed.Pointer;
                 *nWords = streamed.Length;
                 return 0;

@@ -14,18 +14,17 @@ namespace Aotml.Native;
 /// <see cref="TokEncoding"/> alive until the whole batch was done made each gen0 GC promote all of them (~1 KB of
 /// lists per line); with the non-concurrent workstation GC those pauses were about a third of a 1-thread batch and a
 /// serial part that capped 2 threads. Encodings that die at once leave gen0 GCs with almost nothing to copy.
-/// The matrices layout without padding settings comes the same way. With truncation (overflowing encodings go after
-/// all inputs) or padding settings the encodings are still kept and written by <see cref="EncodingBlock"/>.
+/// With truncation (overflowing encodings go after all inputs) or padding (the batch's longest decides) the
+/// encodings are still kept and written by <see cref="EncodingBlock.Columns"/>.
 /// </remarks>
 internal static unsafe class StreamedColumns
 {
     /// <summary>Encodes texts (pairs[i] when not null) and writes the columns block.</summary>
     public static WordBlock Encode(Tokenizer tokenizer, byte[][] texts, byte[]?[]? pairs, in EncodeOptions options,
-        int threads, bool tokens, bool matrices, CancellationToken cancel)
+        int threads, bool tokens, CancellationToken cancel)
     {
         if (options.Truncation != null || options.Padding != null) throw new ArgumentException("streamed columns take no truncation or padding");
         int n = texts.Length;
-        tokens &= !matrices;
         var vocab = tokens ? tokenizer.VocabTokens() : null;
         var opts = options;
         Part[] parts;
@@ -40,7 +39,7 @@ internal static unsafe class StreamedColumns
                     byte[]? pair = pairs?[i];
                     parts[0].Add(tokenizer.Encode(texts[i], pair, pair != null, opts), tokenizer, vocab);
                 }
-                return matrices ? AssembleMatrices(parts, n) : Assemble(parts, n, tokens);
+                return Assemble(parts, n, tokens);
             }
             finally { parts[0].Dispose(); }
         }
@@ -59,7 +58,7 @@ internal static unsafe class StreamedColumns
                     part.Add(tokenizer.Encode(texts[i], pair, pair != null, opts), tokenizer, vocab);
                 }
             }, cancel);
-            return matrices ? AssembleMatrices(parts, n) : Assemble(parts, n, tokens);
+            return Assemble(parts, n, tokens);
         }
         finally
         {
@@ -106,35 +105,6 @@ internal static unsafe class StreamedColumns
         }
         start[nEnc] = (uint)t;
         if (tokens) excStart[nExc] = (uint)b;
-        return block;
-    }
-
-    // EncodingBlock.Matrices without padding settings: rows padded on the right with id 0 to the longest.
-    private static WordBlock AssembleMatrices(Part[] parts, int n)
-    {
-        int width = 0;
-        foreach (var part in parts)
-            for (int i = 0; i < part.Lengths.Count; i++) width = Math.Max(width, part.Lengths[i]);
-        long cells = (long)n * width;
-        var block = EncodingBlock.Alloc(EncodingBlock.Header + 6 * cells);   // zeroed: the padding is already there
-        uint* p = block.Pointer;
-        p[0] = 2; p[1] = (uint)n; p[2] = (uint)width;
-        long* ids = (long*)(p + EncodingBlock.Header), mask = ids + cells, types = mask + cells;
-        long row = 0;
-        foreach (var part in parts)
-        {
-            int t = 0;
-            for (int i = 0; i < part.Lengths.Count; i++, row += width)
-            {
-                int len = part.Lengths[i];
-                for (int c = 0; c < len; c++, t++)
-                {
-                    ids[row + c] = part.Ids[t];
-                    mask[row + c] = part.Attention[t];
-                    types[row + c] = part.Types[t];
-                }
-            }
-        }
         return block;
     }
 
