@@ -16,6 +16,8 @@ namespace Aotml.Native;
 /// serial part that capped 2 threads. Encodings that die at once leave gen0 GCs with almost nothing to copy.
 /// With truncation (overflowing encodings go after all inputs) or padding (the batch's longest decides) the
 /// encodings are still kept and written by <see cref="EncodingBlock.Columns"/>.
+/// Measured: engine CPU of a 1-thread batch with token strings -20 %. Tried and dropped: the matrices layout from the
+/// same parts (about 10 % slower: zeroing the padded matrices dominates there, and the parts copy unused columns).
 /// </remarks>
 internal static unsafe class StreamedColumns
 {
