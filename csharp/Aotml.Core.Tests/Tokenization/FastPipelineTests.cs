@@ -36,6 +36,19 @@ public class FastPipelineTests
         return """{"type":"BPE","vocab":{""" + string.Join(",", vocab) + """},"merges":""" + merges + "}";
     }
 
+    // A SentencePiece-converted BPE (llama2's shape): ▁ words, byte fallback for what is not in the vocabulary.
+    private static string SpBpe()
+    {
+        var words = new List<string> { "<unk>", "<s>", "</s>" };
+        for (int b = 0; b < 256; b++) words.Add($"<0x{b:X2}>");
+        words.AddRange(["\u2581", "\u00e9", "\u4e2d", "\u2581h", "he", "\u2581he", "ll", "\u2581\u2581", "\u2581\u2581\u2581"]);
+        for (char c = '!'; c <= '~'; c++) words.Add(c.ToString());
+        var vocab = string.Join(",", words.Distinct().Select((w, i) => $"{System.Text.Json.JsonSerializer.Serialize(w)}:{i}"));
+        string[] merges = ["\u2581 h", "h e", "\u2581h e", "l l", "\u2581 \u2581", "\u2581\u2581 \u2581"];
+        return """{"type":"BPE","unk_token":"<unk>","fuse_unk":true,"byte_fallback":true,"vocab":{""" + vocab + """},"merges":""" +
+            System.Text.Json.JsonSerializer.Serialize(merges) + "}";
+    }
+
     private const string Template = """{"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"[CLS]","type_id":0}},{"Sequence":{"id":"A","type_id":0}},{"SpecialToken":{"id":"[SEP]","type_id":1}}],"pair":[{"Sequence":{"id":"A","type_id":0}},{"Sequence":{"id":"B","type_id":1}}],"special_tokens":{"[CLS]":{"id":"[CLS]","ids":[1],"tokens":["[CLS]"]},"[SEP]":{"id":"[SEP]","ids":[2],"tokens":["[SEP]"]}}}""";
 
     public static TheoryData<string> Pipelines() => new()
@@ -48,6 +61,12 @@ public class FastPipelineTests
             """[{"id":258,"content":"<|endoftext|>","single_word":false,"lstrip":false,"rstrip":false,"normalized":false,"special":true}]"""),
         Json("""{"type":"Sequence","normalizers":[]}""", """{"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"\\p{N}{1,3}"},"behavior":"Isolated","invert":false},{"type":"Split","pattern":{"String":" "},"behavior":"MergedWithPrevious","invert":false},{"type":"Split","pattern":{"Regex":"[a-z]+"},"behavior":"Contiguous","invert":true},{"type":"Split","pattern":{"String":"!"},"behavior":"Removed","invert":false},{"type":"Split","pattern":{"String":"."},"behavior":"MergedWithNext","invert":false},{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":true}]}""",
             ByteBpe()),
+        Json("""{"type":"Sequence","normalizers":[{"type":"Prepend","prepend":"\u2581"},{"type":"Replace","pattern":{"String":" "},"content":"\u2581"}]}""",
+            "null", SpBpe(), "null", """[{"id":0,"content":"<unk>","single_word":false,"lstrip":false,"rstrip":false,"normalized":false,"special":true}]"""),
+        Json("""{"type":"Sequence","normalizers":[{"type":"Prepend","prepend":" "},{"type":"Replace","pattern":{"String":" "},"content":"\u2581"},{"type":"Replace","pattern":{"String":"a"},"content":"b"},{"type":"Replace","pattern":{"String":"b"},"content":"\u00e9"}]}""",
+            """{"type":"WhitespaceSplit"}""", SpBpe()),
+        Json("""{"type":"Replace","pattern":{"String":"l"},"content":"\u4e2d"}""",
+            """{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":true}""", ByteBpe()),
     };
 
     private static void Same(Encoding a, Encoding b, string where)

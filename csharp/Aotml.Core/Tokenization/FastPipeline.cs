@@ -29,13 +29,18 @@ internal sealed class FastPipeline
     // ASCII byte -> normalized ASCII byte, -1 where the normalizer would change the length (a removed control
     // character); null when there is no normalizer (any UTF-8 text is its own normalized form).
     private readonly short[]? _asciiMap;
+    // SentencePiece-style normalizers (Prepend one character, Replace ASCII characters by one character each): per
+    // ASCII byte the UTF-8 it becomes (null: itself), and the prepended character's UTF-8. Any UTF-8 text is covered;
+    // the normalized text carries one original (start, end) per byte, as NormalizedString's alignments do.
+    private readonly byte[]?[]? _charMap;
+    private readonly byte[]? _prepend;
     private readonly Step[] _steps;
     private readonly bool _byteLevel;
     private readonly bool _asciiOnly;   // a step that is only written for ASCII text
 
-    private FastPipeline(short[]? asciiMap, Step[] steps, bool byteLevel)
+    private FastPipeline(short[]? asciiMap, byte[]?[]? charMap, byte[]? prepend, Step[] steps, bool byteLevel)
     {
-        _asciiMap = asciiMap; _steps = steps; _byteLevel = byteLevel;
+        _asciiMap = asciiMap; _charMap = charMap; _prepend = prepend; _steps = steps; _byteLevel = byteLevel;
         _asciiOnly = asciiMap != null || steps.Any(s => s.Kind is StepKind.Bert);
     }
 
@@ -43,7 +48,9 @@ internal sealed class FastPipeline
     public static FastPipeline? Create(INormalizer? normalizer, IPreTokenizer? preTokenizer)
     {
         short[]? map = null;
-        if (normalizer != null && !IsIdentity(normalizer))
+        byte[]?[]? charMap = null;
+        byte[]? prepend = null;
+        if (normalizer != null && !IsIdentity(normalizer) && !MapCharacters(normalizer, out charMap, out prepend))
         {
             map = new short[128];
             for (int i = 0; i < 128; i++) map[i] = (short)i;
@@ -52,7 +59,9 @@ internal sealed class FastPipeline
         var steps = new List<Step>();
         bool byteLevel = false;
         if (preTokenizer != null && !AddSteps(preTokenizer, steps, ref byteLevel)) return null;
-        return new FastPipeline(map, steps.ToArray(), byteLevel);
+        // The Bert step is written for ASCII text; a mapped normalizer may write non-ASCII into it.
+        if (charMap != null && steps.Any(s => s.Kind is StepKind.Bert)) return null;
+        return new FastPipeline(map, charMap, prepend, steps.ToArray(), byteLevel);
     }
 
     // An empty Sequence (deepseek_v3 ships one) changes no text at all, ASCII or not.
@@ -82,6 +91,36 @@ internal sealed class FastPipeline
                 return false;
         }
     }
+
+    // [Prepend(c)]? Replace(String a, c)*: each output character aligned to the one input character it comes from
+    // (the prepended one to the text's first character, as HF's prepend aligns it).
+    private static bool MapCharacters(INormalizer n, out byte[]?[]? map, out byte[]? prepend)
+    {
+        map = null; prepend = null;
+        IReadOnlyList<INormalizer> list = n is SequenceNormalizer s ? s.Normalizers : [n];
+        int at = 0;
+        string? pre = null;
+        if (list.Count > 0 && list[0] is PrependNormalizer p)
+        {
+            if (!OneRune(p.Prepend)) return false;
+            pre = p.Prepend; at = 1;
+        }
+        var chars = new string?[128];
+        for (; at < list.Count; at++)
+        {
+            if (list[at] is not ReplaceNormalizer { Pattern.IsRegex: false } r || r.Pattern.Source is not [< '\u0080'] || !OneRune(r.Content))
+                return false;
+            string from = r.Pattern.Source;
+            for (int c = 0; c < 128; c++) if ((chars[c] ?? ((char)c).ToString()) == from) chars[c] = r.Content;
+            if (pre == from) pre = r.Content;
+        }
+        map = new byte[]?[128];
+        for (int c = 0; c < 128; c++) if (chars[c] is { } x && x != ((char)c).ToString()) map[c] = System.Text.Encoding.UTF8.GetBytes(x);
+        prepend = pre is null ? null : System.Text.Encoding.UTF8.GetBytes(pre);
+        return true;
+    }
+
+    private static bool OneRune(string s) => s.Length > 0 && Rune.DecodeFromUtf16(s, out _, out int used) == System.Buffers.OperationStatus.Done && used == s.Length;
 
     private static void Compose(short[] map, Func<int, int> f)
     {
@@ -146,6 +185,7 @@ internal sealed class FastPipeline
     private sealed class Scratch
     {
         public byte[] Norm = new byte[256];
+        public int[] NormStart = new int[256], NormEnd = new int[256];   // original range of each normalized byte
         public int[] Pieces = new int[64], Next = new int[64];   // (start, end) pairs
         public byte[] Mapped = new byte[128];
         public int[] AlignStart = new int[128], AlignEnd = new int[128];
@@ -211,6 +251,7 @@ internal sealed class FastPipeline
             }
             norm = dst.AsSpan(0, text.Length);
         }
+        if (_charMap != null) norm = MapCharacters(s, text, ascii);
         if (tok.Added.HasNormalizedPatterns && tok.Added.AnyMatch(norm, true)) return null;
 
         int nPieces = SplitAll(s, norm);
@@ -233,7 +274,13 @@ internal sealed class FastPipeline
                 s.Words[k] = w;
                 if (a == b) { s.Starts[k] = ps + a; s.Ends[k] = ps + b; }   // NormalizedString.ConvertOffsets keeps these
                 else if (a > b) { }
-                else if (_byteLevel) { s.Starts[k] = s.AlignStart[a]; s.Ends[k] = s.AlignEnd[b - 1]; }
+                else if (_byteLevel)
+                {
+                    int na = s.AlignStart[a], nb = s.AlignEnd[b - 1];
+                    if (_charMap != null) { na = s.NormStart[na]; nb = s.NormEnd[nb - 1]; }
+                    s.Starts[k] = na; s.Ends[k] = nb;
+                }
+                else if (_charMap != null) { s.Starts[k] = s.NormStart[ps + a]; s.Ends[k] = s.NormEnd[ps + b - 1]; }
                 else if (ascii) { s.Starts[k] = ps + a; s.Ends[k] = ps + b; }
                 else { s.Starts[k] = CharStart(norm, ps + a); s.Ends[k] = CharEnd(norm, ps + b - 1); }
             }
@@ -245,8 +292,45 @@ internal sealed class FastPipeline
             encoding.Add(s.Ids[k], s.Values[k], (s.Starts[k], s.Ends[k]), s.Words[k], typeId);
         if (options.CharOffsets && !ascii) encoding.ConvertOffsetsToChars(text, 0, encoding.Length);
         // A huge text leaves huge buffers: let them go rather than keep them for the thread's lifetime.
-        if (s.Norm.Length > MaxKept || s.Mapped.Length > MaxKept || s.Ids.Length > MaxKept / 4) t_scratch = null;
+        if (s.Norm.Length > MaxKept || s.NormStart.Length > MaxKept || s.Mapped.Length > MaxKept || s.Ids.Length > MaxKept / 4) t_scratch = null;
         return encoding;
+    }
+
+    // The normalized text of the character map into s.Norm, each byte's original range beside it.
+    private ReadOnlySpan<byte> MapCharacters(Scratch s, ReadOnlySpan<byte> text, bool ascii)
+    {
+        int need = 4 * text.Length + 4;
+        if (s.NormStart.Length < need)
+        {
+            int n = Math.Max(need, s.NormStart.Length * 2);
+            s.NormStart = new int[n]; s.NormEnd = new int[n];
+        }
+        if (s.Norm.Length < need) s.Norm = new byte[Math.Max(need, s.Norm.Length * 2)];
+        var dst = s.Norm;
+        var ns = s.NormStart;
+        var ne = s.NormEnd;
+        var map = _charMap!;
+        int at = 0;
+        if (_prepend != null && text.Length > 0)
+        {
+            int first = ascii ? 1 : CharEnd(text, 0);
+            foreach (byte x in _prepend) { dst[at] = x; ns[at] = 0; ne[at++] = first; }
+        }
+        for (int i = 0; i < text.Length;)
+        {
+            byte b = text[i];
+            if (b < 0x80)
+            {
+                if (map[b] is { } r) foreach (byte x in r) { dst[at] = x; ns[at] = i; ne[at++] = i + 1; }
+                else { dst[at] = b; ns[at] = i; ne[at++] = i + 1; }
+                i++;
+                continue;
+            }
+            int ce = i + (b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4);
+            for (int j = i; j < ce; j++) { dst[at] = text[j]; ns[at] = i; ne[at++] = ce; }
+            i = ce;
+        }
+        return dst.AsSpan(0, at);
     }
 
     private static int CharStart(ReadOnlySpan<byte> s, int i)
