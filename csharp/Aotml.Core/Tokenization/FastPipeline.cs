@@ -34,14 +34,19 @@ internal sealed class FastPipeline
     // the normalized text carries one original (start, end) per byte, as NormalizedString's alignments do.
     private readonly byte[]?[]? _charMap;
     private readonly byte[]? _prepend;
+    // A BertNormalizer: on a text that is not ASCII (or has an ASCII control character to remove), each character
+    // becomes the UTF-8 of BertCharacter, aligned to it; _asciiMap holds what it does to ASCII.
+    private readonly BertNormalizer? _bert;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte[]> _bertChars = new();
+    private static readonly byte[] Declined = new byte[1];
     private readonly Step[] _steps;
     private readonly bool _byteLevel;
     private readonly bool _asciiOnly;   // a step that is only written for ASCII text
 
-    private FastPipeline(short[]? asciiMap, byte[]?[]? charMap, byte[]? prepend, Step[] steps, bool byteLevel)
+    private FastPipeline(short[]? asciiMap, byte[]?[]? charMap, byte[]? prepend, BertNormalizer? bert, Step[] steps, bool byteLevel)
     {
-        _asciiMap = asciiMap; _charMap = charMap; _prepend = prepend; _steps = steps; _byteLevel = byteLevel;
-        _asciiOnly = asciiMap != null || steps.Any(s => s.Kind is StepKind.Bert);
+        _asciiMap = asciiMap; _charMap = charMap; _prepend = prepend; _bert = bert; _steps = steps; _byteLevel = byteLevel;
+        _asciiOnly = asciiMap != null && bert == null;
     }
 
     /// <summary>The fast path for these components, or null when one of them is not covered.</summary>
@@ -59,9 +64,7 @@ internal sealed class FastPipeline
         var steps = new List<Step>();
         bool byteLevel = false;
         if (preTokenizer != null && !AddSteps(preTokenizer, steps, ref byteLevel)) return null;
-        // The Bert step is written for ASCII text; a mapped normalizer may write non-ASCII into it.
-        if (charMap != null && steps.Any(s => s.Kind is StepKind.Bert)) return null;
-        return new FastPipeline(map, charMap, prepend, steps.ToArray(), byteLevel);
+        return new FastPipeline(map, charMap, prepend, normalizer as BertNormalizer, steps.ToArray(), byteLevel);
     }
 
     // An empty Sequence (deepseek_v3 ships one) changes no text at all, ASCII or not.
@@ -238,20 +241,25 @@ internal sealed class FastPipeline
         var s = t_scratch ??= new Scratch();
         ReadOnlySpan<byte> norm = text;
         if (tok.Added.HasRawPatterns && tok.Added.AnyMatch(text, false)) return null;
+        bool aligned = false;   // s.NormStart/NormEnd hold each normalized byte's original range
         if (_asciiMap != null)
         {
             if (s.Norm.Length < text.Length) s.Norm = new byte[Math.Max(text.Length, s.Norm.Length * 2)];
             var map = _asciiMap;
             var dst = s.Norm;
-            for (int i = 0; i < text.Length; i++)
-            {
-                int c = map[text[i]];
-                if (c < 0) return null;
-                dst[i] = (byte)c;
-            }
-            norm = dst.AsSpan(0, text.Length);
+            int i = 0;
+            if (ascii)
+                for (; i < text.Length; i++)
+                {
+                    int c = map[text[i]];
+                    if (c < 0) break;
+                    dst[i] = (byte)c;
+                }
+            if (i == text.Length) norm = dst.AsSpan(0, text.Length);
+            else if (_bert == null || !MapBert(s, text, out norm)) return null;
+            else aligned = true;
         }
-        if (_charMap != null) norm = MapCharacters(s, text, ascii);
+        if (_charMap != null) { norm = MapCharacters(s, text, ascii); aligned = true; }
         if (tok.Added.HasNormalizedPatterns && tok.Added.AnyMatch(norm, true)) return null;
 
         int nPieces = SplitAll(s, norm);
@@ -277,10 +285,10 @@ internal sealed class FastPipeline
                 else if (_byteLevel)
                 {
                     int na = s.AlignStart[a], nb = s.AlignEnd[b - 1];
-                    if (_charMap != null) { na = s.NormStart[na]; nb = s.NormEnd[nb - 1]; }
+                    if (aligned) { na = s.NormStart[na]; nb = s.NormEnd[nb - 1]; }
                     s.Starts[k] = na; s.Ends[k] = nb;
                 }
-                else if (_charMap != null) { s.Starts[k] = s.NormStart[ps + a]; s.Ends[k] = s.NormEnd[ps + b - 1]; }
+                else if (aligned) { s.Starts[k] = s.NormStart[ps + a]; s.Ends[k] = s.NormEnd[ps + b - 1]; }
                 else if (ascii) { s.Starts[k] = ps + a; s.Ends[k] = ps + b; }
                 else { s.Starts[k] = CharStart(norm, ps + a); s.Ends[k] = CharEnd(norm, ps + b - 1); }
             }
@@ -331,6 +339,77 @@ internal sealed class FastPipeline
             i = ce;
         }
         return dst.AsSpan(0, at);
+    }
+
+    // BertNormalizer character by character into s.Norm with alignments: false (decline) on a character it cannot
+    // treat alone. That is exact because every step of it maps one character to characters aligned with it (a removed
+    // one leaves the others' alignments as they are), except NFD's canonical reordering, which can only move marks
+    // across a character boundary when a character of combining class > 0 follows: such texts are declined.
+    private bool MapBert(Scratch s, ReadOnlySpan<byte> text, out ReadOnlySpan<byte> norm)
+    {
+        norm = default;
+        int need = 12 * text.Length + 4;   // a character of 1-4 bytes becomes at most 3 of 4 (' ', lowercase, ' ')
+        if (s.NormStart.Length < need)
+        {
+            int n = Math.Max(need, s.NormStart.Length * 2);
+            s.NormStart = new int[n]; s.NormEnd = new int[n];
+        }
+        if (s.Norm.Length < need) s.Norm = new byte[Math.Max(need, s.Norm.Length * 2)];
+        var dst = s.Norm;
+        var ns = s.NormStart;
+        var ne = s.NormEnd;
+        var map = _asciiMap!;
+        int at = 0;
+        for (int i = 0; i < text.Length;)
+        {
+            byte b = text[i];
+            if (b < 0x80)
+            {
+                int c = map[b];
+                if (c >= 0) { dst[at] = (byte)c; ns[at] = i; ne[at++] = i + 1; }
+                i++;
+                continue;
+            }
+            int cp = Utf8.Decode(text, i, out int len);
+            if (!_bertChars.TryGetValue(cp, out var r)) r = _bertChars.GetOrAdd(cp, BertCharacter(_bert!, cp));
+            if (r == Declined) return false;
+            if (at + r.Length > Math.Min(dst.Length, ns.Length)) return false;
+            for (int k = 0; k < r.Length; k++) { dst[at] = r[k]; ns[at] = i; ne[at++] = i + len; }
+            i += len;
+        }
+        norm = dst.AsSpan(0, at);
+        return true;
+    }
+
+    // What BertNormalizer makes of one non-ASCII character alone (UTF-8), or Declined.
+    private static byte[] BertCharacter(BertNormalizer bert, int cp)
+    {
+        bool strip = bert.StripAccents ?? bert.Lowercase;
+        if (strip && Aotml.Text.Normalization.NormalizationData.Ccc(cp, Aotml.Text.Normalization.Ucd.Latest) != 0) return Declined;
+        var chars = new List<int> { cp };
+        if (bert.CleanText)
+        {
+            if (cp == 0xFFFD || BertNormalizer.IsControl(cp)) chars.Clear();
+            else if (BertNormalizer.IsWhitespace(cp)) chars[0] = ' ';
+        }
+        if (bert.HandleChineseChars && chars is [int only] && BertNormalizer.IsChineseChar(only)) chars = [' ', only, ' '];
+        if (strip)
+        {
+            var nfd = new List<int>();
+            Aotml.Text.Normalization.Normalizer.Normalize(chars.ToArray(), System.Text.NormalizationForm.FormD, nfd, null,
+                Aotml.Text.Normalization.Ucd.Unicode9);
+            chars = nfd.Where(c => Aotml.Text.Normalization.Ucd.Category(c, Aotml.Text.Normalization.Ucd.Unicode8) != Aotml.Text.Generated.GeneralCategory.NonspacingMark).ToList();
+        }
+        if (bert.Lowercase)
+        {
+            var lower = new List<int>();
+            Span<int> m = stackalloc int[3];
+            foreach (int c in chars) { int n = Aotml.Text.Normalization.Ucd.ToLower(c, m); for (int k = 0; k < n; k++) lower.Add(m[k]); }
+            chars = lower;
+        }
+        var sb = new StringBuilder();
+        foreach (int c in chars) sb.Append(char.ConvertFromUtf32(c));
+        return System.Text.Encoding.UTF8.GetBytes(sb.ToString());
     }
 
     private static int CharStart(ReadOnlySpan<byte> s, int i)
@@ -433,13 +512,30 @@ internal sealed class FastPipeline
         return m;
     }
 
-    // BertPreTokenizer on ASCII: white space (U+0009..U+000D, U+0020) removed, ASCII punctuation isolated.
+    // BertPreTokenizer: White_Space removed, punctuation isolated (ASCII inline, the rest through the tables).
     private static int Bert(Scratch s, ReadOnlySpan<byte> piece, int shift, int m)
     {
         int word = 0;
         for (int i = 0; i < piece.Length; i++)
         {
             byte c = piece[i];
+            if (c >= 0x80)
+            {
+                int cp = Utf8.Decode(piece, i, out int len);
+                if (Aotml.Text.Normalization.Ucd.IsWhiteSpace(cp))
+                {
+                    m = Emit(s, m, shift + word, shift + i);
+                    word = i + len;
+                }
+                else if (BertPreTokenizer.IsPunctuation(cp))
+                {
+                    m = Emit(s, m, shift + word, shift + i);
+                    m = Emit(s, m, shift + i, shift + i + len);
+                    word = i + len;
+                }
+                i += len - 1;
+                continue;
+            }
             if (c is (>= 0x09 and <= 0x0D) or 0x20)
             {
                 m = Emit(s, m, shift + word, shift + i);
