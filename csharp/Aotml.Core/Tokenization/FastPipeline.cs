@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using Aotml.Text;
 using Aotml.Tiktoken;
@@ -319,9 +320,7 @@ internal sealed class FastPipeline
             if (s.Count >= max) break;   // HF's tokenize_with_limit: the pieces after are dropped
         }
 
-        var encoding = new Encoding(s.Count);
-        for (int k = 0; k < s.Count; k++)
-            encoding.Add(s.Ids[k], s.Values[k], (s.Starts[k], s.Ends[k]), s.Words[k], typeId);
+        var encoding = Fill(s, typeId);
         if (options.CharOffsets && !ascii) encoding.ConvertOffsetsToChars(text, 0, encoding.Length);
         // A huge text leaves huge buffers: let them go rather than keep them for the thread's lifetime.
         if (s.Norm.Length > MaxKept || s.NormStart.Length > MaxKept || s.Mapped.Length > MaxKept || s.Ids.Length > MaxKept / 4) t_scratch = null;
@@ -434,6 +433,29 @@ internal sealed class FastPipeline
         var sb = new StringBuilder();
         foreach (int c in chars) sb.Append(char.ConvertFromUtf32(c));
         return System.Text.Encoding.UTF8.GetBytes(sb.ToString());
+    }
+
+    // The scratch columns as an Encoding, column by column (Encoding.Add appends to seven lists per token).
+    private static Encoding Fill(Scratch s, uint typeId)
+    {
+        int n = s.Count;
+        var e = new Encoding(n);
+        CollectionsMarshal.SetCount(e.Ids, n);
+        s.Ids.AsSpan(0, n).CopyTo(CollectionsMarshal.AsSpan(e.Ids));
+        CollectionsMarshal.SetCount(e.Tokens, n);
+        s.Values.AsSpan(0, n).CopyTo(CollectionsMarshal.AsSpan(e.Tokens));
+        CollectionsMarshal.SetCount(e.WordIds, n);
+        s.Words.AsSpan(0, n).CopyTo(CollectionsMarshal.AsSpan(e.WordIds));
+        CollectionsMarshal.SetCount(e.Offsets, n);
+        var offsets = CollectionsMarshal.AsSpan(e.Offsets);
+        for (int k = 0; k < n; k++) offsets[k] = (s.Starts[k], s.Ends[k]);
+        CollectionsMarshal.SetCount(e.TypeIds, n);
+        CollectionsMarshal.AsSpan(e.TypeIds).Fill(typeId);
+        CollectionsMarshal.SetCount(e.SpecialTokensMask, n);
+        CollectionsMarshal.AsSpan(e.SpecialTokensMask).Clear();
+        CollectionsMarshal.SetCount(e.AttentionMask, n);
+        CollectionsMarshal.AsSpan(e.AttentionMask).Fill(1);
+        return e;
     }
 
     private static int CharStart(ReadOnlySpan<byte> s, int i)
