@@ -49,6 +49,7 @@ internal sealed class FastPipeline
     private readonly BertNormalizer? _bert;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte[]> _bertChars = new();
     private static readonly byte[] Declined = new byte[1];
+    private const int MaxBertChars = 1 << 16;
     private readonly Step[] _steps;
     private string?[]? _values;
     private readonly bool _byteLevel;
@@ -403,7 +404,11 @@ internal sealed class FastPipeline
                 continue;
             }
             int cp = Utf8.Decode(text, i, out int len);
-            if (!_bertChars.TryGetValue(cp, out var r)) r = _bertChars.GetOrAdd(cp, BertCharacter(_bert!, cp));
+            if (!_bertChars.TryGetValue(cp, out var r))
+            {
+                r = BertCharacter(_bert!, cp);
+                if (_bertChars.Count < MaxBertChars) _bertChars.TryAdd(cp, r);   // bounded: a text may hold any character
+            }
             if (r == Declined) return false;
             if (at + r.Length > Math.Min(dst.Length, ns.Length)) return false;
             for (int k = 0; k < r.Length; k++) { dst[at] = r[k]; ns[at] = i; ne[at++] = i + len; }
