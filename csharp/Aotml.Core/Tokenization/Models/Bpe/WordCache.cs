@@ -24,11 +24,12 @@ internal sealed class WordCache
     public const int MaxTokens = 16;
     private const int SlotBits = 13, Slots = 1 << SlotBits;
 
-    // One record per slot, so that a hit reads two cache-line runs (the hash, the record) rather than six arrays:
-    // [0] key length, [1] token count, [16, 32) token end offsets, [32, 96) token ids, [96, 160) key bytes.
-    private const int Stride = 160, EndsAt = 16, IdsAt = 32, KeyAt = 96;
     private readonly ulong[] _hash = new ulong[Slots];         // 0 = empty
-    private readonly byte[] _rec = new byte[Slots * Stride];
+    private readonly byte[] _keys = new byte[Slots * MaxKey];
+    private readonly uint[] _ids = new uint[Slots * MaxTokens];
+    private readonly byte[] _ends = new byte[Slots * MaxTokens];
+    private readonly byte[] _keyLen = new byte[Slots];
+    private readonly byte[] _count = new byte[Slots];
 
     [ThreadStatic] private static WordCache? t_cache;
     [ThreadStatic] private static object? t_owner;
@@ -85,16 +86,13 @@ internal sealed class WordCache
     public bool TryEmit<TSink>(ReadOnlySpan<byte> piece, ulong hash, int offset, ref TSink sink) where TSink : struct, ITokenSink
     {
         int slot = SlotOf(hash);
-        if (_hash[slot] != hash) return false;
-        var rec = _rec.AsSpan(slot * Stride, Stride);
-        if (rec[0] != piece.Length || !piece.SequenceEqual(rec.Slice(KeyAt, piece.Length))) return false;
-        int count = rec[1], start = offset;
-        var ends = rec.Slice(EndsAt, MaxTokens);
-        var ids = MemoryMarshal.Cast<byte, uint>(rec.Slice(IdsAt, 4 * MaxTokens));
+        if (_hash[slot] != hash || _keyLen[slot] != piece.Length || !piece.SequenceEqual(_keys.AsSpan(slot * MaxKey, piece.Length)))
+            return false;
+        int count = _count[slot], at = slot * MaxTokens, start = offset;
         for (int k = 0; k < count; k++)
         {
-            int end = offset + ends[k];
-            sink.Add(ids[k], start, end);
+            int end = offset + _ends[at + k];
+            sink.Add(_ids[at + k], start, end);
             start = end;
         }
         return true;
@@ -105,12 +103,11 @@ internal sealed class WordCache
     {
         if (piece.Length > MaxKey || ids.Length > MaxTokens) return;
         int slot = SlotOf(hash);
-        var rec = _rec.AsSpan(slot * Stride, Stride);
         _hash[slot] = hash;
-        rec[0] = (byte)piece.Length;
-        rec[1] = (byte)ids.Length;
-        piece.CopyTo(rec[KeyAt..]);
-        ids.CopyTo(MemoryMarshal.Cast<byte, uint>(rec.Slice(IdsAt, 4 * MaxTokens)));
-        for (int k = 0; k < ends.Length; k++) rec[EndsAt + k] = (byte)ends[k];
+        _keyLen[slot] = (byte)piece.Length;
+        piece.CopyTo(_keys.AsSpan(slot * MaxKey));
+        ids.CopyTo(_ids.AsSpan(slot * MaxTokens));
+        for (int k = 0; k < ends.Length; k++) _ends[slot * MaxTokens + k] = (byte)ends[k];
+        _count[slot] = (byte)ids.Length;
     }
 }
