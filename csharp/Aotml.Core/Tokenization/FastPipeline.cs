@@ -22,13 +22,13 @@ namespace Aotml.Tokenization;
 /// spends most of its time building a NormalizedString (text, normalized copy, one alignment pair per byte) per input
 /// and per piece, and the ByteLevel transform allocates a list per piece. Here the pieces are (start, end) pairs in
 /// two reused arrays and ByteLevel maps into a reused buffer with its alignment beside it.
-/// Round 2 (CPU time of the raw encode call, one thread, loaded machine, so ratios only): llama2 (Prepend + Replace,
-/// which declined before) x2-2.4; all-MiniLM-L6-v2 on multilingual man pages (BertNormalizer on non-ASCII declined)
-/// x2.5; token strings from the tokenizer's table instead of an interface call per token and a one-record-per-slot
-/// word cache +10-15% on llama3 prose; a WordPiece word cache and a longest-token bound on its search: within noise
-/// on the multilingual corpus. Left: the Encoding objects (seven lists each) and the block writer's copy of them,
-/// GC compaction of a batch's encodings, and page faults on fresh GC memory (DOTNET_GCgen0size, DOTNET_GCRetainVM:
-/// no gain measured).
+/// Round 2 (task-clock of 40 raw encode calls minus the setup, one thread, loaded 2-core machine): llama2 (Prepend +
+/// Replace, which declined before) x1.5 on prose and man pages; all-MiniLM-L6-v2 on multilingual man pages
+/// (BertNormalizer on non-ASCII declined) x2. Tried: one record per word-cache slot instead of six arrays (slower on
+/// llama3 prose: reverted). Token strings from the tokenizer's table, the WordPiece word cache and building the
+/// Encoding column by column: within the noise. Left: the Encoding objects (seven lists each) and the block
+/// writer's copy of them, GC compaction of a batch's encodings, and page faults on fresh GC memory
+/// (DOTNET_GCgen0size, DOTNET_GCRetainVM: no gain measured).
 /// </remarks>
 internal sealed class FastPipeline
 {
