@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using Aotml.Text;
 using Aotml.Tiktoken;
@@ -9,8 +10,10 @@ namespace Aotml.Tokenization;
 
 /// <summary>
 /// The encode path for texts whose normalized form is the original byte for byte (no normalizer, or one that maps
-/// each ASCII byte to one ASCII byte on an ASCII text): pieces are byte ranges of one buffer, offsets need no
-/// alignment arrays, and the model writes into per-thread scratch instead of NormalizedString/Token objects. Built
+/// each ASCII byte to one ASCII byte on an ASCII text), or maps each character on its own to characters aligned with
+/// it (SentencePiece's Prepend + Replace, BertNormalizer on any text without combining marks; then each normalized
+/// byte carries its original range in a reused array): pieces are byte ranges of one buffer, and the model writes
+/// into per-thread scratch instead of NormalizedString/Token objects. Built
 /// once per tokenizer from the component types it knows; <see cref="TryEncode"/> declines (the caller then takes
 /// the exact general path) for any text it cannot prove it handles as the general path would.
 /// </summary>
@@ -19,6 +22,13 @@ namespace Aotml.Tokenization;
 /// spends most of its time building a NormalizedString (text, normalized copy, one alignment pair per byte) per input
 /// and per piece, and the ByteLevel transform allocates a list per piece. Here the pieces are (start, end) pairs in
 /// two reused arrays and ByteLevel maps into a reused buffer with its alignment beside it.
+/// Round 2 (task-clock of 40 raw encode calls minus the setup, one thread, loaded 2-core machine): llama2 (Prepend +
+/// Replace, which declined before) x1.5 on prose and man pages; all-MiniLM-L6-v2 on multilingual man pages
+/// (BertNormalizer on non-ASCII declined) x2. Tried: one record per word-cache slot instead of six arrays (slower on
+/// llama3 prose: reverted). Token strings from the tokenizer's table, the WordPiece word cache and building the
+/// Encoding column by column: within the noise. Left: the Encoding objects (seven lists each) and the block
+/// writer's copy of them, GC compaction of a batch's encodings, and page faults on fresh GC memory
+/// (DOTNET_GCgen0size, DOTNET_GCRetainVM: no gain measured).
 /// </remarks>
 internal sealed class FastPipeline
 {
@@ -29,21 +39,35 @@ internal sealed class FastPipeline
     // ASCII byte -> normalized ASCII byte, -1 where the normalizer would change the length (a removed control
     // character); null when there is no normalizer (any UTF-8 text is its own normalized form).
     private readonly short[]? _asciiMap;
+    // SentencePiece-style normalizers (Prepend one character, Replace ASCII characters by one character each): per
+    // ASCII byte the UTF-8 it becomes (null: itself), and the prepended character's UTF-8. Any UTF-8 text is covered;
+    // the normalized text carries one original (start, end) per byte, as NormalizedString's alignments do.
+    private readonly byte[]?[]? _charMap;
+    private readonly byte[]? _prepend;
+    // A BertNormalizer: on a text that is not ASCII (or has an ASCII control character to remove), each character
+    // becomes the UTF-8 of BertCharacter, aligned to it; _asciiMap holds what it does to ASCII.
+    private readonly BertNormalizer? _bert;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte[]> _bertChars = new();
+    private static readonly byte[] Declined = new byte[1];
+    private const int MaxBertChars = 1 << 16;
     private readonly Step[] _steps;
+    private string?[]? _values;
     private readonly bool _byteLevel;
     private readonly bool _asciiOnly;   // a step that is only written for ASCII text
 
-    private FastPipeline(short[]? asciiMap, Step[] steps, bool byteLevel)
+    private FastPipeline(short[]? asciiMap, byte[]?[]? charMap, byte[]? prepend, BertNormalizer? bert, Step[] steps, bool byteLevel)
     {
-        _asciiMap = asciiMap; _steps = steps; _byteLevel = byteLevel;
-        _asciiOnly = asciiMap != null || steps.Any(s => s.Kind is StepKind.Bert);
+        _asciiMap = asciiMap; _charMap = charMap; _prepend = prepend; _bert = bert; _steps = steps; _byteLevel = byteLevel;
+        _asciiOnly = asciiMap != null && bert == null;
     }
 
     /// <summary>The fast path for these components, or null when one of them is not covered.</summary>
     public static FastPipeline? Create(INormalizer? normalizer, IPreTokenizer? preTokenizer)
     {
         short[]? map = null;
-        if (normalizer != null && !IsIdentity(normalizer))
+        byte[]?[]? charMap = null;
+        byte[]? prepend = null;
+        if (normalizer != null && !IsIdentity(normalizer) && !MapCharacters(normalizer, out charMap, out prepend))
         {
             map = new short[128];
             for (int i = 0; i < 128; i++) map[i] = (short)i;
@@ -52,7 +76,7 @@ internal sealed class FastPipeline
         var steps = new List<Step>();
         bool byteLevel = false;
         if (preTokenizer != null && !AddSteps(preTokenizer, steps, ref byteLevel)) return null;
-        return new FastPipeline(map, steps.ToArray(), byteLevel);
+        return new FastPipeline(map, charMap, prepend, normalizer as BertNormalizer, steps.ToArray(), byteLevel);
     }
 
     // An empty Sequence (deepseek_v3 ships one) changes no text at all, ASCII or not.
@@ -82,6 +106,36 @@ internal sealed class FastPipeline
                 return false;
         }
     }
+
+    // [Prepend(c)]? Replace(String a, c)*: each output character aligned to the one input character it comes from
+    // (the prepended one to the text's first character, as HF's prepend aligns it).
+    private static bool MapCharacters(INormalizer n, out byte[]?[]? map, out byte[]? prepend)
+    {
+        map = null; prepend = null;
+        IReadOnlyList<INormalizer> list = n is SequenceNormalizer s ? s.Normalizers : [n];
+        int at = 0;
+        string? pre = null;
+        if (list.Count > 0 && list[0] is PrependNormalizer p)
+        {
+            if (!OneRune(p.Prepend)) return false;
+            pre = p.Prepend; at = 1;
+        }
+        var chars = new string?[128];
+        for (; at < list.Count; at++)
+        {
+            if (list[at] is not ReplaceNormalizer { Pattern.IsRegex: false } r || r.Pattern.Source is not [< '\u0080'] || !OneRune(r.Content))
+                return false;
+            string from = r.Pattern.Source;
+            for (int c = 0; c < 128; c++) if ((chars[c] ?? ((char)c).ToString()) == from) chars[c] = r.Content;
+            if (pre == from) pre = r.Content;
+        }
+        map = new byte[]?[128];
+        for (int c = 0; c < 128; c++) if (chars[c] is { } x && x != ((char)c).ToString()) map[c] = System.Text.Encoding.UTF8.GetBytes(x);
+        prepend = pre is null ? null : System.Text.Encoding.UTF8.GetBytes(pre);
+        return true;
+    }
+
+    private static bool OneRune(string s) => s.Length > 0 && Rune.DecodeFromUtf16(s, out _, out int used) == System.Buffers.OperationStatus.Done && used == s.Length;
 
     private static void Compose(short[] map, Func<int, int> f)
     {
@@ -142,10 +196,32 @@ internal sealed class FastPipeline
         }
     }
 
+    // Token strings by id for a model whose token value is its vocabulary entry: the tokenizer's own table where it
+    // agrees (the block writer compares with that table, so its entries are then in cache), else the model's string.
+    // An interface call and two table reads per token cost 5-8% of llama3's encode.
+    private string?[] Values(Tokenizer tok)
+    {
+        if (tok.Model is not (Models.Bpe.BpeModel or Models.WordPiece.WordPieceModel or Models.WordLevel.WordLevelModel))
+            return _values = [];
+        var table = tok.VocabTokens();
+        var r = table;
+        for (int i = 0; i < table.Length; i++)
+        {
+            string? m = tok.Model.IdToToken((uint)i);
+            if (m != null && m != table[i])
+            {
+                if (r == table) r = (string?[])table.Clone();
+                r[i] = m;
+            }
+        }
+        return _values = r;
+    }
+
     /// <summary>Per-thread buffers, grown as needed and reused by every call on the thread.</summary>
     private sealed class Scratch
     {
         public byte[] Norm = new byte[256];
+        public int[] NormStart = new int[256], NormEnd = new int[256];   // original range of each normalized byte
         public int[] Pieces = new int[64], Next = new int[64];   // (start, end) pairs
         public byte[] Mapped = new byte[128];
         public int[] AlignStart = new int[128], AlignEnd = new int[128];
@@ -198,24 +274,31 @@ internal sealed class FastPipeline
         var s = t_scratch ??= new Scratch();
         ReadOnlySpan<byte> norm = text;
         if (tok.Added.HasRawPatterns && tok.Added.AnyMatch(text, false)) return null;
+        bool aligned = false;   // s.NormStart/NormEnd hold each normalized byte's original range
         if (_asciiMap != null)
         {
             if (s.Norm.Length < text.Length) s.Norm = new byte[Math.Max(text.Length, s.Norm.Length * 2)];
             var map = _asciiMap;
             var dst = s.Norm;
-            for (int i = 0; i < text.Length; i++)
-            {
-                int c = map[text[i]];
-                if (c < 0) return null;
-                dst[i] = (byte)c;
-            }
-            norm = dst.AsSpan(0, text.Length);
+            int i = 0;
+            if (ascii)
+                for (; i < text.Length; i++)
+                {
+                    int c = map[text[i]];
+                    if (c < 0) break;
+                    dst[i] = (byte)c;
+                }
+            if (i == text.Length) norm = dst.AsSpan(0, text.Length);
+            else if (_bert == null || !MapBert(s, text, out norm)) return null;
+            else aligned = true;
         }
+        if (_charMap != null) { norm = MapCharacters(s, text, ascii); aligned = true; }
         if (tok.Added.HasNormalizedPatterns && tok.Added.AnyMatch(norm, true)) return null;
 
         int nPieces = SplitAll(s, norm);
         s.Count = 0;
         var model = tok.Model;
+        var values = _values ?? Values(tok);
         for (int w = 0; w < nPieces; w++)
         {
             int ps = s.Pieces[2 * w], pe = s.Pieces[2 * w + 1];
@@ -229,24 +312,164 @@ internal sealed class FastPipeline
             for (int k = first; k < s.Count; k++)
             {
                 int a = s.Starts[k], b = s.Ends[k];
-                s.Values[k] = model.TokenValue(s.Ids[k], piece, a, b);
+                uint id = s.Ids[k];
+                s.Values[k] = id < (uint)values.Length && values[id] is { } v ? v : model.TokenValue(id, piece, a, b);
                 s.Words[k] = w;
                 if (a == b) { s.Starts[k] = ps + a; s.Ends[k] = ps + b; }   // NormalizedString.ConvertOffsets keeps these
                 else if (a > b) { }
-                else if (_byteLevel) { s.Starts[k] = s.AlignStart[a]; s.Ends[k] = s.AlignEnd[b - 1]; }
+                else if (_byteLevel)
+                {
+                    int na = s.AlignStart[a], nb = s.AlignEnd[b - 1];
+                    if (aligned) { na = s.NormStart[na]; nb = s.NormEnd[nb - 1]; }
+                    s.Starts[k] = na; s.Ends[k] = nb;
+                }
+                else if (aligned) { s.Starts[k] = s.NormStart[ps + a]; s.Ends[k] = s.NormEnd[ps + b - 1]; }
                 else if (ascii) { s.Starts[k] = ps + a; s.Ends[k] = ps + b; }
                 else { s.Starts[k] = CharStart(norm, ps + a); s.Ends[k] = CharEnd(norm, ps + b - 1); }
             }
             if (s.Count >= max) break;   // HF's tokenize_with_limit: the pieces after are dropped
         }
 
-        var encoding = new Encoding(s.Count);
-        for (int k = 0; k < s.Count; k++)
-            encoding.Add(s.Ids[k], s.Values[k], (s.Starts[k], s.Ends[k]), s.Words[k], typeId);
+        var encoding = Fill(s, typeId);
         if (options.CharOffsets && !ascii) encoding.ConvertOffsetsToChars(text, 0, encoding.Length);
         // A huge text leaves huge buffers: let them go rather than keep them for the thread's lifetime.
-        if (s.Norm.Length > MaxKept || s.Mapped.Length > MaxKept || s.Ids.Length > MaxKept / 4) t_scratch = null;
+        if (s.Norm.Length > MaxKept || s.NormStart.Length > MaxKept || s.Mapped.Length > MaxKept || s.Ids.Length > MaxKept / 4) t_scratch = null;
         return encoding;
+    }
+
+    // The normalized text of the character map into s.Norm, each byte's original range beside it.
+    private ReadOnlySpan<byte> MapCharacters(Scratch s, ReadOnlySpan<byte> text, bool ascii)
+    {
+        int need = 4 * text.Length + 4;
+        if (s.NormStart.Length < need)
+        {
+            int n = Math.Max(need, s.NormStart.Length * 2);
+            s.NormStart = new int[n]; s.NormEnd = new int[n];
+        }
+        if (s.Norm.Length < need) s.Norm = new byte[Math.Max(need, s.Norm.Length * 2)];
+        var dst = s.Norm;
+        var ns = s.NormStart;
+        var ne = s.NormEnd;
+        var map = _charMap!;
+        int at = 0;
+        if (_prepend != null && text.Length > 0)
+        {
+            int first = ascii ? 1 : CharEnd(text, 0);
+            foreach (byte x in _prepend) { dst[at] = x; ns[at] = 0; ne[at++] = first; }
+        }
+        for (int i = 0; i < text.Length;)
+        {
+            byte b = text[i];
+            if (b < 0x80)
+            {
+                if (map[b] is { } r) foreach (byte x in r) { dst[at] = x; ns[at] = i; ne[at++] = i + 1; }
+                else { dst[at] = b; ns[at] = i; ne[at++] = i + 1; }
+                i++;
+                continue;
+            }
+            int ce = i + (b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4);
+            for (int j = i; j < ce; j++) { dst[at] = text[j]; ns[at] = i; ne[at++] = ce; }
+            i = ce;
+        }
+        return dst.AsSpan(0, at);
+    }
+
+    // BertNormalizer character by character into s.Norm with alignments: false (decline) on a character it cannot
+    // treat alone. That is exact because every step of it maps one character to characters aligned with it (a removed
+    // one leaves the others' alignments as they are), except NFD's canonical reordering, which can only move marks
+    // across a character boundary when a character of combining class > 0 follows: such texts are declined.
+    private bool MapBert(Scratch s, ReadOnlySpan<byte> text, out ReadOnlySpan<byte> norm)
+    {
+        norm = default;
+        int need = 12 * text.Length + 4;   // a character of 1-4 bytes becomes at most 3 of 4 (' ', lowercase, ' ')
+        if (s.NormStart.Length < need)
+        {
+            int n = Math.Max(need, s.NormStart.Length * 2);
+            s.NormStart = new int[n]; s.NormEnd = new int[n];
+        }
+        if (s.Norm.Length < need) s.Norm = new byte[Math.Max(need, s.Norm.Length * 2)];
+        var dst = s.Norm;
+        var ns = s.NormStart;
+        var ne = s.NormEnd;
+        var map = _asciiMap!;
+        int at = 0;
+        for (int i = 0; i < text.Length;)
+        {
+            byte b = text[i];
+            if (b < 0x80)
+            {
+                int c = map[b];
+                if (c >= 0) { dst[at] = (byte)c; ns[at] = i; ne[at++] = i + 1; }
+                i++;
+                continue;
+            }
+            int cp = Utf8.Decode(text, i, out int len);
+            if (!_bertChars.TryGetValue(cp, out var r))
+            {
+                r = BertCharacter(_bert!, cp);
+                if (_bertChars.Count < MaxBertChars) _bertChars.TryAdd(cp, r);   // bounded: a text may hold any character
+            }
+            if (r == Declined) return false;
+            if (at + r.Length > Math.Min(dst.Length, ns.Length)) return false;
+            for (int k = 0; k < r.Length; k++) { dst[at] = r[k]; ns[at] = i; ne[at++] = i + len; }
+            i += len;
+        }
+        norm = dst.AsSpan(0, at);
+        return true;
+    }
+
+    // What BertNormalizer makes of one non-ASCII character alone (UTF-8), or Declined.
+    private static byte[] BertCharacter(BertNormalizer bert, int cp)
+    {
+        bool strip = bert.StripAccents ?? bert.Lowercase;
+        if (strip && Aotml.Text.Normalization.NormalizationData.Ccc(cp, Aotml.Text.Normalization.Ucd.Latest) != 0) return Declined;
+        var chars = new List<int> { cp };
+        if (bert.CleanText)
+        {
+            if (cp == 0xFFFD || BertNormalizer.IsControl(cp)) chars.Clear();
+            else if (BertNormalizer.IsWhitespace(cp)) chars[0] = ' ';
+        }
+        if (bert.HandleChineseChars && chars is [int only] && BertNormalizer.IsChineseChar(only)) chars = [' ', only, ' '];
+        if (strip)
+        {
+            var nfd = new List<int>();
+            Aotml.Text.Normalization.Normalizer.Normalize(chars.ToArray(), System.Text.NormalizationForm.FormD, nfd, null,
+                Aotml.Text.Normalization.Ucd.Unicode9);
+            chars = nfd.Where(c => Aotml.Text.Normalization.Ucd.Category(c, Aotml.Text.Normalization.Ucd.Unicode8) != Aotml.Text.Generated.GeneralCategory.NonspacingMark).ToList();
+        }
+        if (bert.Lowercase)
+        {
+            var lower = new List<int>();
+            Span<int> m = stackalloc int[3];
+            foreach (int c in chars) { int n = Aotml.Text.Normalization.Ucd.ToLower(c, m); for (int k = 0; k < n; k++) lower.Add(m[k]); }
+            chars = lower;
+        }
+        var sb = new StringBuilder();
+        foreach (int c in chars) sb.Append(char.ConvertFromUtf32(c));
+        return System.Text.Encoding.UTF8.GetBytes(sb.ToString());
+    }
+
+    // The scratch columns as an Encoding, column by column (Encoding.Add appends to seven lists per token).
+    private static Encoding Fill(Scratch s, uint typeId)
+    {
+        int n = s.Count;
+        var e = new Encoding(n);
+        CollectionsMarshal.SetCount(e.Ids, n);
+        s.Ids.AsSpan(0, n).CopyTo(CollectionsMarshal.AsSpan(e.Ids));
+        CollectionsMarshal.SetCount(e.Tokens, n);
+        s.Values.AsSpan(0, n).CopyTo(CollectionsMarshal.AsSpan(e.Tokens));
+        CollectionsMarshal.SetCount(e.WordIds, n);
+        s.Words.AsSpan(0, n).CopyTo(CollectionsMarshal.AsSpan(e.WordIds));
+        CollectionsMarshal.SetCount(e.Offsets, n);
+        var offsets = CollectionsMarshal.AsSpan(e.Offsets);
+        for (int k = 0; k < n; k++) offsets[k] = (s.Starts[k], s.Ends[k]);
+        CollectionsMarshal.SetCount(e.TypeIds, n);
+        CollectionsMarshal.AsSpan(e.TypeIds).Fill(typeId);
+        CollectionsMarshal.SetCount(e.SpecialTokensMask, n);
+        CollectionsMarshal.AsSpan(e.SpecialTokensMask).Clear();
+        CollectionsMarshal.SetCount(e.AttentionMask, n);
+        CollectionsMarshal.AsSpan(e.AttentionMask).Fill(1);
+        return e;
     }
 
     private static int CharStart(ReadOnlySpan<byte> s, int i)
@@ -349,13 +572,30 @@ internal sealed class FastPipeline
         return m;
     }
 
-    // BertPreTokenizer on ASCII: white space (U+0009..U+000D, U+0020) removed, ASCII punctuation isolated.
+    // BertPreTokenizer: White_Space removed, punctuation isolated (ASCII inline, the rest through the tables).
     private static int Bert(Scratch s, ReadOnlySpan<byte> piece, int shift, int m)
     {
         int word = 0;
         for (int i = 0; i < piece.Length; i++)
         {
             byte c = piece[i];
+            if (c >= 0x80)
+            {
+                int cp = Utf8.Decode(piece, i, out int len);
+                if (Aotml.Text.Normalization.Ucd.IsWhiteSpace(cp))
+                {
+                    m = Emit(s, m, shift + word, shift + i);
+                    word = i + len;
+                }
+                else if (BertPreTokenizer.IsPunctuation(cp))
+                {
+                    m = Emit(s, m, shift + word, shift + i);
+                    m = Emit(s, m, shift + i, shift + i + len);
+                    word = i + len;
+                }
+                i += len - 1;
+                continue;
+            }
             if (c is (>= 0x09 and <= 0x0D) or 0x20)
             {
                 m = Emit(s, m, shift + word, shift + i);

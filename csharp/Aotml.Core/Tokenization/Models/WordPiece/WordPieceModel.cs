@@ -13,6 +13,7 @@ public sealed class WordPieceModel : IModel
 {
     private readonly Vocab _vocab;
     private readonly Utf8Map<uint> _continuing = new();   // tokens that start with the prefix, by the rest
+    private readonly int _maxFirst, _maxNext;              // longest UTF-8 a first / a continuing match can have
 
     /// <summary>The unknown token.</summary>
     public string UnkToken { get; }
@@ -26,10 +27,17 @@ public sealed class WordPieceModel : IModel
         _vocab = vocab; UnkToken = unk; ContinuingSubwordPrefix = prefix; MaxInputCharsPerWord = maxChars;
         // Over the vocabulary's UTF-8: making its strings here would cost more than the rest of the load.
         byte[] pre = System.Text.Encoding.UTF8.GetBytes(prefix);
+        int maxFirst = 0, maxNext = 0;
         vocab.ForEach((token, id) =>
         {
-            if (token.StartsWith(pre)) _continuing.Set(token[pre.Length..], id);
+            maxFirst = Math.Max(maxFirst, token.Length);
+            if (token.StartsWith(pre))
+            {
+                _continuing.Set(token[pre.Length..], id);
+                maxNext = Math.Max(maxNext, token.Length - pre.Length);
+            }
         });
+        _maxFirst = maxFirst; _maxNext = maxNext;
     }
 
     /// <summary>Reads an HF WordPiece model object.</summary>
@@ -67,10 +75,54 @@ public sealed class WordPieceModel : IModel
     public IReadOnlyDictionary<string, uint> GetVocab() => _vocab.ByToken;
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Performance notes (multilingual man pages, all-MiniLM-L6-v2): a piece seen before on this thread comes from
+    /// the <see cref="Bpe.WordCache"/> (the tokens are a pure function of the piece bytes), and the longest-match
+    /// search starts at the longest token of the vocabulary rather than at the end of the piece (each try was a
+    /// dictionary probe: long German and Russian words made dozens).
+    /// </remarks>
     public void Tokenize<TSink>(ReadOnlySpan<byte> piece, int offset, ref TSink sink) where TSink : struct, ITokenSink
     {
         int n = piece.Length;
         if (n == 0) return;
+        if (n > Bpe.WordCache.MaxKey)
+        {
+            TokenizeUncached(piece, offset, ref sink);
+            return;
+        }
+        var cache = Bpe.WordCache.For(this);
+        ulong hash = Bpe.WordCache.Hash(piece);
+        if (cache.TryEmit(piece, hash, offset, ref sink)) return;
+        var rec = new Record(n);
+        TokenizeUncached(piece, 0, ref rec);
+        cache.Put(piece, hash, rec.Ids.AsSpan(0, rec.Count), rec.Ends.AsSpan(0, rec.Count));
+        int start = offset;
+        for (int k = 0; k < rec.Count; k++)
+        {
+            sink.Add(rec.Ids[k], start, offset + rec.Ends[k]);
+            start = offset + rec.Ends[k];
+        }
+    }
+
+    // A piece's tokens (they tile it from 0) for the cache.
+    private struct Record(int n) : ITokenSink
+    {
+        public readonly uint[] Ids = new uint[n];
+        public readonly int[] Ends = new int[n];
+        public int Count;
+
+        public static bool WantsOffsets => true;
+
+        public void Add(uint id, int start, int end)
+        {
+            Ids[Count] = id;
+            Ends[Count++] = end;
+        }
+    }
+
+    private void TokenizeUncached<TSink>(ReadOnlySpan<byte> piece, int offset, ref TSink sink) where TSink : struct, ITokenSink
+    {
+        int n = piece.Length;
         int chars = 0;
         foreach (byte b in piece) if (!Utf8.IsContinuation(b)) chars++;
         if (chars > MaxInputCharsPerWord) { sink.Add(Unk(), offset, offset + n); return; }
@@ -79,7 +131,9 @@ public sealed class WordPieceModel : IModel
         int count = 0;
         for (int start = 0; start < n;)
         {
-            int end = n;
+            // No token is longer than the longest: shorter candidates only, cut back to a character boundary.
+            int end = Math.Min(n, start + (start == 0 ? _maxFirst : _maxNext));
+            while (end > start && end < n && Utf8.IsContinuation(piece[end])) end--;
             bool hit = false;
             while (start < end)
             {
