@@ -71,33 +71,22 @@ def model(kind: str) -> bytes:
 Ops = dict[str, Callable[..., Any]]
 
 
-def aotml_peer(data: bytes) -> Ops:
-    """aotml.sentencepiece: the drop-in module."""
-    sp = spm.SentencePieceProcessor(model_proto=data)
-    return {
-        "load": lambda: spm.SentencePieceProcessor(model_proto=data),
-        "encode ids, one call per text": lambda texts: [sp.encode(t) for t in texts],
-        "encode ids, batch, 1 thread": lambda texts: sp.encode(texts, num_threads=1),
-        "encode ids, batch, 2 threads": lambda texts: sp.encode(texts, num_threads=2),
-        "encode pieces, batch, 1 thread": lambda texts: sp.encode(texts, out_type=str, num_threads=1),
-        "decode ids, batch, 1 thread": lambda ids: sp.decode(ids, num_threads=1),
-    }
+def module_peer(module: Any) -> Callable[[bytes], Ops]:
+    """A peer with sentencepiece's Python API (aotml.sentencepiece, the drop-in, or python3-sentencepiece)."""
+    def make(data: bytes) -> Ops:
+        sp = module.SentencePieceProcessor(model_proto=data)
+        return {
+            "load": lambda: module.SentencePieceProcessor(model_proto=data),
+            "encode ids, one call per text": lambda texts: [sp.encode(t) for t in texts],
+            "encode ids, batch, 1 thread": lambda texts: sp.encode(texts, num_threads=1),
+            "encode ids, batch, 2 threads": lambda texts: sp.encode(texts, num_threads=2),
+            "encode pieces, batch, 1 thread": lambda texts: sp.encode(texts, out_type=str, num_threads=1),
+            "decode ids, batch, 1 thread": lambda ids: sp.decode(ids, num_threads=1),
+        }
+    return make
 
 
-def sentencepiece_peer(data: bytes) -> Ops:
-    """python3-sentencepiece, the reference."""
-    sp = ref.SentencePieceProcessor(model_proto=data)
-    return {
-        "load": lambda: ref.SentencePieceProcessor(model_proto=data),
-        "encode ids, one call per text": lambda texts: [sp.encode(t) for t in texts],
-        "encode ids, batch, 1 thread": lambda texts: sp.encode(texts, num_threads=1),
-        "encode ids, batch, 2 threads": lambda texts: sp.encode(texts, num_threads=2),
-        "encode pieces, batch, 1 thread": lambda texts: sp.encode(texts, out_type=str, num_threads=1),
-        "decode ids, batch, 1 thread": lambda ids: sp.decode(ids, num_threads=1),
-    }
-
-
-PEERS: dict[str, Callable[[bytes], Ops]] = {"aotml": aotml_peer, "sentencepiece": sentencepiece_peer}
+PEERS: dict[str, Callable[[bytes], Ops]] = {"aotml": module_peer(spm), "sentencepiece": module_peer(ref)}
 REFERENCE = "sentencepiece"  # ratios are this peer's time / each other peer's time
 
 
