@@ -254,7 +254,7 @@ public sealed class BpeModel : IModel
         var cache = WordCache.For(this);
         ulong hash = WordCache.Hash(piece);
         if (cache.TryEmit(piece, hash, offset, ref sink)) return;
-        var rec = new RecordSink(Rent(ref t_recIds, n), Rent(ref t_recEnds, n));
+        var rec = new WordCache.Recorder(Rent(ref t_recIds, n), Rent(ref t_recEnds, n));
         TokenizeUncached(piece, 0, ref rec);
         cache.Put(piece, hash, rec.Ids.AsSpan(0, rec.Count), rec.Ends.AsSpan(0, rec.Count));
         int start = offset;
@@ -270,22 +270,6 @@ public sealed class BpeModel : IModel
     [ThreadStatic] private static int[]? t_recEnds;
 
     private static T[] Rent<T>(ref T[]? slot, int n) => BpeMerge.Rent(ref slot, n);
-
-    // Records a piece's tokens (ids and end offsets; BPE tokens tile the piece from 0) for the cache.
-    private struct RecordSink(uint[] ids, int[] ends) : ITokenSink
-    {
-        public readonly uint[] Ids = ids;
-        public readonly int[] Ends = ends;
-        public int Count;
-
-        public static bool WantsOffsets => true;
-
-        public void Add(uint id, int start, int end)
-        {
-            Ids[Count] = id;
-            Ends[Count++] = end;
-        }
-    }
 
     private void TokenizeUncached<TSink>(ReadOnlySpan<byte> piece, int offset, ref TSink sink) where TSink : struct, ITokenSink
     {

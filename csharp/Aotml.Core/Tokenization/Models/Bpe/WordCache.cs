@@ -110,4 +110,25 @@ internal sealed class WordCache
         for (int k = 0; k < ends.Length; k++) _ends[slot * MaxTokens + k] = (byte)ends[k];
         _count[slot] = (byte)ids.Length;
     }
+
+    /// <summary>Records a piece's tokens (ids and end offsets; the tokens tile the piece from 0) for <see cref="Put"/>.</summary>
+    public struct Recorder(uint[] ids, int[] ends) : ITokenSink
+    {
+        /// <summary>The ids recorded.</summary>
+        public readonly uint[] Ids = ids;
+        /// <summary>Their end offsets in the piece.</summary>
+        public readonly int[] Ends = ends;
+        /// <summary>How many were recorded.</summary>
+        public int Count;
+
+        /// <inheritdoc/>
+        public static bool WantsOffsets => true;
+
+        /// <inheritdoc/>
+        public void Add(uint id, int start, int end)
+        {
+            Ids[Count] = id;
+            Ends[Count++] = end;
+        }
+    }
 }

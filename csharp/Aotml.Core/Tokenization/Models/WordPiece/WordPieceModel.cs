@@ -93,7 +93,7 @@ public sealed class WordPieceModel : IModel
         var cache = Bpe.WordCache.For(this);
         ulong hash = Bpe.WordCache.Hash(piece);
         if (cache.TryEmit(piece, hash, offset, ref sink)) return;
-        var rec = new Record(n);
+        var rec = new Bpe.WordCache.Recorder(new uint[n], new int[n]);
         TokenizeUncached(piece, 0, ref rec);
         cache.Put(piece, hash, rec.Ids.AsSpan(0, rec.Count), rec.Ends.AsSpan(0, rec.Count));
         int start = offset;
@@ -101,22 +101,6 @@ public sealed class WordPieceModel : IModel
         {
             sink.Add(rec.Ids[k], start, offset + rec.Ends[k]);
             start = offset + rec.Ends[k];
-        }
-    }
-
-    // A piece's tokens (they tile it from 0) for the cache.
-    private struct Record(int n) : ITokenSink
-    {
-        public readonly uint[] Ids = new uint[n];
-        public readonly int[] Ends = new int[n];
-        public int Count;
-
-        public static bool WantsOffsets => true;
-
-        public void Add(uint id, int start, int end)
-        {
-            Ids[Count] = id;
-            Ends[Count++] = end;
         }
     }
 
