@@ -229,6 +229,17 @@ internal sealed class FastPipeline
         public int[] Starts = new int[64], Ends = new int[64], Words = new int[64];
         public string[] Values = new string[64];
         public int Count;
+
+        // Room for `need` normalized bytes and their alignments.
+        public void EnsureNorm(int need)
+        {
+            if (NormStart.Length < need)
+            {
+                int n = Math.Max(need, NormStart.Length * 2);
+                NormStart = new int[n]; NormEnd = new int[n];
+            }
+            if (Norm.Length < need) Norm = new byte[Math.Max(need, Norm.Length * 2)];
+        }
     }
 
     [ThreadStatic] private static Scratch? t_scratch;
@@ -340,13 +351,7 @@ internal sealed class FastPipeline
     // The normalized text of the character map into s.Norm, each byte's original range beside it.
     private ReadOnlySpan<byte> MapCharacters(Scratch s, ReadOnlySpan<byte> text, bool ascii)
     {
-        int need = 4 * text.Length + 4;
-        if (s.NormStart.Length < need)
-        {
-            int n = Math.Max(need, s.NormStart.Length * 2);
-            s.NormStart = new int[n]; s.NormEnd = new int[n];
-        }
-        if (s.Norm.Length < need) s.Norm = new byte[Math.Max(need, s.Norm.Length * 2)];
+        s.EnsureNorm(4 * text.Length + 4);
         var dst = s.Norm;
         var ns = s.NormStart;
         var ne = s.NormEnd;
@@ -381,13 +386,7 @@ internal sealed class FastPipeline
     private bool MapBert(Scratch s, ReadOnlySpan<byte> text, out ReadOnlySpan<byte> norm)
     {
         norm = default;
-        int need = 12 * text.Length + 4;   // a character of 1-4 bytes becomes at most 3 of 4 (' ', lowercase, ' ')
-        if (s.NormStart.Length < need)
-        {
-            int n = Math.Max(need, s.NormStart.Length * 2);
-            s.NormStart = new int[n]; s.NormEnd = new int[n];
-        }
-        if (s.Norm.Length < need) s.Norm = new byte[Math.Max(need, s.Norm.Length * 2)];
+        s.EnsureNorm(12 * text.Length + 4);   // a character of 1-4 bytes becomes at most 3 of 4 (' ', lowercase, ' ')
         var dst = s.Norm;
         var ns = s.NormStart;
         var ne = s.NormEnd;
