@@ -1,13 +1,7 @@
 """Ctrl-C during long engine calls: the call stops soon and KeyboardInterrupt reaches the caller."""
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import textwrap
-import time
-from pathlib import Path
 
 import pytest
 
@@ -15,7 +9,8 @@ import aotml.tiktoken
 from aotml import _backend, _cancel
 from aotml._errors import RunCancelledError
 
-ROOT = Path(__file__).resolve().parent.parent
+from support.interrupt import assert_ctrl_c_stops
+
 
 CHILD = """
     import sys, time
@@ -37,25 +32,7 @@ CHILD = """
 @pytest.mark.parametrize("method", ["encode_batch", "encode_ordinary_batch", "encode_batch_to_numpy"])
 def test_ctrl_c_stops_a_long_batch_encode(backend, method):
     # ~80 MB of text: seconds of work on one thread, so the interrupt lands mid-call.
-    code = textwrap.dedent(CHILD.format(n=150_000, method=method))
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "python"), "AOTML_BACKEND": backend}
-    child = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
-    try:
-        assert child.stdout is not None
-        assert child.stdout.readline().strip() == "ready", child.stderr.read() if child.stderr else ""
-        time.sleep(0.5)
-        sent = time.monotonic()
-        child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=30)
-        took = time.monotonic() - sent
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-    assert child.returncode == 0, err
-    assert out.startswith("interrupted"), f"the call was not interrupted: {out!r} {err!r}"
-    assert took < 1.5, f"exited {took:.2f} s after SIGINT"
+    assert_ctrl_c_stops(textwrap.dedent(CHILD.format(n=150_000, method=method)), backend, timeout=30)
 
 
 def test_cancel_token_stops_the_engine_call(backend):

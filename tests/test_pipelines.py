@@ -3,13 +3,9 @@ and on small hand-built models: pooling modes, int32 inputs, bad models, bad inp
 from __future__ import annotations
 
 import asyncio
-import os
 import pickle
-import signal
-import subprocess
 import sys
 import textwrap
-import time
 import warnings
 from pathlib import Path
 
@@ -23,6 +19,7 @@ from aotml.pipelines import TextEmbedder, TruncationWarning
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import onnx_models  # noqa: E402
 from support import corpora, embed_oracle  # noqa: E402
+from support.interrupt import assert_ctrl_c_stops  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -225,24 +222,7 @@ CHILD = """
 
 def test_ctrl_c_stops_a_long_embed(backend, minilm):
     code = textwrap.dedent(CHILD.format(model=str(minilm.model), tokenizer=str(minilm.tokenizer_json)))
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "python"), "AOTML_BACKEND": backend}
-    child = subprocess.Popen([sys.executable, "-W", "ignore", "-c", code], env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout is not None
-        assert child.stdout.readline().strip() == "ready", child.stderr.read() if child.stderr else ""
-        time.sleep(1.5)  # past tokenization, into the model runs
-        sent = time.monotonic()
-        child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=60)
-        took = time.monotonic() - sent
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-    assert child.returncode == 0, err
-    assert out.startswith("interrupted"), f"the call was not interrupted: {out!r} {err!r}"
-    assert took < 2.0, f"exited {took:.2f} s after SIGINT"
+    assert_ctrl_c_stops(code, backend, settle=1.5, within=2.0)  # settle: past tokenization, into the model runs
 
 
 def test_progress_true_draws_a_bar_or_a_line(backend, minilm, capsys, monkeypatch):

@@ -1,12 +1,8 @@
 """Ctrl-C during a long aotml.tokenizers batch encode: the call stops soon and KeyboardInterrupt reaches the caller."""
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +14,7 @@ from aotml._errors import RunCancelledError
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import material  # noqa: E402
+from support.interrupt import assert_ctrl_c_stops  # noqa: E402
 
 CHILD = """
     import sys, time
@@ -39,25 +36,8 @@ CHILD = """
 @pytest.mark.parametrize("method", ["encode_batch", "encode_batch_to_numpy"])
 def test_ctrl_c_stops_a_long_tokenizers_batch_encode(backend, method):
     # ~40 MB of text through BERT: seconds of work, so the interrupt lands mid-call.
-    code = textwrap.dedent(CHILD.format(n=80_000, method=method))
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "python"), "AOTML_BACKEND": backend}
-    child = subprocess.Popen([sys.executable, "-c", code, str(material.minilm().tokenizer_json)], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout is not None
-        assert child.stdout.readline().strip() == "ready", child.stderr.read() if child.stderr else ""
-        time.sleep(0.5)
-        sent = time.monotonic()
-        child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=60)
-        took = time.monotonic() - sent
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-    assert child.returncode == 0, err
-    assert out.startswith("interrupted"), f"the call was not interrupted: {out!r} {err!r}"
-    assert took < 1.5, f"exited {took:.2f} s after SIGINT"
+    assert_ctrl_c_stops(textwrap.dedent(CHILD.format(n=80_000, method=method)), backend,
+                        args=(str(material.minilm().tokenizer_json),))
 
 
 def test_cancel_token_stops_the_tokenizer_engine_call(backend):
