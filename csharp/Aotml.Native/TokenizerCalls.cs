@@ -77,12 +77,12 @@ internal static unsafe class EncodingBlock
     /// <summary>Header words of either layout.</summary>
     internal const int Header = 8;
 
-    /// <summary>A zeroed block of <paramref name="words"/> words.</summary>
-    internal static WordBlock Alloc(long words)
+    /// <summary>A block of <paramref name="words"/> words, zeroed unless the caller writes every word.</summary>
+    internal static WordBlock Alloc(long words, bool clear = true)
     {
         if (words > int.MaxValue) throw new OutOfMemoryException("the encode result is over 8 GiB; encode in smaller batches");
         var p = (uint*)NativeMemory.AlignedAlloc((nuint)(words * 4), 16);
-        new Span<uint>(p, (int)words).Clear();
+        if (clear) new Span<uint>(p, (int)words).Clear();
         return new WordBlock(p, words);
     }
 

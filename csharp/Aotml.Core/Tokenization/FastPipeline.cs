@@ -228,6 +228,7 @@ internal sealed class FastPipeline
         public uint[] Ids = new uint[64];
         public int[] Starts = new int[64], Ends = new int[64], Words = new int[64];
         public string[] Values = new string[64];
+        public int[] CharMap = [];
         public int Count;
 
         // Room for `need` normalized bytes and their alignments.
@@ -274,13 +275,79 @@ internal sealed class FastPipeline
     /// </summary>
     public Encoding? TryEncode(Tokenizer tok, ReadOnlySpan<byte> text, uint typeId, in EncodeOptions options)
     {
+        if (Tokenize(tok, text, typeId, options, out bool ascii) is not { } s) return null;
+        var encoding = Fill(s, typeId);
+        if (options.CharOffsets && !ascii) encoding.ConvertOffsetsToChars(text, 0, encoding.Length);
+        ReleaseIfHuge(s);
+        return encoding;
+    }
+
+    /// <summary>
+    /// One sequence as <see cref="TryEncode"/> and the post-processor would make it, without an Encoding: the
+    /// columns stay in this thread's scratch (see <see cref="FastEncoding"/>). False when the fast path declines the
+    /// text or the post-processor does more than add special tokens.
+    /// </summary>
+    public bool TryEncodeSingle(Tokenizer tok, ReadOnlySpan<byte> text, in EncodeOptions options, out FastEncoding result)
+    {
+        result = default;
+        var template = (_template ??= SingleTemplate.Of(tok.PostProcessor) ?? NotPlain) as SingleTemplate;
+        if (template is null || Tokenize(tok, text, 0, options, out bool ascii) is not { } s) return false;
+        int n = s.Count;
+        if (options.CharOffsets && !ascii) ConvertToChars(s, text);
+        result = new FastEncoding
+        {
+            Ids = s.Ids.AsSpan(0, n), Starts = s.Starts.AsSpan(0, n), Ends = s.Ends.AsSpan(0, n), Words = s.Words.AsSpan(0, n),
+            Tokens = s.Values.AsSpan(0, n), Template = template, AddSpecialTokens = options.AddSpecialTokens,
+        };
+        return true;
+    }
+
+    // The post-processor's SingleTemplate, or NotPlain when it has none; found on first use.
+    private object? _template;
+    private static readonly object NotPlain = new();
+
+    // Encoding.ConvertOffsetsToChars on the scratch columns, its byte -> character map in reused scratch.
+    private static void ConvertToChars(Scratch s, ReadOnlySpan<byte> utf8)
+    {
+        if (s.CharMap.Length < utf8.Length) s.CharMap = new int[Math.Max(utf8.Length, s.CharMap.Length * 2)];
+        var map = s.CharMap;
+        int chars = 0;
+        for (int b = 0; b < utf8.Length; chars++)
+        {
+            int len = utf8[b] < 0x80 ? 1 : utf8[b] < 0xE0 ? 2 : utf8[b] < 0xF0 ? 3 : 4;
+            for (int k = 0; k < len && b + k < utf8.Length; k++) map[b + k] = chars;
+            b += len;
+        }
+        int length = utf8.Length;
+        for (int i = 0; i < s.Count; i++)
+        {
+            int st = s.Starts[i], e = s.Ends[i];
+            if ((uint)st >= (uint)length) continue;
+            int cs = map[st];
+            s.Starts[i] = cs;
+            s.Ends[i] = (uint)e < (uint)length ? map[e] : e >= 1 && e - 1 < length ? map[e - 1] + 1 : cs + 1;
+        }
+    }
+
+    // A huge text leaves huge buffers: let them go rather than keep them for the thread's lifetime.
+    private static void ReleaseIfHuge(Scratch s)
+    {
+        if (s.Norm.Length > MaxKept || s.NormStart.Length > MaxKept || s.Mapped.Length > MaxKept || s.Ids.Length > MaxKept / 4
+            || s.CharMap.Length > MaxKept)
+            t_scratch = null;
+    }
+
+    // The fast path's tokens of one sequence into this thread's scratch, offsets in bytes; null when declined.
+    private Scratch? Tokenize(Tokenizer tok, ReadOnlySpan<byte> text, uint typeId, in EncodeOptions options, out bool ascii)
+    {
+        ascii = false;
         int max = int.MaxValue;
         if (options.Truncation is { } t && (t.Strategy != TruncationStrategy.OnlySecond || typeId != 0))
         {
             if (t.Direction != Direction.Right) return null;
             max = t.MaxLength;
         }
-        bool ascii = Ascii.IsValid(text);
+        ascii = Ascii.IsValid(text);
         if (!ascii && (_asciiOnly || !System.Text.Unicode.Utf8.IsValid(text))) return null;
         var s = t_scratch ??= new Scratch();
         ReadOnlySpan<byte> norm = text;
@@ -341,11 +408,7 @@ internal sealed class FastPipeline
             if (s.Count >= max) break;   // HF's tokenize_with_limit: the pieces after are dropped
         }
 
-        var encoding = Fill(s, typeId);
-        if (options.CharOffsets && !ascii) encoding.ConvertOffsetsToChars(text, 0, encoding.Length);
-        // A huge text leaves huge buffers: let them go rather than keep them for the thread's lifetime.
-        if (s.Norm.Length > MaxKept || s.NormStart.Length > MaxKept || s.Mapped.Length > MaxKept || s.Ids.Length > MaxKept / 4) t_scratch = null;
-        return encoding;
+        return s;
     }
 
     // The normalized text of the character map into s.Norm, each byte's original range beside it.

@@ -41,6 +41,9 @@ def _html_table(title: str, rows: list[tuple[str, object]]) -> str:
     return f"<div><strong>{html.escape(title)}</strong><table>{body}</table></div>"
 
 
+_JUST_STR = {str}
+
+
 def _threads() -> int:
     """HF's parallelism: every core, unless TOKENIZERS_PARALLELISM says false."""
     if os.environ.get("TOKENIZERS_PARALLELISM", "").strip().lower() in ("0", "false", "no", "off"):
@@ -375,6 +378,16 @@ class Tokenizer:
     def _split_inputs(self, inputs: Any, is_pretokenized: bool) -> tuple[list[str], list[str], list[bool]]:
         if isinstance(inputs, str) or not isinstance(inputs, (list, tuple)):
             raise TypeError(f"encode_batch takes a list of inputs, not {type(inputs).__name__}")
+        if inputs and set(map(type, inputs)) == _JUST_STR:
+            # A batch of plain strs, checked in C-speed passes (one UTF-8 encode of them all finds a lone surrogate)
+            # instead of a Python call per text; the loop below reports any culprit.
+            joined = "".join(inputs)
+            try:
+                if not joined.isascii():
+                    joined.encode("utf-8")
+                return list(inputs), [], []
+            except UnicodeEncodeError:
+                pass
         texts: list[str] = []
         pairs: list[str] = []
         has: list[bool] = []
