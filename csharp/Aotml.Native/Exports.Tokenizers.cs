@@ -108,7 +108,7 @@ internal static unsafe class Tokenizers
             var t = Handles.Get<Tokenizer>(tok);
             var opts = EncodeCall.Parse(new ReadOnlySpan<long>(options, (int)Math.Clamp(nOptions, 0, 64)), nOptions,
                 Utf8(padToken, padTokenLen, "pad_token"));
-            if (n == 1 && nHasPair == 0 && nWordCounts == 0 && !opts.Matrices && texts != null && lens != null)
+            if (n == 1 && nHasPair == 0 && nWordCounts == 0 && !opts.Matrices && !opts.Ragged && texts != null && lens != null)
             {
                 // encode() of one text: read in place (the caller holds it for the call), without the batch's copies.
                 var text = Bytes(texts[0], lens[0], "texts[0]");
@@ -131,6 +131,14 @@ internal static unsafe class Tokenizers
             if (opts.Options.Truncation is { } truncation) t.ValidateTruncation(truncation);
             var token = cancel == 0 ? default : Handles.Get<CancellationTokenSource>(cancel).Token;
             TokEncoding[] encodings;
+            if (opts.Ragged)
+            {
+                if (nWordCounts != 0) throw new ArgumentException("the ragged ids layout takes plain texts, not pre-tokenized words");
+                var ragged = StreamedColumns.EncodeIds(t, seqs, pairList, opts.Options, threads, token);
+                *block = ragged.Pointer;
+                *nWords = ragged.Length;
+                return 0;
+            }
             if (nWordCounts != 0)
             {
                 // Pre-tokenized input: texts holds every word, word_counts says whose (see aotml.h).

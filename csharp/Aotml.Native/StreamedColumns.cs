@@ -63,6 +63,55 @@ internal static unsafe class StreamedColumns
         }
     }
 
+    /// <summary>
+    /// The ragged ids layout (word 0 = 3): header [3, n, n_tokens, 0, 0, 0, 0, 0], starts[n + 1], ids[n_tokens]; input
+    /// i has ids[starts[i]:starts[i + 1]], special tokens included, overflowing parts left out, no padding. The fast
+    /// path asks the model for no offsets and looks up no token strings.
+    /// </summary>
+    public static WordBlock EncodeIds(Tokenizer tokenizer, byte[][] texts, byte[]?[]? pairs, in EncodeOptions options,
+        int threads, CancellationToken cancel)
+    {
+        int n = texts.Length;
+        var opts = options;
+        opts.Padding = null;   // nothing to pad to: rows keep their own lengths
+        var sizes = new long[n];
+        for (int i = 0; i < n; i++) sizes[i] = texts[i].Length + (pairs?[i]?.Length ?? 0) + 1;
+        int[] bounds = threads == 1 || n <= 1 ? [0, n] : BatchRunner.Plan(sizes, ref threads);
+        var parts = new Part[bounds.Length - 1];
+        try
+        {
+            BatchRunner.Run(parts.Length, threads, c =>
+            {
+                var part = parts[c] = Part.Rent();
+                for (int i = bounds[c]; i < bounds[c + 1]; i++)
+                {
+                    if (parts.Length == 1) cancel.ThrowIfCancellationRequested();
+                    part.EncodeIds(tokenizer, texts[i], pairs?[i], opts);
+                }
+            }, cancel);
+            long nTok = 0;
+            foreach (var q in parts) nTok += q.Ids.Count;
+            if (nTok > uint.MaxValue) throw new OutOfMemoryException("the encode result is too large; encode in smaller batches");
+            var block = EncodingBlock.Alloc(EncodingBlock.Header + n + 1 + nTok, clear: false);
+            uint* p = block.Pointer;
+            new Span<uint>(p, EncodingBlock.Header).Clear();
+            p[0] = 3; p[1] = (uint)n; p[2] = (uint)nTok;
+            uint* start = p + EncodingBlock.Header, ids = start + n + 1;
+            long t = 0, k = 0;
+            foreach (var part in parts)
+            {
+                part.Ids.CopyTo(ids + t);
+                for (int i = 0; i < part.Lengths.Count; i++) { start[k++] = (uint)t; t += part.Lengths[i]; }
+            }
+            start[n] = (uint)t;
+            return block;
+        }
+        finally
+        {
+            foreach (var p in parts) if (p != null) Part.Return(p);
+        }
+    }
+
     private static WordBlock Assemble(Part[] parts, int nEnc, bool tokens)
     {
         long nTok = 0, nExc = 0, tokBytes = 0;
@@ -194,6 +243,26 @@ internal static unsafe class StreamedColumns
         {
             if (pair is null && tokenizer.TryEncodeFast(text, options, out var fast)) Add(fast, tokenizer, vocab);
             else Add(tokenizer.Encode(text, pair, pair != null, options), tokenizer, vocab);
+        }
+
+        /// <summary>The ids of one input (special tokens included, overflowing parts left out) and its length.</summary>
+        public void EncodeIds(Tokenizer tokenizer, byte[] text, byte[]? pair, in EncodeOptions options)
+        {
+            if (pair is null && tokenizer.TryEncodeIdsFast(text, options, out var fast, out var template))
+            {
+                ReadOnlySpan<SingleTemplate.Special> pre = options.AddSpecialTokens ? template.Prefix : default;
+                ReadOnlySpan<SingleTemplate.Special> suf = options.AddSpecialTokens ? template.Suffix : default;
+                int n = pre.Length + fast.Length + suf.Length;
+                Lengths.Add(n);
+                var ids = Ids.Append(n);
+                for (int i = 0; i < pre.Length; i++) ids[i] = pre[i].Id;
+                fast.CopyTo(ids[pre.Length..]);
+                for (int i = 0; i < suf.Length; i++) ids[pre.Length + fast.Length + i] = suf[i].Id;
+                return;
+            }
+            var e = tokenizer.Encode(text, pair, pair != null, options);
+            Lengths.Add(e.Length);
+            CollectionsMarshal.AsSpan(e.Ids).CopyTo(Ids.Append(e.Length));
         }
 
         // The fast path's columns, with the template's special tokens around them, as Add(Encoding) writes them.

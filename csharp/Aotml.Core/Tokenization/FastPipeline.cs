@@ -255,16 +255,33 @@ internal sealed class FastPipeline
         public readonly void Add(uint id, int start, int end)
         {
             int n = s.Count;
-            if (n == s.Ids.Length) Grow(s);
+            if (n == s.Starts.Length) Grow(s);
             s.Ids[n] = id; s.Starts[n] = start; s.Ends[n] = end;
             s.Count = n + 1;
         }
 
+        // Ids may be longer already (IdsSink grows it alone).
         private static void Grow(Scratch s)
         {
-            Array.Resize(ref s.Ids, s.Ids.Length * 2);
-            Array.Resize(ref s.Starts, s.Ids.Length);
-            Array.Resize(ref s.Ends, s.Ids.Length);
+            int n = s.Starts.Length * 2;
+            if (s.Ids.Length < n) Array.Resize(ref s.Ids, n);
+            Array.Resize(ref s.Starts, n);
+            Array.Resize(ref s.Ends, n);
+        }
+    }
+
+    // Ids only: the model skips what only offsets need (ITokenSink.WantsOffsets).
+    private struct IdsSink(Scratch s) : ITokenSink
+    {
+        public static bool WantsOffsets => false;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Add(uint id, int start, int end)
+        {
+            int n = s.Count;
+            if (n == s.Ids.Length) Array.Resize(ref s.Ids, n * 2);
+            s.Ids[n] = id;
+            s.Count = n + 1;
         }
     }
 
@@ -299,6 +316,23 @@ internal sealed class FastPipeline
             Ids = s.Ids.AsSpan(0, n), Starts = s.Starts.AsSpan(0, n), Ends = s.Ends.AsSpan(0, n), Words = s.Words.AsSpan(0, n),
             Tokens = s.Values.AsSpan(0, n), Template = template, AddSpecialTokens = options.AddSpecialTokens,
         };
+        ReleaseIfHuge(s);
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="TryEncodeSingle"/> for ids only: the model is asked for no offsets and no token strings are looked
+    /// up; <paramref name="ids"/> is the sequence's part (per-thread scratch), <paramref name="template"/> what goes
+    /// around it.
+    /// </summary>
+    public bool TryEncodeIds(Tokenizer tok, ReadOnlySpan<byte> text, in EncodeOptions options, out ReadOnlySpan<uint> ids,
+        out SingleTemplate template)
+    {
+        ids = default;
+        template = ((_template ??= SingleTemplate.Of(tok.PostProcessor) ?? NotPlain) as SingleTemplate)!;
+        if (template is null || Tokenize(tok, text, 0, options, out _, idsOnly: true) is not { } s) return false;
+        ids = s.Ids.AsSpan(0, s.Count);
+        ReleaseIfHuge(s);
         return true;
     }
 
@@ -338,7 +372,8 @@ internal sealed class FastPipeline
     }
 
     // The fast path's tokens of one sequence into this thread's scratch, offsets in bytes; null when declined.
-    private Scratch? Tokenize(Tokenizer tok, ReadOnlySpan<byte> text, uint typeId, in EncodeOptions options, out bool ascii)
+    private Scratch? Tokenize(Tokenizer tok, ReadOnlySpan<byte> text, uint typeId, in EncodeOptions options, out bool ascii,
+        bool idsOnly = false)
     {
         ascii = false;
         int max = int.MaxValue;
@@ -382,6 +417,13 @@ internal sealed class FastPipeline
             int ps = s.Pieces[2 * w], pe = s.Pieces[2 * w + 1];
             var piece = _byteLevel ? MapByteLevel(s, norm, ps, pe) : norm[ps..pe];
             int first = s.Count;
+            if (idsOnly)
+            {
+                var ids = new IdsSink(s);
+                model.Tokenize(piece, 0, ref ids);
+                if (s.Count >= max) break;
+                continue;
+            }
             var sink = new ScratchSink(s);
             model.Tokenize(piece, 0, ref sink);
             // Offsets into the original text and token strings now, while the piece's mapped bytes are at hand.
