@@ -114,7 +114,9 @@ internal static unsafe class Tokenizers
                 var text = Bytes(texts[0], lens[0], "texts[0]");
                 if (opts.Options.Truncation is { } limit) t.ValidateTruncation(limit);
                 if (cancel != 0) Handles.Get<CancellationTokenSource>(cancel).Token.ThrowIfCancellationRequested();
-                var single = EncodingBlock.Columns([t.Encode(text, default, false, opts.Options)], t, opts.Tokens);
+                var single = opts.Options.Truncation is null && opts.Options.Padding is null
+                    ? StreamedColumns.EncodeOne(t, text, opts.Options, opts.Tokens)
+                    : EncodingBlock.Columns([t.Encode(text, default, false, opts.Options)], t, opts.Tokens);
                 *block = single.Pointer;
                 *nWords = single.Length;
                 return 0;

@@ -63,6 +63,18 @@ internal static unsafe class StreamedColumns
         }
     }
 
+    /// <summary>encode() of one text without truncation or padding: the columns block of its one encoding.</summary>
+    public static WordBlock EncodeOne(Tokenizer tokenizer, ReadOnlySpan<byte> text, in EncodeOptions options, bool tokens)
+    {
+        var part = Part.Rent();
+        try
+        {
+            part.Encode(tokenizer, text, null, options, tokens ? tokenizer.VocabTokens() : null);
+            return Assemble([part], 1, tokens);
+        }
+        finally { Part.Return(part); }
+    }
+
     /// <summary>
     /// The ragged ids layout (word 0 = 3): header [3, n, n_tokens, 0, 0, 0, 0, 0], starts[n + 1], ids[n_tokens]; input
     /// i has ids[starts[i]:starts[i + 1]], special tokens included, overflowing parts left out, no padding. The fast
@@ -166,7 +178,16 @@ internal static unsafe class StreamedColumns
 
         public readonly T this[int i] => _items[i];
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public Span<T> Append(int n)
+        {
+            if (Count + n > _capacity) Grow(n);
+            var span = new Span<T>(_items + Count, n);
+            Count += n;
+            return span;
+        }
+
+        private void Grow(int n)
         {
             if (Count + n > _capacity)
             {
@@ -175,9 +196,6 @@ internal static unsafe class StreamedColumns
                 _items = (T*)NativeMemory.Realloc(_items, (nuint)(want * sizeof(T)));
                 _capacity = (int)want;
             }
-            var span = new Span<T>(_items + Count, n);
-            Count += n;
-            return span;
         }
 
         public void Add(T value) => Append(1)[0] = value;
@@ -239,7 +257,7 @@ internal static unsafe class StreamedColumns
         }
 
         /// <summary>Encodes one input into the part: through the fast path's scratch when it takes the text.</summary>
-        public void Encode(Tokenizer tokenizer, byte[] text, byte[]? pair, in EncodeOptions options, string?[]? vocab)
+        public void Encode(Tokenizer tokenizer, ReadOnlySpan<byte> text, byte[]? pair, in EncodeOptions options, string?[]? vocab)
         {
             if (pair is null && tokenizer.TryEncodeFast(text, options, out var fast)) Add(fast, tokenizer, vocab);
             else Add(tokenizer.Encode(text, pair, pair != null, options), tokenizer, vocab);
@@ -293,11 +311,11 @@ internal static unsafe class StreamedColumns
             at += m;
             foreach (var sp in suf) WriteSpecial(sp, at++, ids, types, offs, words, seqs, special);
             if (vocab is null) return;
-            if (f.Tokens.Length != m) throw new InvalidOperationException("the encoding has no token strings");
             for (int i = 0; i < pre.Length; i++) RecordString(vocab, tokenizer, first + i, pre[i].Id, pre[i].Token);
-            var tokens = f.Tokens;
+            var excAt = f.ExceptionAt;
+            var excTokens = f.ExceptionTokens;
             var fids = f.Ids;
-            for (int i = 0; i < m; i++) RecordString(vocab, tokenizer, first + pre.Length + i, fids[i], tokens[i]);
+            for (int j = 0; j < excAt.Length; j++) RecordString(vocab, tokenizer, first + pre.Length + excAt[j], fids[excAt[j]], excTokens[j]);
             for (int i = 0; i < suf.Length; i++) RecordString(vocab, tokenizer, first + pre.Length + m + i, suf[i].Id, suf[i].Token);
         }
 

@@ -21,8 +21,14 @@ public readonly ref struct FastEncoding
     /// <summary>Word ids.</summary>
     public ReadOnlySpan<int> Words { get; init; }
 
-    /// <summary>Token strings; empty when the call did not ask for them.</summary>
-    public ReadOnlySpan<string> Tokens { get; init; }
+    /// <summary>
+    /// The tokens (indices into the sequence, ascending) whose string may differ from the vocabulary entry of their
+    /// id; every other token's string is that entry (<see cref="Tokenizer.VocabTokens"/>).
+    /// </summary>
+    public ReadOnlySpan<int> ExceptionAt { get; init; }
+
+    /// <summary>The strings of the tokens of <see cref="ExceptionAt"/>.</summary>
+    public ReadOnlySpan<string> ExceptionTokens { get; init; }
 
     /// <summary>What the post-processor adds.</summary>
     public SingleTemplate Template { get; init; }

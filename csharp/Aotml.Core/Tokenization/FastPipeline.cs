@@ -52,6 +52,7 @@ internal sealed class FastPipeline
     private const int MaxBertChars = 1 << 16;
     private readonly Step[] _steps;
     private string?[]? _values;
+    private bool _valuesAreVocab;   // _values is Tokenizer.VocabTokens(): a token found there needs no string of its own
     private readonly bool _byteLevel;
     private readonly bool _asciiOnly;   // a step that is only written for ASCII text
 
@@ -214,6 +215,7 @@ internal sealed class FastPipeline
                 r[i] = m;
             }
         }
+        _valuesAreVocab = r == table;
         return _values = r;
     }
 
@@ -229,6 +231,16 @@ internal sealed class FastPipeline
         public int[] Starts = new int[64], Ends = new int[64], Words = new int[64];
         public string[] Values = new string[64];
         public int[] CharMap = [];
+        public int[] ExcAt = new int[16];
+        public string[] ExcToken = new string[16];
+        public int ExcCount;
+
+        public void AddException(int at, string token)
+        {
+            if (ExcCount == ExcAt.Length) { Array.Resize(ref ExcAt, ExcCount * 2); Array.Resize(ref ExcToken, ExcCount * 2); }
+            ExcAt[ExcCount] = at;
+            ExcToken[ExcCount++] = token;
+        }
         public int Count;
 
         // Room for `need` normalized bytes and their alignments.
@@ -308,13 +320,14 @@ internal sealed class FastPipeline
     {
         result = default;
         var template = (_template ??= SingleTemplate.Of(tok.PostProcessor) ?? NotPlain) as SingleTemplate;
-        if (template is null || Tokenize(tok, text, 0, options, out bool ascii) is not { } s) return false;
+        if (template is null || Tokenize(tok, text, 0, options, out bool ascii, sparse: true) is not { } s) return false;
         int n = s.Count;
         if (options.CharOffsets && !ascii) ConvertToChars(s, text);
         result = new FastEncoding
         {
             Ids = s.Ids.AsSpan(0, n), Starts = s.Starts.AsSpan(0, n), Ends = s.Ends.AsSpan(0, n), Words = s.Words.AsSpan(0, n),
-            Tokens = s.Values.AsSpan(0, n), Template = template, AddSpecialTokens = options.AddSpecialTokens,
+            ExceptionAt = s.ExcAt.AsSpan(0, s.ExcCount), ExceptionTokens = s.ExcToken.AsSpan(0, s.ExcCount),
+            Template = template, AddSpecialTokens = options.AddSpecialTokens,
         };
         ReleaseIfHuge(s);
         return true;
@@ -372,8 +385,10 @@ internal sealed class FastPipeline
     }
 
     // The fast path's tokens of one sequence into this thread's scratch, offsets in bytes; null when declined.
+    // idsOnly: no offsets, no strings; sparse: the strings of the tokens whose string may not be the vocabulary
+    // entry of their id (s.ExcAt/ExcToken) instead of every token's (s.Values).
     private Scratch? Tokenize(Tokenizer tok, ReadOnlySpan<byte> text, uint typeId, in EncodeOptions options, out bool ascii,
-        bool idsOnly = false)
+        bool idsOnly = false, bool sparse = false)
     {
         ascii = false;
         int max = int.MaxValue;
@@ -412,6 +427,8 @@ internal sealed class FastPipeline
         s.Count = 0;
         var model = tok.Model;
         var values = _values ?? Values(tok);
+        bool vocabValues = _valuesAreVocab;
+        s.ExcCount = 0;
         for (int w = 0; w < nPieces; w++)
         {
             int ps = s.Pieces[2 * w], pe = s.Pieces[2 * w + 1];
@@ -427,25 +444,31 @@ internal sealed class FastPipeline
             var sink = new ScratchSink(s);
             model.Tokenize(piece, 0, ref sink);
             // Offsets into the original text and token strings now, while the piece's mapped bytes are at hand.
-            if (s.Values.Length < s.Ids.Length) Array.Resize(ref s.Values, s.Ids.Length);
+            if (!sparse && s.Values.Length < s.Ids.Length) Array.Resize(ref s.Values, s.Ids.Length);
             if (s.Words.Length < s.Ids.Length) Array.Resize(ref s.Words, s.Ids.Length);
+            var starts = s.Starts;
+            var ends = s.Ends;
+            var tokenIds = s.Ids;
+            var words = s.Words;
             for (int k = first; k < s.Count; k++)
             {
-                int a = s.Starts[k], b = s.Ends[k];
-                uint id = s.Ids[k];
-                s.Values[k] = id < (uint)values.Length && values[id] is { } v ? v : model.TokenValue(id, piece, a, b);
-                s.Words[k] = w;
-                if (a == b) { s.Starts[k] = ps + a; s.Ends[k] = ps + b; }   // NormalizedString.ConvertOffsets keeps these
+                int a = starts[k], b = ends[k];
+                uint id = tokenIds[k];
+                if (!sparse) s.Values[k] = id < (uint)values.Length && values[id] is { } v ? v : model.TokenValue(id, piece, a, b);
+                else if (!vocabValues || id >= (uint)values.Length || values[id] is null)
+                    s.AddException(k, id < (uint)values.Length && values[id] is { } v ? v : model.TokenValue(id, piece, a, b));
+                words[k] = w;
+                if (a == b) { starts[k] = ps + a; ends[k] = ps + b; }   // NormalizedString.ConvertOffsets keeps these
                 else if (a > b) { }
                 else if (_byteLevel)
                 {
                     int na = s.AlignStart[a], nb = s.AlignEnd[b - 1];
                     if (aligned) { na = s.NormStart[na]; nb = s.NormEnd[nb - 1]; }
-                    s.Starts[k] = na; s.Ends[k] = nb;
+                    starts[k] = na; ends[k] = nb;
                 }
-                else if (aligned) { s.Starts[k] = s.NormStart[ps + a]; s.Ends[k] = s.NormEnd[ps + b - 1]; }
-                else if (ascii) { s.Starts[k] = ps + a; s.Ends[k] = ps + b; }
-                else { s.Starts[k] = CharStart(norm, ps + a); s.Ends[k] = CharEnd(norm, ps + b - 1); }
+                else if (aligned) { starts[k] = s.NormStart[ps + a]; ends[k] = s.NormEnd[ps + b - 1]; }
+                else if (ascii) { starts[k] = ps + a; ends[k] = ps + b; }
+                else { starts[k] = CharStart(norm, ps + a); ends[k] = CharEnd(norm, ps + b - 1); }
             }
             if (s.Count >= max) break;   // HF's tokenize_with_limit: the pieces after are dropped
         }
