@@ -141,6 +141,14 @@ internal static unsafe class Tokenizers
                 *nWords = ragged.Length;
                 return 0;
             }
+            if (opts.Matrices && nWordCounts == 0)
+            {
+                // Ids and type ids per row, without Encoding objects where the fast path takes the text.
+                var matrices = StreamedColumns.EncodeMatrices(t, seqs, pairList, opts.Options, threads, token);
+                *block = matrices.Pointer;
+                *nWords = matrices.Length;
+                return 0;
+            }
             if (nWordCounts != 0)
             {
                 // Pre-tokenized input: texts holds every word, word_counts says whose (see aotml.h).

@@ -91,23 +91,9 @@ internal static unsafe class StreamedColumns
         int threads, CancellationToken cancel)
     {
         int n = texts.Length;
-        var opts = options;
-        opts.Padding = null;   // nothing to pad to: rows keep their own lengths
-        var sizes = new long[n];
-        for (int i = 0; i < n; i++) sizes[i] = texts[i].Length + (pairs?[i]?.Length ?? 0) + 1;
-        int[] bounds = threads == 1 || n <= 1 ? [0, n] : BatchRunner.Plan(sizes, ref threads);
-        var parts = new Part[bounds.Length - 1];
+        var parts = EncodeRows(tokenizer, texts, pairs, options, false, ref threads, cancel);
         try
         {
-            BatchRunner.Run(parts.Length, threads, c =>
-            {
-                var part = parts[c] = Part.Rent();
-                for (int i = bounds[c]; i < bounds[c + 1]; i++)
-                {
-                    if (parts.Length == 1) cancel.ThrowIfCancellationRequested();
-                    part.EncodeIds(tokenizer, texts[i], pairs?[i], opts);
-                }
-            }, cancel);
             long nTok = 0;
             foreach (var q in parts) nTok += q.Ids.Count;
             if (nTok > uint.MaxValue) throw new OutOfMemoryException("the encode result is too large; encode in smaller batches");
@@ -127,7 +113,103 @@ internal static unsafe class StreamedColumns
         }
         finally
         {
+            foreach (var p in parts) Part.Return(p);
+        }
+    }
+
+    /// <summary>
+    /// The matrices layout of <see cref="EncodingBlock.Matrices"/> from rows encoded without Encoding objects where the
+    /// fast path takes them: HF pads each row to the batch's target (the padding's length or the longest row, rounded
+    /// up to pad_to_multiple_of), then the matrices pad every row to the longest, both with the same pad id, type id
+    /// and side, so each row is padded once to the width here.
+    /// </summary>
+    public static WordBlock EncodeMatrices(Tokenizer tokenizer, byte[][] texts, byte[]?[]? pairs, in EncodeOptions options,
+        int threads, CancellationToken cancel)
+    {
+        int n = texts.Length;
+        var padding = options.Padding;
+        var parts = EncodeRows(tokenizer, texts, pairs, options, true, ref threads, cancel);
+        try
+        {
+            int longest = 0;
+            foreach (var q in parts) for (int i = 0; i < q.Lengths.Count; i++) longest = Math.Max(longest, q.Lengths[i]);
+            int width = longest;
+            if (padding != null && n > 0)
+            {
+                int target = padding.Length ?? longest;
+                if (padding.PadToMultipleOf is int m && m > 0 && target % m > 0) target += m - target % m;
+                width = Math.Max(width, target);
+            }
+            long cells = (long)n * width;
+            var block = EncodingBlock.Alloc(EncodingBlock.Header + 6 * cells, clear: false);
+            uint* p = block.Pointer;
+            new Span<uint>(p, EncodingBlock.Header).Clear();
+            p[0] = 2; p[1] = (uint)n; p[2] = (uint)width;
+            long padId = padding?.PadId ?? 0, padType = padding?.PadTypeId ?? 0;
+            bool left = padding?.Direction == Direction.Left;
+            var rowAt = new long[parts.Length + 1];
+            for (int c = 0; c < parts.Length; c++) rowAt[c + 1] = rowAt[c] + parts[c].Lengths.Count;
+            nint basePtr = (nint)(p + EncodingBlock.Header);
+            void Fill(int c)
+            {
+                long* ids = (long*)basePtr, mask = ids + cells, types = mask + cells;
+                var part = parts[c];
+                long t = 0;
+                for (int i = 0; i < part.Lengths.Count; i++)
+                {
+                    int len = part.Lengths[i], pad = width - len;
+                    long row = (rowAt[c] + i) * width, real = row + (left ? pad : 0), padAt = row + (left ? 0 : len);
+                    for (int j = 0; j < len; j++)
+                    {
+                        ids[real + j] = part.Ids[(int)(t + j)];
+                        mask[real + j] = 1;
+                        types[real + j] = part.Types[(int)(t + j)];
+                    }
+                    new Span<long>(ids + padAt, pad).Fill(padId);
+                    new Span<long>(mask + padAt, pad).Clear();
+                    new Span<long>(types + padAt, pad).Fill(padType);
+                    t += len;
+                }
+            }
+            if (threads <= 1 || parts.Length == 1) for (int c = 0; c < parts.Length; c++) Fill(c);
+            else BatchRunner.Run(parts.Length, threads, Fill);
+            return block;
+        }
+        finally
+        {
+            foreach (var p in parts) Part.Return(p);
+        }
+    }
+
+    // Each input's ids (and type ids when asked), in pooled parts: one per chunk of inputs, in order. No padding
+    // (rows keep their own lengths); truncation applies, overflowing parts are left out.
+    private static Part[] EncodeRows(Tokenizer tokenizer, byte[][] texts, byte[]?[]? pairs, in EncodeOptions options,
+        bool types, ref int threads, CancellationToken cancel)
+    {
+        int n = texts.Length;
+        var opts = options;
+        opts.Padding = null;
+        var sizes = new long[n];
+        for (int i = 0; i < n; i++) sizes[i] = texts[i].Length + (pairs?[i]?.Length ?? 0) + 1;
+        int[] bounds = threads == 1 || n <= 1 ? [0, n] : BatchRunner.Plan(sizes, ref threads);
+        var parts = new Part[bounds.Length - 1];
+        try
+        {
+            BatchRunner.Run(parts.Length, threads, c =>
+            {
+                var part = parts[c] = Part.Rent();
+                for (int i = bounds[c]; i < bounds[c + 1]; i++)
+                {
+                    if (parts.Length == 1) cancel.ThrowIfCancellationRequested();
+                    part.EncodeIds(tokenizer, texts[i], pairs?[i], opts, types);
+                }
+            }, cancel);
+            return parts;
+        }
+        catch
+        {
             foreach (var p in parts) if (p != null) Part.Return(p);
+            throw;
         }
     }
 
@@ -291,7 +373,7 @@ internal static unsafe class StreamedColumns
         }
 
         /// <summary>The ids of one input (special tokens included, overflowing parts left out) and its length.</summary>
-        public void EncodeIds(Tokenizer tokenizer, byte[] text, byte[]? pair, in EncodeOptions options)
+        public void EncodeIds(Tokenizer tokenizer, byte[] text, byte[]? pair, in EncodeOptions options, bool types)
         {
             if (pair is null && tokenizer.TryEncodeIdsFast(text, options, out var fast, out var template))
             {
@@ -303,11 +385,17 @@ internal static unsafe class StreamedColumns
                 for (int i = 0; i < pre.Length; i++) ids[i] = pre[i].Id;
                 fast.CopyTo(ids[pre.Length..]);
                 for (int i = 0; i < suf.Length; i++) ids[pre.Length + fast.Length + i] = suf[i].Id;
+                if (!types) return;
+                var t = Types.Append(n);
+                for (int i = 0; i < pre.Length; i++) t[i] = pre[i].TypeId;
+                t.Slice(pre.Length, fast.Length).Fill(template.TypeId);
+                for (int i = 0; i < suf.Length; i++) t[pre.Length + fast.Length + i] = suf[i].TypeId;
                 return;
             }
             var e = tokenizer.Encode(text, pair, pair != null, options);
             Lengths.Add(e.Length);
             CollectionsMarshal.AsSpan(e.Ids).CopyTo(Ids.Append(e.Length));
+            if (types) CollectionsMarshal.AsSpan(e.TypeIds).CopyTo(Types.Append(e.Length));
         }
 
         // The fast path's columns, with the template's special tokens around them, as Add(Encoding) writes them.

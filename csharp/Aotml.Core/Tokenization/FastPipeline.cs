@@ -52,7 +52,9 @@ internal sealed class FastPipeline
     private const int MaxBertChars = 1 << 16;
     private readonly Step[] _steps;
     private string?[]? _values;
-    private bool _valuesAreVocab;   // _values is Tokenizer.VocabTokens(): a token found there needs no string of its own
+    // Bit i set: _values[i] is Tokenizer.VocabTokens()[i], not null, so token i needs no string of its own. A bit per
+    // id stays in cache where a random read of the string table (a MB for 128k ids) did not.
+    private ulong[] _vocabBits = [];
     private readonly bool _byteLevel;
     private readonly bool _asciiOnly;   // a step that is only written for ASCII text
 
@@ -215,8 +217,11 @@ internal sealed class FastPipeline
                 r[i] = m;
             }
         }
-        _valuesAreVocab = r == table;
-        return _values = r;
+        var bits = new ulong[(r.Length + 63) / 64];
+        for (int i = 0; i < r.Length; i++) if (r[i] != null && ReferenceEquals(r[i], table[i])) bits[i >> 6] |= 1UL << i;
+        _vocabBits = bits;
+        Volatile.Write(ref _values, r);   // after _vocabBits: a thread that sees these values sees their bits
+        return r;
     }
 
     /// <summary>Per-thread buffers, grown as needed and reused by every call on the thread.</summary>
@@ -437,8 +442,8 @@ internal sealed class FastPipeline
         int nPieces = SplitAll(s, norm);
         s.Count = 0;
         var model = tok.Model;
-        var values = _values ?? Values(tok);
-        bool vocabValues = _valuesAreVocab;
+        var values = Volatile.Read(ref _values) ?? Values(tok);
+        var vocabBits = _vocabBits;
         s.ExcCount = 0;
         for (int w = 0; w < nPieces; w++)
         {
@@ -466,7 +471,7 @@ internal sealed class FastPipeline
                 int a = starts[k], b = ends[k];
                 uint id = tokenIds[k];
                 if (!sparse) s.Values[k] = id < (uint)values.Length && values[id] is { } v ? v : model.TokenValue(id, piece, a, b);
-                else if (!vocabValues || id >= (uint)values.Length || values[id] is null)
+                else if ((id >> 6) >= (uint)vocabBits.Length || (vocabBits[id >> 6] & (1UL << (int)id)) == 0)
                     s.AddException(k, id < (uint)values.Length && values[id] is { } v ? v : model.TokenValue(id, piece, a, b));
                 words[k] = w;
                 if (a == b) { starts[k] = ps + a; ends[k] = ps + b; }   // NormalizedString.ConvertOffsets keeps these
