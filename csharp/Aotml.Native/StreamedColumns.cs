@@ -77,7 +77,7 @@ internal static unsafe class StreamedColumns
         try
         {
             part.Encode(tokenizer, text, null, options, tokens ? tokenizer.VocabTokens() : null);
-            return Assemble([part], 1, tokens);
+            return AssembleOne(part, 1, tokens);
         }
         finally { Part.Return(part); }
     }
@@ -218,6 +218,7 @@ internal static unsafe class StreamedColumns
     private static WordBlock Assemble(Part[] parts, int nEnc, bool tokens, int threads = 1)
     {
         int np = parts.Length;
+        if (np == 1) return AssembleOne(parts[0], nEnc, tokens);
         var tokAt = new long[np + 1];
         var encAt = new long[np + 1];
         var excAt = new long[np + 1];
@@ -247,6 +248,24 @@ internal static unsafe class StreamedColumns
             for (int c = 0; c < np; c++) CopyPart(parts[c], (uint*)basePtr, nEnc, nTok, nExc, encAt[c], tokAt[c], excAt[c], byteAt[c]);
         else
             BatchRunner.Run(np, threads, c => CopyPart(parts[c], (uint*)basePtr, nEnc, nTok, nExc, encAt[c], tokAt[c], excAt[c], byteAt[c]));
+        return block;
+    }
+
+    // One part (one thread, or encode()'s one text): no per-part bookkeeping arrays.
+    private static WordBlock AssembleOne(Part part, int nEnc, bool tokens)
+    {
+        long nTok = part.Ids.Count, nExc = part.ExcIndex.Count, tokBytes = part.ExcBytes.Count;
+        long words = EncodingBlock.Header + 2L * nEnc + 1 + 8 * nTok + (tokens ? 2 * nExc + 1 + (tokBytes + 3) / 4 : 0);
+        var block = EncodingBlock.Alloc(words, clear: false);   // every word is written below
+        uint* p = block.Pointer;
+        p[words - 1] = 0;   // the token strings' padding, if any
+        p[7] = 0;
+        p[0] = 1; p[1] = (uint)nEnc; p[2] = (uint)nEnc; p[3] = (uint)nTok; p[4] = tokens ? 2u : 0u;
+        p[5] = (uint)tokBytes; p[6] = (uint)nExc;
+        uint* start = p + EncodingBlock.Header;
+        start[nEnc] = (uint)nTok;
+        if (tokens) start[nEnc + 1 + nEnc + 8 * nTok + 2 * nExc] = (uint)tokBytes;
+        CopyPart(part, p, nEnc, nTok, nExc, 0, 0, 0, 0);
         return block;
     }
 
