@@ -29,11 +29,11 @@ namespace Aotml.Native;
 internal static unsafe class StreamedColumns
 {
     /// <summary>Encodes texts (pairs[i] when not null) and writes the columns block.</summary>
-    public static WordBlock Encode(Tokenizer tokenizer, byte[][] texts, byte[]?[]? pairs, in EncodeOptions options,
+    public static WordBlock Encode(Tokenizer tokenizer, in TextList texts, TextList? pairs, in EncodeOptions options,
         int threads, bool tokens, CancellationToken cancel)
     {
         if (options.Truncation != null || options.Padding != null) throw new ArgumentException("streamed columns take no truncation or padding");
-        int n = texts.Length;
+        int n = texts.Count;
         var vocab = tokens ? tokenizer.VocabTokens() : null;
         var opts = options;
         Part[] parts;
@@ -45,22 +45,24 @@ internal static unsafe class StreamedColumns
                 for (int i = 0; i < n; i++)
                 {
                     cancel.ThrowIfCancellationRequested();
-                    parts[0].Encode(tokenizer, texts[i], pairs?[i], opts, vocab);
+                    parts[0].Encode(tokenizer, texts[i], pairs, i, opts, vocab);
                 }
                 return Assemble(parts, n, tokens);
             }
             finally { Part.Return(parts[0]); }
         }
         var sizes = new long[n];
-        for (int i = 0; i < n; i++) sizes[i] = texts[i].Length + (pairs?[i]?.Length ?? 0) + 1;
+        for (int i = 0; i < n; i++) sizes[i] = texts.Length(i) + (pairs?.Length(i) ?? 0) + 1;
         int[] bounds = BatchRunner.Plan(sizes, ref threads);
+        TextList list = texts;
+        TextList? pairList = pairs;
         parts = new Part[bounds.Length - 1];
         try
         {
             BatchRunner.Run(parts.Length, threads, c =>
             {
                 var part = parts[c] = Part.Rent();
-                for (int i = bounds[c]; i < bounds[c + 1]; i++) part.Encode(tokenizer, texts[i], pairs?[i], opts, vocab);
+                for (int i = bounds[c]; i < bounds[c + 1]; i++) part.Encode(tokenizer, list[i], pairList, i, opts, vocab);
             }, cancel);
             return Assemble(parts, n, tokens, threads);
         }
@@ -76,7 +78,7 @@ internal static unsafe class StreamedColumns
         var part = Part.Rent();
         try
         {
-            part.Encode(tokenizer, text, null, options, tokens ? tokenizer.VocabTokens() : null);
+            part.Encode(tokenizer, text, null, 0, options, tokens ? tokenizer.VocabTokens() : null);
             return AssembleOne(part, 1, tokens);
         }
         finally { Part.Return(part); }
@@ -87,10 +89,10 @@ internal static unsafe class StreamedColumns
     /// i has ids[starts[i]:starts[i + 1]], special tokens included, overflowing parts left out, no padding. The fast
     /// path asks the model for no offsets and looks up no token strings.
     /// </summary>
-    public static WordBlock EncodeIds(Tokenizer tokenizer, byte[][] texts, byte[]?[]? pairs, in EncodeOptions options,
+    public static WordBlock EncodeIds(Tokenizer tokenizer, in TextList texts, TextList? pairs, in EncodeOptions options,
         int threads, CancellationToken cancel)
     {
-        int n = texts.Length;
+        int n = texts.Count;
         var parts = EncodeRows(tokenizer, texts, pairs, options, false, ref threads, cancel);
         try
         {
@@ -123,10 +125,10 @@ internal static unsafe class StreamedColumns
     /// up to pad_to_multiple_of), then the matrices pad every row to the longest, both with the same pad id, type id
     /// and side, so each row is padded once to the width here.
     /// </summary>
-    public static WordBlock EncodeMatrices(Tokenizer tokenizer, byte[][] texts, byte[]?[]? pairs, in EncodeOptions options,
+    public static WordBlock EncodeMatrices(Tokenizer tokenizer, in TextList texts, TextList? pairs, in EncodeOptions options,
         int threads, CancellationToken cancel)
     {
-        int n = texts.Length;
+        int n = texts.Count;
         var padding = options.Padding;
         var parts = EncodeRows(tokenizer, texts, pairs, options, true, ref threads, cancel);
         try
@@ -183,16 +185,18 @@ internal static unsafe class StreamedColumns
 
     // Each input's ids (and type ids when asked), in pooled parts: one per chunk of inputs, in order. No padding
     // (rows keep their own lengths); truncation applies, overflowing parts are left out.
-    private static Part[] EncodeRows(Tokenizer tokenizer, byte[][] texts, byte[]?[]? pairs, in EncodeOptions options,
+    private static Part[] EncodeRows(Tokenizer tokenizer, in TextList texts, TextList? pairs, in EncodeOptions options,
         bool types, ref int threads, CancellationToken cancel)
     {
-        int n = texts.Length;
+        int n = texts.Count;
         var opts = options;
         opts.Padding = null;
         var sizes = new long[n];
-        for (int i = 0; i < n; i++) sizes[i] = texts[i].Length + (pairs?[i]?.Length ?? 0) + 1;
+        for (int i = 0; i < n; i++) sizes[i] = texts.Length(i) + (pairs?.Length(i) ?? 0) + 1;
         int[] bounds = threads == 1 || n <= 1 ? [0, n] : BatchRunner.Plan(sizes, ref threads);
         var parts = new Part[bounds.Length - 1];
+        TextList list = texts;
+        TextList? pairList = pairs;
         try
         {
             BatchRunner.Run(parts.Length, threads, c =>
@@ -201,7 +205,7 @@ internal static unsafe class StreamedColumns
                 for (int i = bounds[c]; i < bounds[c + 1]; i++)
                 {
                     if (parts.Length == 1) cancel.ThrowIfCancellationRequested();
-                    part.EncodeIds(tokenizer, texts[i], pairs?[i], opts, types);
+                    part.EncodeIds(tokenizer, list[i], pairList, i, opts, types);
                 }
             }, cancel);
             return parts;
@@ -384,17 +388,19 @@ internal static unsafe class StreamedColumns
             Words.Clear(); Sequences.Clear(); ExcIndex.Clear(); ExcStart.Clear(); ExcBytes.Clear();
         }
 
-        /// <summary>Encodes one input into the part: through the fast path's scratch when it takes the text.</summary>
-        public void Encode(Tokenizer tokenizer, ReadOnlySpan<byte> text, byte[]? pair, in EncodeOptions options, string?[]? vocab)
+        /// <summary>Encodes one input (with pairs[i] when present) into the part: through the fast path's scratch when it takes the text.</summary>
+        public void Encode(Tokenizer tokenizer, ReadOnlySpan<byte> text, TextList? pairs, int i, in EncodeOptions options, string?[]? vocab)
         {
-            if (pair is null && tokenizer.TryEncodeFast(text, options, out var fast)) Add(fast, tokenizer, vocab);
-            else Add(tokenizer.Encode(text, pair, pair != null, options), tokenizer, vocab);
+            bool hasPair = pairs?.Has(i) ?? false;
+            if (!hasPair && tokenizer.TryEncodeFast(text, options, out var fast)) Add(fast, tokenizer, vocab);
+            else Add(tokenizer.Encode(text, hasPair ? pairs!.Value[i] : default, hasPair, options), tokenizer, vocab);
         }
 
         /// <summary>The ids of one input (special tokens included, overflowing parts left out) and its length.</summary>
-        public void EncodeIds(Tokenizer tokenizer, byte[] text, byte[]? pair, in EncodeOptions options, bool types)
+        public void EncodeIds(Tokenizer tokenizer, ReadOnlySpan<byte> text, TextList? pairs, int index, in EncodeOptions options, bool types)
         {
-            if (pair is null && tokenizer.TryEncodeIdsFast(text, options, out var fast, out var template))
+            bool hasPair = pairs?.Has(index) ?? false;
+            if (!hasPair && tokenizer.TryEncodeIdsFast(text, options, out var fast, out var template))
             {
                 ReadOnlySpan<SingleTemplate.Special> pre = options.AddSpecialTokens ? template.Prefix : default;
                 ReadOnlySpan<SingleTemplate.Special> suf = options.AddSpecialTokens ? template.Suffix : default;
@@ -411,7 +417,7 @@ internal static unsafe class StreamedColumns
                 for (int i = 0; i < suf.Length; i++) t[pre.Length + fast.Length + i] = suf[i].TypeId;
                 return;
             }
-            var e = tokenizer.Encode(text, pair, pair != null, options);
+            var e = tokenizer.Encode(text, hasPair ? pairs!.Value[index] : default, hasPair, options);
             Lengths.Add(e.Length);
             CollectionsMarshal.AsSpan(e.Ids).CopyTo(Ids.Append(e.Length));
             if (types) CollectionsMarshal.AsSpan(e.TypeIds).CopyTo(Types.Append(e.Length));
@@ -506,5 +512,47 @@ internal static unsafe class StreamedColumns
             Lengths.Dispose(); Ids.Dispose(); Types.Dispose(); Special.Dispose(); Attention.Dispose();
             Offsets.Dispose(); Words.Dispose(); Sequences.Dispose(); ExcIndex.Dispose(); ExcStart.Dispose(); ExcBytes.Dispose();
         }
+    }
+}
+
+/// <summary>
+/// The caller's texts, read in place: text i is lens[i] bytes at texts[i], the caller keeps every one alive and
+/// unchanged for the call (both Python backends pass immutable UTF-8 they hold). With flags, text i is present only
+/// where flags[i] != 0 (a batch's pairs).
+/// </summary>
+internal readonly unsafe struct TextList
+{
+    private readonly nint _texts, _lens, _flags;
+
+    /// <summary>Checks every entry as the copies did (null or negative length, over 2 GiB).</summary>
+    public TextList(byte** texts, long* lens, long n, byte* flags, string what)
+    {
+        if (n < 0 || n > int.MaxValue || (n > 0 && (texts == null || lens == null))) throw new ArgumentException($"invalid {what}");
+        for (long i = 0; i < n; i++)
+        {
+            if (lens[i] < 0 || (texts[i] == null && lens[i] != 0)) throw new ArgumentException($"invalid {what}[{i}] (null or negative length)");
+            if (lens[i] > int.MaxValue) throw new ArgumentException($"{what}[{i}] of {lens[i]} bytes is over the 2 GiB limit");
+        }
+        _texts = (nint)texts; _lens = (nint)lens; _flags = (nint)flags; Count = (int)n;
+    }
+
+    /// <summary>The number of entries.</summary>
+    public int Count { get; }
+
+    /// <summary>Text i (empty where absent).</summary>
+    public ReadOnlySpan<byte> this[int i] => Has(i) ? new(((byte**)_texts)[i], (int)((long*)_lens)[i]) : default;
+
+    /// <summary>Whether text i is present.</summary>
+    public bool Has(int i) => _flags == 0 || ((byte*)_flags)[i] != 0;
+
+    /// <summary>The byte length of text i (0 where absent).</summary>
+    public int Length(int i) => Has(i) ? (int)((long*)_lens)[i] : 0;
+
+    /// <summary>Copies, for the paths that take arrays (empty where absent).</summary>
+    public byte[][] ToArrays()
+    {
+        var r = new byte[Count][];
+        for (int i = 0; i < Count; i++) r[i] = this[i].ToArray();
+        return r;
     }
 }
