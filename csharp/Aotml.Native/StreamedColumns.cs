@@ -365,22 +365,36 @@ internal static unsafe class StreamedColumns
 
         // Parts kept for the next call: memory that is already mapped costs no page faults (fresh pages cost the
         // kernel a clear and a fault each, 15-20 % of a batch when every call took new memory).
+        // A call makes up to 8 chunks per thread; what the pool keeps is bounded in bytes (the columns of the largest
+        // recent batch, about 36 bytes per token) rather than by the number of parts alone.
         private static readonly Stack<Part> Pool = new();
-        private const int PoolSize = 16;
-        private const long MaxPooledBytes = 64L << 20;
+        private static long s_pooledBytes;
+        private const int PoolSize = 128;
+        private const long MaxPooledBytes = 128L << 20;
 
         public static Part Rent()
         {
-            lock (Pool) if (Pool.Count > 0) return Pool.Pop();
+            lock (Pool)
+                if (Pool.Count > 0)
+                {
+                    var part = Pool.Pop();
+                    s_pooledBytes -= part.Bytes;
+                    return part;
+                }
             return new Part();
         }
 
         public static void Return(Part part)
         {
             part.Clear();
-            if (part.Bytes <= MaxPooledBytes)
-                lock (Pool)
-                    if (Pool.Count < PoolSize) { Pool.Push(part); return; }
+            long bytes = part.Bytes;
+            lock (Pool)
+                if (Pool.Count < PoolSize && s_pooledBytes + bytes <= MaxPooledBytes)
+                {
+                    Pool.Push(part);
+                    s_pooledBytes += bytes;
+                    return;
+                }
             part.Dispose();
         }
 
