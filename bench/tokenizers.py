@@ -110,8 +110,8 @@ def ours(path: Path, texts: dict[str, list[str]]) -> dict:  # type: ignore[type-
         tok.encode_batch(batch[:10])
         os.environ["TOKENIZERS_PARALLELISM"] = "false"
         out["t1"][name] = best(lambda: tok.encode_batch(batch))
-        # Ids (and masks) only: the padded matrices, no offsets, word ids or token strings.
-        out["ids1"][name] = best(lambda: tok.encode_batch_to_numpy(batch, num_threads=1))
+        # Ids only, ragged (no padding): no offsets, masks, word ids or token strings.
+        out["ids1"][name] = best(lambda: tok.encode_batch_ids(batch, num_threads=1))
         os.environ["TOKENIZERS_PARALLELISM"] = "true"
         out["t2"][name] = best(lambda: _two_threads(tok, batch))
     n = 2000
@@ -180,13 +180,13 @@ def main() -> None:
         f"Loading tokenizer.json, and one `encode` of a {len(SHORT)}-character sentence (HF: an awaited call from JS):\n\n"
         "| tokenizer | aotml load ms | HF load ms | × | aotml encode µs | HF encode µs | × |\n"
         "|---|---|---|---|---|---|---|\n" + "\n".join(load_rows) + "\n\n"
-        "What offsets cost, one thread: `encode_batch_to_numpy` (ids, masks, type ids) against `encode_batch` (every "
-        "column of every Encoding):\n\n"
+        "What offsets cost, one thread: `encode_batch_ids` (ragged ids, nothing else computed) against `encode_batch` "
+        "(every column of every Encoding):\n\n"
         "| tokenizer | corpus | ids only MB/s | with offsets MB/s | offsets cost |\n"
         "|---|---|---|---|---|\n" + "\n".join(ids_rows) + "\n\n"
         "Against Microsoft.ML.Tokenizers 2.0.1 (bench/dotnet_peers.py; its `EncodeToTokens`, ids + offsets, and "
         "`EncodeToIds`; 2 threads: Parallel.For over the lines), same lines; aotml: encode_batch (with offsets) and "
-        "encode_batch_to_numpy (ids). Its BERT drops some characters and its llama2 has no byte fallback, so its work "
+        "encode_batch_ids (ids). Its BERT drops some characters and its llama2 has no byte fallback, so its work "
         "is not always the same as HF's:\n\n"
         "| tokenizer | corpus | aotml 1T | MS tokens 1T | × | aotml ids 1T | MS ids 1T | × | aotml 2T | MS tokens 2T | × | "
         "loaded as |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n" + "\n".join(ms_rows) + "\n")

@@ -132,6 +132,30 @@ def test_padding_settings_travel_with_calls(bert):
     assert [len(b) for b in bert.encode_batch(["a", "a b c d e"])] == [3, 7]
 
 
+def test_encode_batch_ids_is_every_encodings_ids_end_to_end(bert):
+    np = pytest.importorskip("numpy")
+    texts = ["Hello, world!", "", "déjà vu 東京", ("The cat.", "A dog!"), "a b c d e f g h i j k l"]
+    for kw in ({}, {"add_special_tokens": False}, {"num_threads": 2}):
+        ids, starts = bert.encode_batch_ids(texts, **kw)
+        want = [e.ids for e in bert.encode_batch(texts, add_special_tokens=kw.get("add_special_tokens", True))]
+        assert ids.dtype == np.uint32 and starts.dtype == np.int64 and starts.tolist()[0] == 0
+        assert [ids[a:b].tolist() for a, b in zip(starts[:-1], starts[1:])] == want
+    bert.enable_truncation(6)
+    bert.enable_padding(length=12)  # ragged rows are never padded; truncation applies, overflows are left out
+    ids, starts = bert.encode_batch_ids(texts)
+    bert.no_padding()
+    want = [e.ids for e in bert.encode_batch(texts)]
+    assert [ids[a:b].tolist() for a, b in zip(starts[:-1], starts[1:])] == want
+    assert max(len(w) for w in want) == 6
+    empty_ids, empty_starts = bert.encode_batch_ids([])
+    assert empty_ids.tolist() == [] and empty_starts.tolist() == [0]
+    with pytest.raises(TypeError):
+        bert.encode_batch_ids("not a list")
+    del bert
+    gc.collect()
+    assert ids[:3].tolist() == [101, 7592, 1010]  # the array keeps the engine memory alive
+
+
 def test_encode_batch_to_numpy_is_the_padded_batch(bert):
     np = pytest.importorskip("numpy")
     texts = ["Hello, world!", "a", ("The cat.", "A dog!")]

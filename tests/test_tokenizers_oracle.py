@@ -107,6 +107,13 @@ def test_corpus_lines_match_hf(backend, name, corpus, corpus_lines):
     pairs = list(zip(texts[0::2][:100], texts[1::2][:100]))
     assert_same(tok.encode_batch(pairs), oracle.encodings(r[2]), f"{name}/{corpus} pairs")
     assert_same([tok.encode(t) for t in texts[:20]], oracle.encodings(r[0])[:20], f"{name}/{corpus} encode")
+    # The ragged ids extra (no offsets computed) against the same replies, on one and two threads.
+    for got, reply in ((tok.encode_batch_ids(texts, num_threads=1), r[0]),
+                       (tok.encode_batch_ids(texts, add_special_tokens=False, num_threads=2), r[1]),
+                       (tok.encode_batch_ids(pairs), r[2])):
+        ids, starts = got
+        want = [w.ids for w in oracle.encodings(reply)]
+        assert [ids[a:b].tolist() for a, b in zip(starts[:-1], starts[1:])] == want, f"{name}/{corpus} ragged ids"
 
 
 TRUNCATIONS = [

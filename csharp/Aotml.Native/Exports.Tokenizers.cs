@@ -84,15 +84,6 @@ internal static unsafe class Tokenizers
         catch (Exception e) { return LastError.Set(e); }
     }
 
-    // Copies of the caller's texts: the core's batch API takes arrays, and they must not change under the call.
-    private static byte[][] Texts(byte** texts, long* lens, long n, string what)
-    {
-        if (n < 0 || n > int.MaxValue || (n > 0 && (texts == null || lens == null))) throw new ArgumentException($"invalid {what}");
-        var r = new byte[n][];
-        for (long i = 0; i < n; i++) r[i] = Bytes(texts[i], lens[i], $"{what}[{i}]").ToArray();
-        return r;
-    }
-
     /// <summary>
     /// int32_t aotml_tokenizer_encode_batch(void* tok, texts, pairs, has_pair, options, pad_token, word_counts,
     /// num_threads, void* cancel, uint32_t** block, int64_t* n_words): see aotml.h for the option words and the block layout.
@@ -108,28 +99,63 @@ internal static unsafe class Tokenizers
             var t = Handles.Get<Tokenizer>(tok);
             var opts = EncodeCall.Parse(new ReadOnlySpan<long>(options, (int)Math.Clamp(nOptions, 0, 64)), nOptions,
                 Utf8(padToken, padTokenLen, "pad_token"));
-            if (n == 1 && nHasPair == 0 && nWordCounts == 0 && !opts.Matrices && texts != null && lens != null)
+            if (n == 1 && nHasPair == 0 && nWordCounts == 0 && !opts.Matrices && !opts.Ragged && texts != null && lens != null)
             {
                 // encode() of one text: read in place (the caller holds it for the call), without the batch's copies.
                 var text = Bytes(texts[0], lens[0], "texts[0]");
                 if (opts.Options.Truncation is { } limit) t.ValidateTruncation(limit);
                 if (cancel != 0) Handles.Get<CancellationTokenSource>(cancel).Token.ThrowIfCancellationRequested();
-                var single = EncodingBlock.Columns([t.Encode(text, default, false, opts.Options)], t, opts.Tokens);
+                var single = opts.Options.Truncation is null && opts.Options.Padding is null
+                    ? StreamedColumns.EncodeOne(t, text, opts.Options, opts.Tokens)
+                    : EncodingBlock.Columns([t.Encode(text, default, false, opts.Options)], t, opts.Tokens);
                 *block = single.Pointer;
                 *nWords = single.Length;
                 return 0;
             }
-            var seqs = Texts(texts, lens, n, "texts");
-            byte[]?[]? pairList = null;
+            // The streamed layouts read the texts in place (the caller holds them, unchanged, for the call); the
+            // paths through Encoding objects take copies.
+            var inPlace = new TextList(texts, lens, n, null, "texts");
+            TextList? pairsInPlace = null;
             if (nHasPair != 0)
             {
                 if (nHasPair != n || nPairs != n) throw new ArgumentException($"{n} texts need {n} pairs and pair flags, not {nPairs} and {nHasPair}");
-                var all = Texts(pairs, pairLens, nPairs, "pairs");
-                pairList = new byte[]?[n];
-                for (int i = 0; i < n; i++) pairList[i] = hasPair[i] != 0 ? all[i] : null;
+                if (hasPair == null) throw new ArgumentException("invalid has_pair");
+                pairsInPlace = new TextList(pairs, pairLens, nPairs, hasPair, "pairs");
             }
             if (opts.Options.Truncation is { } truncation) t.ValidateTruncation(truncation);
             var token = cancel == 0 ? default : Handles.Get<CancellationTokenSource>(cancel).Token;
+            if (opts.Ragged)
+            {
+                if (nWordCounts != 0) throw new ArgumentException("the ragged ids layout takes plain texts, not pre-tokenized words");
+                var ragged = StreamedColumns.EncodeIds(t, inPlace, pairsInPlace, opts.Options, threads, token);
+                *block = ragged.Pointer;
+                *nWords = ragged.Length;
+                return 0;
+            }
+            if (opts.Matrices && nWordCounts == 0)
+            {
+                // Ids and type ids per row, without Encoding objects where the fast path takes the text.
+                var matrices = StreamedColumns.EncodeMatrices(t, inPlace, pairsInPlace, opts.Options, threads, token);
+                *block = matrices.Pointer;
+                *nWords = matrices.Length;
+                return 0;
+            }
+            if (nWordCounts == 0 && n > 1 && opts.Options.Truncation is null && opts.Options.Padding is null)
+            {
+                // Nothing needs the whole batch's encodings at once: each is written out as soon as it is made.
+                var streamed = StreamedColumns.Encode(t, inPlace, pairsInPlace, opts.Options, threads, opts.Tokens, token);
+                *block = streamed.Pointer;
+                *nWords = streamed.Length;
+                return 0;
+            }
+            var seqs = inPlace.ToArrays();
+            byte[]?[]? pairList = null;
+            if (pairsInPlace is { } pl)
+            {
+                var all = pl.ToArrays();
+                pairList = new byte[]?[n];
+                for (int i = 0; i < n; i++) pairList[i] = pl.Has(i) ? all[i] : null;
+            }
             TokEncoding[] encodings;
             if (nWordCounts != 0)
             {
@@ -138,14 +164,6 @@ internal static unsafe class Tokenizers
                 if (wordCounts == null || nWordCounts < 0 || nWordCounts > int.MaxValue) throw new ArgumentException("invalid word_counts");
                 var (inputs, pairWords) = PretokenizedInput.Split(seqs, new ReadOnlySpan<long>(wordCounts, (int)nWordCounts));
                 encodings = t.EncodeWordsBatch(inputs, pairWords, opts.Options, threads, token);
-            }
-            else if (n > 1 && !opts.Matrices && opts.Options.Truncation is null && opts.Options.Padding is null)
-            {
-                // Nothing needs the whole batch's encodings at once: each is written out as soon as it is made.
-                var streamed = StreamedColumns.Encode(t, seqs, pairList, opts.Options, threads, opts.Tokens, token);
-                *block = streamed.Pointer;
-                *nWords = streamed.Length;
-                return 0;
             }
             else encodings = t.EncodeBatch(seqs, pairList, opts.Options, threads, token);
             var words = opts.Matrices

@@ -6,7 +6,7 @@ using TokEncoding = Aotml.Tokenization.Encoding;
 namespace Aotml.Native;
 
 /// <summary>The option words of aotml_tokenizer_encode_batch, parsed and checked once.</summary>
-internal readonly record struct EncodeCall(EncodeOptions Options, bool Tokens, bool Matrices)
+internal readonly record struct EncodeCall(EncodeOptions Options, bool Tokens, bool Matrices, bool Ragged = false)
 {
     /// <summary>The number of option words the Python layer sends (aotml.h lists them).</summary>
     public const int Words = 15;
@@ -15,7 +15,7 @@ internal readonly record struct EncodeCall(EncodeOptions Options, bool Tokens, b
     /// Reads the option words: add_special_tokens, truncation on, max_length, stride, strategy (0 longest_first,
     /// 1 only_first, 2 only_second), truncation direction (0 right, 1 left), padding on, padding direction, length
     /// (-1 = the batch's longest), pad_to_multiple_of (0 = none), pad_id, pad_type_id, want token strings, result
-    /// layout (0 columns, 1 int64 matrices), reserved.
+    /// layout (0 columns, 1 int64 matrices, 2 ragged ids), reserved.
     /// </summary>
     public static EncodeCall Parse(ReadOnlySpan<long> w, long given, string padToken)
     {
@@ -44,8 +44,8 @@ internal readonly record struct EncodeCall(EncodeOptions Options, bool Tokens, b
             o.Padding = new PaddingParams(w[7] != 0 ? Direction.Left : Direction.Right, w[8] < 0 ? null : (int)w[8],
                 w[9] == 0 ? null : (int)w[9], (uint)w[10], (uint)w[11], padToken);
         }
-        if (w[13] is not (0 or 1)) throw new ArgumentException($"unknown result layout {w[13]}");
-        return new EncodeCall(o, w[12] != 0, w[13] == 1);
+        if (w[13] is not (0 or 1 or 2)) throw new ArgumentException($"unknown result layout {w[13]}");
+        return new EncodeCall(o, w[12] != 0, w[13] == 1, w[13] == 2);
     }
 }
 
@@ -70,19 +70,20 @@ internal readonly unsafe struct WordBlock(uint* pointer, long length)
 /// special_tokens_mask, attention_mask; with token strings (flags 2) header word 6 counts the tokens whose string is
 /// not the vocabulary entry of their id, then come their token indices (ascending), exc_start[n_exc + 1] and their
 /// UTF-8 bytes padded to a word (the caller maps every other id through aotml_tokenizer_id_to_token). Matrices layout (word 0 = 2): header [2, n, width, 0, 0, 0, 0, 0], then three int64 n × width matrices:
-/// ids, attention_mask, type_ids (shorter rows padded on the padding side with the pad id).
+/// ids, attention_mask, type_ids (shorter rows padded on the padding side with the pad id). Ragged ids layout (word 0 = 3):
+/// see <see cref="StreamedColumns.EncodeIds"/>.
 /// </remarks>
 internal static unsafe class EncodingBlock
 {
     /// <summary>Header words of either layout.</summary>
     internal const int Header = 8;
 
-    /// <summary>A zeroed block of <paramref name="words"/> words.</summary>
-    internal static WordBlock Alloc(long words)
+    /// <summary>A block of <paramref name="words"/> words, zeroed unless the caller writes every word.</summary>
+    internal static WordBlock Alloc(long words, bool clear = true)
     {
         if (words > int.MaxValue) throw new OutOfMemoryException("the encode result is over 8 GiB; encode in smaller batches");
         var p = (uint*)NativeMemory.AlignedAlloc((nuint)(words * 4), 16);
-        new Span<uint>(p, (int)words).Clear();
+        if (clear) new Span<uint>(p, (int)words).Clear();
         return new WordBlock(p, words);
     }
 

@@ -112,4 +112,46 @@ public class FastPipelineTests
                 }
         Assert.True(fast >= 20, $"the fast path took only {fast} of the inputs");
     }
+
+    [Theory]
+    [MemberData(nameof(Pipelines))]
+    public void FastColumnsAreTheProcessedEncoding(string json)
+    {
+        var tok = Tokenizer.FromJson(System.Text.Encoding.UTF8.GetBytes(json));
+        var vocab = tok.VocabTokens();
+        int fast = 0;
+        foreach (bool specials in new[] { true, false })
+            foreach (bool chars in new[] { true, false })
+                foreach (var s in Inputs)
+                {
+                    var o = new EncodeOptions { AddSpecialTokens = specials, CharOffsets = chars };
+                    var text = System.Text.Encoding.UTF8.GetBytes(s);
+                    var want = tok.Encode(text, default, false, o);
+                    if (tok.TryEncodeIdsFast(text, o, out var ids, out var template))
+                    {
+                        var all = (specials ? template.Prefix.Select(p => p.Id) : []).Concat(ids.ToArray())
+                            .Concat(specials ? template.Suffix.Select(p => p.Id) : []);
+                        Assert.Equal(want.Ids, all);
+                    }
+                    if (!tok.TryEncodeFast(text, o, out var f)) continue;
+                    fast++;
+                    Same(want, Rebuild(f, vocab, tok), s);
+                }
+        Assert.True(fast >= 40, $"the fast columns took only {fast} of the inputs");
+    }
+
+    // An Encoding from the fast columns, as the block writer lays them out (strings from the exceptions or the vocabulary).
+    private static Encoding Rebuild(FastEncoding f, string?[] vocab, Tokenizer tok)
+    {
+        var e = new Encoding();
+        foreach (var p in f.Prefix) e.Add(p.Id, p.Token, (0, 0), -1, p.TypeId, special: true);
+        int first = e.Length;
+        var tokens = new string[f.Ids.Length];
+        for (int i = 0; i < tokens.Length; i++) tokens[i] = f.Ids[i] < vocab.Length ? vocab[f.Ids[i]]! : tok.IdToToken(f.Ids[i])!;
+        for (int j = 0; j < f.ExceptionAt.Length; j++) tokens[f.ExceptionAt[j]] = f.ExceptionTokens[j];
+        for (int i = 0; i < f.Ids.Length; i++) e.Add(f.Ids[i], tokens[i], (f.Starts[i], f.Ends[i]), f.Words[i], f.Template.TypeId);
+        foreach (var p in f.Suffix) e.Add(p.Id, p.Token, (0, 0), -1, p.TypeId, special: true);
+        e.SequenceRanges[0] = (first, first + f.Ids.Length);
+        return e;
+    }
 }

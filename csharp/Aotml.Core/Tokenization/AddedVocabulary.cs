@@ -208,6 +208,9 @@ public sealed class AddedVocabulary
     private sealed class Matcher
     {
         private readonly (byte[] Bytes, uint Id)[]?[] _byFirst = new (byte[], uint)[]?[256];
+        // The first bytes of the patterns: Any skips to the next one with a vectorized search (every text of a batch
+        // is checked, and most hold none: a table probe per byte was ~1.7 % of llama3's encode_batch).
+        private readonly System.Buffers.SearchValues<byte> _firsts;
 
         public Matcher(List<(byte[] Bytes, uint Id)> patterns)
         {
@@ -217,16 +220,20 @@ public sealed class AddedVocabulary
                 _byFirst[g.Key] = g.GroupBy(p => Convert.ToBase64String(p.Bytes)).Select(d => d.First())
                     .OrderByDescending(p => p.Bytes.Length).ToArray();
             }
+            var firsts = new List<byte>();
+            for (int b = 0; b < 256; b++) if (_byFirst[b] != null) firsts.Add((byte)b);
+            _firsts = System.Buffers.SearchValues.Create(firsts.ToArray());
         }
 
         public bool Any(ReadOnlySpan<byte> s)
         {
             for (int i = 0; i < s.Length; i++)
             {
-                var cands = _byFirst[s[i]];
-                if (cands != null)
-                    foreach (var (b, _) in cands)
-                        if (s[i..].StartsWith(b)) return true;
+                int next = s[i..].IndexOfAny(_firsts);
+                if (next < 0) return false;
+                i += next;
+                foreach (var (b, _) in _byFirst[s[i]]!)
+                    if (s[i..].StartsWith(b)) return true;
             }
             return false;
         }

@@ -29,6 +29,13 @@ namespace Aotml.Tokenization;
 /// Encoding column by column: within the noise. Left: the Encoding objects (seven lists each) and the block
 /// writer's copy of them, GC compaction of a batch's encodings, and page faults on fresh GC memory
 /// (DOTNET_GCgen0size, DOTNET_GCRetainVM: no gain measured).
+/// Round 3 (the output side; 300 KB of English lines, one thread, thread CPU time, alternating with the previous build
+/// on a loaded machine): <see cref="TryEncodeSingle"/> leaves the post-processed columns in the scratch for the block
+/// writer (no Encoding, no GC per text) and token strings only for ids whose string may differ from the vocabulary
+/// (a bit per id: the string table store and its random read per token were ~6 %); <see cref="TryEncodeIds"/> asks
+/// the model for no offsets. Direct model calls instead of the generic interface method (NativeAOT's GVM lookup per
+/// piece, ~2.5 %), ASCII ByteLevel through one table read per byte. Together with the block writer's changes:
+/// encode_batch x1.6 (llama3) to x3 (all-MiniLM-L6-v2); encode_batch_to_numpy x2-2.7.
 /// </remarks>
 internal sealed class FastPipeline
 {
@@ -52,6 +59,9 @@ internal sealed class FastPipeline
     private const int MaxBertChars = 1 << 16;
     private readonly Step[] _steps;
     private string?[]? _values;
+    // Bit i set: _values[i] is Tokenizer.VocabTokens()[i], not null, so token i needs no string of its own. A bit per
+    // id stays in cache where a random read of the string table (a MB for 128k ids) did not.
+    private ulong[] _vocabBits = [];
     private readonly bool _byteLevel;
     private readonly bool _asciiOnly;   // a step that is only written for ASCII text
 
@@ -214,7 +224,11 @@ internal sealed class FastPipeline
                 r[i] = m;
             }
         }
-        return _values = r;
+        var bits = new ulong[(r.Length + 63) / 64];
+        for (int i = 0; i < r.Length; i++) if (r[i] != null && ReferenceEquals(r[i], table[i])) bits[i >> 6] |= 1UL << i;
+        _vocabBits = bits;
+        Volatile.Write(ref _values, r);   // after _vocabBits: a thread that sees these values sees their bits
+        return r;
     }
 
     /// <summary>Per-thread buffers, grown as needed and reused by every call on the thread.</summary>
@@ -228,6 +242,17 @@ internal sealed class FastPipeline
         public uint[] Ids = new uint[64];
         public int[] Starts = new int[64], Ends = new int[64], Words = new int[64];
         public string[] Values = new string[64];
+        public int[] CharMap = [];
+        public int[] ExcAt = new int[16];
+        public string[] ExcToken = new string[16];
+        public int ExcCount;
+
+        public void AddException(int at, string token)
+        {
+            if (ExcCount == ExcAt.Length) { Array.Resize(ref ExcAt, ExcCount * 2); Array.Resize(ref ExcToken, ExcCount * 2); }
+            ExcAt[ExcCount] = at;
+            ExcToken[ExcCount++] = token;
+        }
         public int Count;
 
         // Room for `need` normalized bytes and their alignments.
@@ -254,16 +279,44 @@ internal sealed class FastPipeline
         public readonly void Add(uint id, int start, int end)
         {
             int n = s.Count;
-            if (n == s.Ids.Length) Grow(s);
+            if (n == s.Starts.Length) Grow(s);
             s.Ids[n] = id; s.Starts[n] = start; s.Ends[n] = end;
             s.Count = n + 1;
         }
 
+        // Ids may be longer already (IdsSink grows it alone).
         private static void Grow(Scratch s)
         {
-            Array.Resize(ref s.Ids, s.Ids.Length * 2);
-            Array.Resize(ref s.Starts, s.Ids.Length);
-            Array.Resize(ref s.Ends, s.Ids.Length);
+            int n = s.Starts.Length * 2;
+            if (s.Ids.Length < n) Array.Resize(ref s.Ids, n);
+            Array.Resize(ref s.Starts, n);
+            Array.Resize(ref s.Ends, n);
+        }
+    }
+
+    // IModel.Tokenize is a generic virtual method: through the interface, NativeAOT looks its target up on every call
+    // (GVMLookupForSlot, ~2.5 % of llama3's encode_batch); on the sealed model types the call is direct.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunModel<TSink>(IModel model, ReadOnlySpan<byte> piece, ref TSink sink) where TSink : struct, ITokenSink
+    {
+        if (model is Models.Bpe.BpeModel bpe) bpe.Tokenize(piece, 0, ref sink);
+        else if (model is Models.WordPiece.WordPieceModel wordPiece) wordPiece.Tokenize(piece, 0, ref sink);
+        else if (model is Models.Unigram.UnigramModel unigram) unigram.Tokenize(piece, 0, ref sink);
+        else model.Tokenize(piece, 0, ref sink);
+    }
+
+    // Ids only: the model skips what only offsets need (ITokenSink.WantsOffsets).
+    private struct IdsSink(Scratch s) : ITokenSink
+    {
+        public static bool WantsOffsets => false;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Add(uint id, int start, int end)
+        {
+            int n = s.Count;
+            if (n == s.Ids.Length) Array.Resize(ref s.Ids, n * 2);
+            s.Ids[n] = id;
+            s.Count = n + 1;
         }
     }
 
@@ -274,13 +327,100 @@ internal sealed class FastPipeline
     /// </summary>
     public Encoding? TryEncode(Tokenizer tok, ReadOnlySpan<byte> text, uint typeId, in EncodeOptions options)
     {
+        if (Tokenize(tok, text, typeId, options, out bool ascii) is not { } s) return null;
+        var encoding = Fill(s, typeId);
+        if (options.CharOffsets && !ascii) encoding.ConvertOffsetsToChars(text, 0, encoding.Length);
+        ReleaseIfHuge(s);
+        return encoding;
+    }
+
+    /// <summary>
+    /// One sequence as <see cref="TryEncode"/> and the post-processor would make it, without an Encoding: the
+    /// columns stay in this thread's scratch (see <see cref="FastEncoding"/>). False when the fast path declines the
+    /// text or the post-processor does more than add special tokens.
+    /// </summary>
+    public bool TryEncodeSingle(Tokenizer tok, ReadOnlySpan<byte> text, in EncodeOptions options, out FastEncoding result)
+    {
+        result = default;
+        var template = (_template ??= SingleTemplate.Of(tok.PostProcessor) ?? NotPlain) as SingleTemplate;
+        if (template is null || Tokenize(tok, text, 0, options, out bool ascii, sparse: true) is not { } s) return false;
+        int n = s.Count;
+        if (options.CharOffsets && !ascii) ConvertToChars(s, text);
+        result = new FastEncoding
+        {
+            Ids = s.Ids.AsSpan(0, n), Starts = s.Starts.AsSpan(0, n), Ends = s.Ends.AsSpan(0, n), Words = s.Words.AsSpan(0, n),
+            ExceptionAt = s.ExcAt.AsSpan(0, s.ExcCount), ExceptionTokens = s.ExcToken.AsSpan(0, s.ExcCount),
+            Template = template, AddSpecialTokens = options.AddSpecialTokens,
+        };
+        ReleaseIfHuge(s);
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="TryEncodeSingle"/> for ids only: the model is asked for no offsets and no token strings are looked
+    /// up; <paramref name="ids"/> is the sequence's part (per-thread scratch), <paramref name="template"/> what goes
+    /// around it.
+    /// </summary>
+    public bool TryEncodeIds(Tokenizer tok, ReadOnlySpan<byte> text, in EncodeOptions options, out ReadOnlySpan<uint> ids,
+        out SingleTemplate template)
+    {
+        ids = default;
+        template = ((_template ??= SingleTemplate.Of(tok.PostProcessor) ?? NotPlain) as SingleTemplate)!;
+        if (template is null || Tokenize(tok, text, 0, options, out _, idsOnly: true) is not { } s) return false;
+        ids = s.Ids.AsSpan(0, s.Count);
+        ReleaseIfHuge(s);
+        return true;
+    }
+
+    // The post-processor's SingleTemplate, or NotPlain when it has none; found on first use.
+    private object? _template;
+    private static readonly object NotPlain = new();
+
+    // Encoding.ConvertOffsetsToChars on the scratch columns, its byte -> character map in reused scratch.
+    private static void ConvertToChars(Scratch s, ReadOnlySpan<byte> utf8)
+    {
+        if (s.CharMap.Length < utf8.Length) s.CharMap = new int[Math.Max(utf8.Length, s.CharMap.Length * 2)];
+        var map = s.CharMap;
+        int chars = 0;
+        for (int b = 0; b < utf8.Length; chars++)
+        {
+            int len = utf8[b] < 0x80 ? 1 : utf8[b] < 0xE0 ? 2 : utf8[b] < 0xF0 ? 3 : 4;
+            for (int k = 0; k < len && b + k < utf8.Length; k++) map[b + k] = chars;
+            b += len;
+        }
+        int length = utf8.Length;
+        for (int i = 0; i < s.Count; i++)
+        {
+            int st = s.Starts[i], e = s.Ends[i];
+            if ((uint)st >= (uint)length) continue;
+            int cs = map[st];
+            s.Starts[i] = cs;
+            s.Ends[i] = (uint)e < (uint)length ? map[e] : e >= 1 && e - 1 < length ? map[e - 1] + 1 : cs + 1;
+        }
+    }
+
+    // A huge text leaves huge buffers: let them go rather than keep them for the thread's lifetime.
+    private static void ReleaseIfHuge(Scratch s)
+    {
+        if (s.Norm.Length > MaxKept || s.NormStart.Length > MaxKept || s.Mapped.Length > MaxKept || s.Ids.Length > MaxKept / 4
+            || s.CharMap.Length > MaxKept)
+            t_scratch = null;
+    }
+
+    // The fast path's tokens of one sequence into this thread's scratch, offsets in bytes; null when declined.
+    // idsOnly: no offsets, no strings; sparse: the strings of the tokens whose string may not be the vocabulary
+    // entry of their id (s.ExcAt/ExcToken) instead of every token's (s.Values).
+    private Scratch? Tokenize(Tokenizer tok, ReadOnlySpan<byte> text, uint typeId, in EncodeOptions options, out bool ascii,
+        bool idsOnly = false, bool sparse = false)
+    {
+        ascii = false;
         int max = int.MaxValue;
         if (options.Truncation is { } t && (t.Strategy != TruncationStrategy.OnlySecond || typeId != 0))
         {
             if (t.Direction != Direction.Right) return null;
             max = t.MaxLength;
         }
-        bool ascii = Ascii.IsValid(text);
+        ascii = Ascii.IsValid(text);
         if (!ascii && (_asciiOnly || !System.Text.Unicode.Utf8.IsValid(text))) return null;
         var s = t_scratch ??= new Scratch();
         ReadOnlySpan<byte> norm = text;
@@ -309,43 +449,56 @@ internal sealed class FastPipeline
         int nPieces = SplitAll(s, norm);
         s.Count = 0;
         var model = tok.Model;
-        var values = _values ?? Values(tok);
+        var values = Volatile.Read(ref _values) ?? Values(tok);
+        var vocabBits = _vocabBits;
+        s.ExcCount = 0;
         for (int w = 0; w < nPieces; w++)
         {
             int ps = s.Pieces[2 * w], pe = s.Pieces[2 * w + 1];
             var piece = _byteLevel ? MapByteLevel(s, norm, ps, pe) : norm[ps..pe];
             int first = s.Count;
-            var sink = new ScratchSink(s);
-            model.Tokenize(piece, 0, ref sink);
-            // Offsets into the original text and token strings now, while the piece's mapped bytes are at hand.
-            if (s.Values.Length < s.Ids.Length) Array.Resize(ref s.Values, s.Ids.Length);
-            if (s.Words.Length < s.Ids.Length) Array.Resize(ref s.Words, s.Ids.Length);
-            for (int k = first; k < s.Count; k++)
+            if (idsOnly)
             {
-                int a = s.Starts[k], b = s.Ends[k];
-                uint id = s.Ids[k];
-                s.Values[k] = id < (uint)values.Length && values[id] is { } v ? v : model.TokenValue(id, piece, a, b);
-                s.Words[k] = w;
-                if (a == b) { s.Starts[k] = ps + a; s.Ends[k] = ps + b; }   // NormalizedString.ConvertOffsets keeps these
+                var ids = new IdsSink(s);
+                RunModel(model, piece, ref ids);
+                if (s.Count >= max) break;
+                continue;
+            }
+            var sink = new ScratchSink(s);
+            RunModel(model, piece, ref sink);
+            // Offsets into the original text and token strings now, while the piece's mapped bytes are at hand.
+            if (!sparse && s.Values.Length < s.Ids.Length) Array.Resize(ref s.Values, s.Ids.Length);
+            if (s.Words.Length < s.Ids.Length) Array.Resize(ref s.Words, s.Ids.Length);
+            var starts = s.Starts;
+            var ends = s.Ends;
+            var tokenIds = s.Ids;
+            var words = s.Words;
+            int[] alignStart = s.AlignStart, alignEnd = s.AlignEnd, normStart = s.NormStart, normEnd = s.NormEnd;
+            bool byteLevel = _byteLevel;
+            for (int k = first, count = s.Count; k < count; k++)
+            {
+                int a = starts[k], b = ends[k];
+                uint id = tokenIds[k];
+                if (!sparse) s.Values[k] = id < (uint)values.Length && values[id] is { } v ? v : model.TokenValue(id, piece, a, b);
+                else if ((id >> 6) >= (uint)vocabBits.Length || (vocabBits[id >> 6] & (1UL << (int)id)) == 0)
+                    s.AddException(k, id < (uint)values.Length && values[id] is { } v ? v : model.TokenValue(id, piece, a, b));
+                words[k] = w;
+                if (a == b) { starts[k] = ps + a; ends[k] = ps + b; }   // NormalizedString.ConvertOffsets keeps these
                 else if (a > b) { }
-                else if (_byteLevel)
+                else if (byteLevel)
                 {
-                    int na = s.AlignStart[a], nb = s.AlignEnd[b - 1];
-                    if (aligned) { na = s.NormStart[na]; nb = s.NormEnd[nb - 1]; }
-                    s.Starts[k] = na; s.Ends[k] = nb;
+                    int na = alignStart[a], nb = alignEnd[b - 1];
+                    if (aligned) { na = normStart[na]; nb = normEnd[nb - 1]; }
+                    starts[k] = na; ends[k] = nb;
                 }
-                else if (aligned) { s.Starts[k] = s.NormStart[ps + a]; s.Ends[k] = s.NormEnd[ps + b - 1]; }
-                else if (ascii) { s.Starts[k] = ps + a; s.Ends[k] = ps + b; }
-                else { s.Starts[k] = CharStart(norm, ps + a); s.Ends[k] = CharEnd(norm, ps + b - 1); }
+                else if (aligned) { starts[k] = normStart[ps + a]; ends[k] = normEnd[ps + b - 1]; }
+                else if (ascii) { starts[k] = ps + a; ends[k] = ps + b; }
+                else { starts[k] = CharStart(norm, ps + a); ends[k] = CharEnd(norm, ps + b - 1); }
             }
             if (s.Count >= max) break;   // HF's tokenize_with_limit: the pieces after are dropped
         }
 
-        var encoding = Fill(s, typeId);
-        if (options.CharOffsets && !ascii) encoding.ConvertOffsetsToChars(text, 0, encoding.Length);
-        // A huge text leaves huge buffers: let them go rather than keep them for the thread's lifetime.
-        if (s.Norm.Length > MaxKept || s.NormStart.Length > MaxKept || s.Mapped.Length > MaxKept || s.Ids.Length > MaxKept / 4) t_scratch = null;
-        return encoding;
+        return s;
     }
 
     // The normalized text of the character map into s.Norm, each byte's original range beside it.
@@ -484,6 +637,13 @@ internal sealed class FastPipeline
         return i + (b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4);
     }
 
+    // Per ASCII byte, the UTF-8 of its ByteLevel character: first byte, second byte << 8, 0x10000 when there are two.
+    private static readonly uint[] s_byteLevelAscii = Enumerable.Range(0, 128).Select(b =>
+    {
+        int c = ByteLevelAlphabet.CharOf((byte)b);
+        return c < 0x80 ? (uint)c : (uint)(0xC0 | (c >> 6)) | (uint)(0x80 | (c & 0x3F)) << 8 | 0x10000u;
+    }).ToArray();
+
     // HF's ByteLevel transform of bytes [ps, pe): each byte becomes its alphabet character, every character of one
     // original character aligned to that whole character.
     private static ReadOnlySpan<byte> MapByteLevel(Scratch s, ReadOnlySpan<byte> text, int ps, int pe)
@@ -497,10 +657,20 @@ internal sealed class FastPipeline
         var m = s.Mapped;
         var al = s.AlignStart;
         var ae = s.AlignEnd;
+        var ascii = s_byteLevelAscii;
         int at = 0;
         for (int i = ps; i < pe;)
         {
             byte lead = text[i];
+            if (lead < 0x80)
+            {
+                // Most bytes: one table read for the one or two bytes of their alphabet character.
+                uint u = ascii[lead];
+                al[at] = i; ae[at] = i + 1; m[at++] = (byte)u;
+                if (u > 0xFFFF) { al[at] = i; ae[at] = i + 1; m[at++] = (byte)(u >> 8); }
+                i++;
+                continue;
+            }
             int len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
             int ce = i + len;
             for (int j = i; j < ce; j++)

@@ -289,6 +289,27 @@ public sealed partial class Tokenizer
         return EncodeSequenceGeneral(text, typeId, options);
     }
 
+    /// <summary>
+    /// A single sequence, post-processed, through the fast path into per-thread scratch (no Encoding); false when the
+    /// fast path declines it or the post-processor does more than add special tokens. No truncation, no padding.
+    /// </summary>
+    public bool TryEncodeFast(ReadOnlySpan<byte> text, in EncodeOptions options, out FastEncoding result)
+    {
+        result = default;
+        return options.Truncation is null && options.Padding is null && _fast != null && _fast.TryEncodeSingle(this, text, options, out result);
+    }
+
+    /// <summary>
+    /// <see cref="TryEncodeFast"/> for ids only: the sequence's ids (per-thread scratch) and the template that goes
+    /// around them.
+    /// </summary>
+    public bool TryEncodeIdsFast(ReadOnlySpan<byte> text, in EncodeOptions options, out ReadOnlySpan<uint> ids, out SingleTemplate template)
+    {
+        ids = default;
+        template = SingleTemplate.Plain;
+        return options.Truncation is null && options.Padding is null && _fast != null && _fast.TryEncodeIds(this, text, options, out ids, out template);
+    }
+
     /// <summary>The fast path alone: null when it declines this text (or there is none for these components).</summary>
     internal Encoding? EncodeSequenceFast(ReadOnlySpan<byte> text, uint typeId, in EncodeOptions options) =>
         _fast?.TryEncode(this, text, typeId, options);

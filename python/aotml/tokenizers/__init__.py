@@ -3,7 +3,8 @@
 Loads any tokenizer.json and encodes with the ids, type ids, tokens, offsets (str indices), masks, word ids, sequence
 ids and overflowing parts of ``tokenizers`` 0.23.2, whose behaviour it follows (``__version__``). Encoding runs in the
 engine without the GIL; ``encode_batch`` is one call, parallel inside; ``Tokenizer.encode_batch_to_numpy`` gives the
-padded int64 matrices an ONNX model takes without building Encoding objects.
+padded int64 matrices an ONNX model takes without building Encoding objects, and ``Tokenizer.encode_batch_ids`` the
+ids alone, ragged (flat ids and row starts), with no offsets computed.
 """
 from __future__ import annotations
 

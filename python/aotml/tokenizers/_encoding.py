@@ -110,6 +110,24 @@ class Block:
     def encodings(self) -> list["Encoding"]:
         """The inputs' encodings, each with its overflowing ones attached."""
         n_enc, n_inputs, pairs = self.n_enc, self.n_inputs, self.pairs
+        if n_enc == n_inputs and not any(pairs):  # the common batch: one loop that sets four slots per Encoding
+            if self._start is None:
+                self._start = self._u[_HEADER:_HEADER + n_enc + 1].tolist()
+            starts = self._start
+            out: list[Encoding] = []
+            add = out.append
+            new, cls = _new, Encoding
+            a = starts[0] if starts else 0
+            for b in starts[1:]:
+                e = new(cls)
+                e._block = self
+                e._a = a
+                e._b = a = b
+                e._pair = False
+                add(e)
+            return out
+        if len(pairs) < n_inputs:  # an empty list stands for no pairs
+            pairs = [False] * n_inputs
         if n_enc == n_inputs:  # no overflow: nothing to attach
             return [Encoding._make(self, k, pairs[k]) for k in range(n_enc)]
         encs = [Encoding._make(self, k, pairs[k] if k < n_inputs else False) for k in range(n_enc)]
@@ -121,7 +139,7 @@ class Block:
                 roots.append(e)
             else:
                 e._pair = encs[p]._pair
-                encs[p]._overflowing.append(e)
+                encs[p]._over().append(e)
         return roots
 
 
@@ -137,8 +155,6 @@ def _single(buffer: Any, table: TokenTable) -> "Encoding":
     self._a = 0
     self._b = memoryview(buffer)[3]
     self._pair = False
-    self._overflowing = []
-    self._cache = {}
     return self
 
 
@@ -150,6 +166,8 @@ class Encoding:
     """The result of encoding one input, as Hugging Face's ``tokenizers.Encoding``: ids, type ids, tokens, offsets
     (code points of the input), masks, word and sequence ids, and the overflowing parts truncation cut off."""
 
+    # _cache and _overflowing are set on first use: an Encoding of a batch is made with four slots set, ~0.15 us
+    # instead of ~0.6 us with a new dict and list each (a third of encode_batch's Python time on short lines).
     __slots__ = ("_block", "_a", "_b", "_pair", "_overflowing", "_cache", "_table")
     _block: Any
     _table: TokenTable
@@ -165,9 +183,23 @@ class Encoding:
         self._block = block
         self._a, self._b = block.start(k)
         self._pair = pair
-        self._overflowing = []
-        self._cache = {}
         return self
+
+    def _c(self) -> dict[str, Any]:
+        """The cache of decoded columns, made on first use."""
+        try:
+            return self._cache
+        except AttributeError:
+            c = self._cache = {}
+            return c
+
+    def _over(self) -> list["Encoding"]:
+        """The overflowing encodings, a list made on first use."""
+        try:
+            return self._overflowing
+        except AttributeError:
+            o = self._overflowing = []
+            return o
 
     def _blk(self) -> Block:
         b = self._block
@@ -191,9 +223,9 @@ class Encoding:
         return (u.cast("B").cast("i") if signed else u)[a:a + width * n]
 
     def _col(self, name: str) -> list[int]:
-        c = self._cache.get(name)
+        c = self._c().get(name)
         if c is None:
-            c = self._cache[name] = self._view(name).tolist()
+            c = self._c()[name] = self._view(name).tolist()
         return c  # type: ignore[no-any-return]
 
     def __len__(self) -> int:
@@ -207,7 +239,7 @@ class Encoding:
         return {"ids": self.ids, "type_ids": self.type_ids, "tokens": self.tokens, "offsets": self.offsets,
                 "attention_mask": self.attention_mask, "special_tokens_mask": self.special_tokens_mask,
                 "word_ids": self.word_ids, "sequence_ids": self.sequence_ids, "pair": self._pair,
-                "overflowing": [o.__getstate__() for o in self._overflowing]}
+                "overflowing": [o.__getstate__() for o in self._over()]}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._block = None
@@ -241,18 +273,18 @@ class Encoding:
     @property
     def tokens(self) -> list[str]:
         """The token strings."""
-        c = self._cache.get("tokens")
+        c = self._c().get("tokens")
         if c is None:
-            c = self._cache["tokens"] = self._blk().tokens(self._a, self._b)
+            c = self._c()["tokens"] = self._blk().tokens(self._a, self._b)
         return list(c)
 
     @property
     def offsets(self) -> list[tuple[int, int]]:
         """(start, end) of each token in its input, in characters (str indices)."""
-        c = self._cache.get("offsets")
+        c = self._c().get("offsets")
         if c is None:
             flat = self._view("offsets").tolist()
-            c = self._cache["offsets"] = list(zip(flat[0::2], flat[1::2]))
+            c = self._c()["offsets"] = list(zip(flat[0::2], flat[1::2]))
         return list(c)
 
     @property
@@ -268,9 +300,9 @@ class Encoding:
     @property
     def word_ids(self) -> list[int | None]:
         """The index of the word each token came from (None for special tokens and padding)."""
-        c = self._cache.get("word_opt")
+        c = self._c().get("word_opt")
         if c is None:
-            c = self._cache["word_opt"] = _opt(self._col("word_ids"))
+            c = self._c()["word_opt"] = _opt(self._col("word_ids"))
         return list(c)
 
     @property
@@ -281,15 +313,15 @@ class Encoding:
     @property
     def sequence_ids(self) -> list[int | None]:
         """The input sequence each token belongs to (0, or 1 for a pair's second; None for special tokens)."""
-        c = self._cache.get("seq_opt")
+        c = self._c().get("seq_opt")
         if c is None:
-            c = self._cache["seq_opt"] = _opt(self._col("sequence_ids"))
+            c = self._c()["seq_opt"] = _opt(self._col("sequence_ids"))
         return list(c)
 
     @property
     def overflowing(self) -> list["Encoding"]:
         """The parts of the input truncation cut off, each an Encoding."""
-        return list(self._overflowing)
+        return list(self._over())
 
     @property
     def n_sequences(self) -> int:
@@ -298,14 +330,14 @@ class Encoding:
 
     # ---- alignment helpers (HF's semantics, sequence ranges derived from the sequence ids) ---------------------------
     def _ranges(self) -> dict[int, tuple[int, int]]:
-        r = self._cache.get("ranges")
+        r = self._c().get("ranges")
         if r is None:
             r = {}
             for i, s in enumerate(self._col("sequence_ids")):
                 if s >= 0:
                     a, _ = r.get(s, (i, i))
                     r[s] = (a, i + 1)
-            self._cache["ranges"] = r
+            self._c()["ranges"] = r
         return r  # type: ignore[no-any-return]
 
     def _range(self, sequence_index: int) -> tuple[int, int] | None:
