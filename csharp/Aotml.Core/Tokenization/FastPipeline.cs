@@ -47,6 +47,9 @@ internal sealed class FastPipeline
     // A BertNormalizer: on a text that is not ASCII (or has an ASCII control character to remove), each character
     // becomes the UTF-8 of BertCharacter, aligned to it; _asciiMap holds what it does to ASCII.
     private readonly BertNormalizer? _bert;
+    // What BertCharacter makes of each BMP character met so far (a flat table: a ConcurrentDictionary probe per
+    // character was 2% of the multilingual encode), and of the characters beyond in a bounded dictionary.
+    private byte[]?[]? _bertBmp;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte[]> _bertChars = new();
     private static readonly byte[] Declined = new byte[1];
     private const int MaxBertChars = 1 << 16;
@@ -310,21 +313,27 @@ internal sealed class FastPipeline
         s.Count = 0;
         var model = tok.Model;
         var values = _values ?? Values(tok);
+        // WordPiece called directly, its thread cache fetched once per text (not an interface call and two
+        // thread-static reads per word).
+        var wordPiece = model as Models.WordPiece.WordPieceModel;
+        var wpCache = wordPiece?.Cache();
         for (int w = 0; w < nPieces; w++)
         {
             int ps = s.Pieces[2 * w], pe = s.Pieces[2 * w + 1];
             var piece = _byteLevel ? MapByteLevel(s, norm, ps, pe) : norm[ps..pe];
             int first = s.Count;
             var sink = new ScratchSink(s);
-            model.Tokenize(piece, 0, ref sink);
+            if (wordPiece != null) wordPiece.TokenizeWith(wpCache, piece, 0, ref sink);
+            else model.Tokenize(piece, 0, ref sink);
             // Offsets into the original text and token strings now, while the piece's mapped bytes are at hand.
             if (s.Values.Length < s.Ids.Length) Array.Resize(ref s.Values, s.Ids.Length);
             if (s.Words.Length < s.Ids.Length) Array.Resize(ref s.Words, s.Ids.Length);
+            ref string value0 = ref MemoryMarshal.GetArrayDataReference(s.Values);   // stores without the covariance check
             for (int k = first; k < s.Count; k++)
             {
                 int a = s.Starts[k], b = s.Ends[k];
                 uint id = s.Ids[k];
-                s.Values[k] = id < (uint)values.Length && values[id] is { } v ? v : model.TokenValue(id, piece, a, b);
+                Unsafe.Add(ref value0, k) = id < (uint)values.Length && values[id] is { } v ? v : model.TokenValue(id, piece, a, b);
                 s.Words[k] = w;
                 if (a == b) { s.Starts[k] = ps + a; s.Ends[k] = ps + b; }   // NormalizedString.ConvertOffsets keeps these
                 else if (a > b) { }
@@ -391,6 +400,7 @@ internal sealed class FastPipeline
         var ns = s.NormStart;
         var ne = s.NormEnd;
         var map = _asciiMap!;
+        var bmp = _bertBmp ??= new byte[]?[0x10000];
         int at = 0;
         for (int i = 0; i < text.Length;)
         {
@@ -403,7 +413,9 @@ internal sealed class FastPipeline
                 continue;
             }
             int cp = Utf8.Decode(text, i, out int len);
-            if (!_bertChars.TryGetValue(cp, out var r))
+            byte[]? r;
+            if ((uint)cp < (uint)bmp.Length) r = bmp[cp] ??= BertCharacter(_bert!, cp);   // threads racing store equal arrays
+            else if (!_bertChars.TryGetValue(cp, out r))
             {
                 r = BertCharacter(_bert!, cp);
                 if (_bertChars.Count < MaxBertChars) _bertChars.TryAdd(cp, r);   // bounded: a text may hold any character

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Aotml.Tokenization.Models;
 
@@ -50,7 +51,7 @@ internal sealed class TokenIndex
                 s = new Slot { Tag = tag, Id = id, Start = start, Length = length };
                 return true;
             }
-            if (s.Tag == tag && key.SequenceEqual(_utf8.AsSpan(s.Start, s.Length)))
+            if (s.Tag == tag && s.Length == length && SameBytes(key, s.Start))
             {
                 previous = s.Id;
                 s.Id = id;
@@ -78,7 +79,7 @@ internal sealed class TokenIndex
         {
             ref var s = ref slots[i];
             if (s.Tag == 0) break;
-            if (s.Tag == tag && s.Length == key.Length && key.SequenceEqual(_utf8.AsSpan(s.Start, s.Length)))
+            if (s.Tag == tag && s.Length == key.Length && SameBytes(key, s.Start))
             {
                 id = s.Id;
                 return true;
@@ -87,6 +88,11 @@ internal sealed class TokenIndex
         id = 0;
         return false;
     }
+
+    // key == _utf8[start..start+key.Length] (the caller checked the lengths agree).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool SameBytes(ReadOnlySpan<byte> key, int start) =>
+        ShortBytes.Equal(ref MemoryMarshal.GetReference(key), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_utf8), start), key.Length);
 
     private static uint Tag(ulong h) => (uint)h | ((uint)h == 0 ? 1u : 0u);
 

@@ -142,6 +142,26 @@ internal sealed class Vocab
         foreach (var (start, length, id) in ByBytes.Entries()) visit(_utf8.AsSpan(start, length), id);
     }
 
+    /// <summary>
+    /// The tokens that start with <paramref name="prefix"/>, indexed by the rest of their UTF-8 (WordPiece's
+    /// continuing matches, looked up without joining the prefix on), and the longest such rest.
+    /// </summary>
+    public TokenIndex ByRestAfter(ReadOnlySpan<byte> prefix, out int longest)
+    {
+        int count = 0;
+        foreach (var (start, length, _) in ByBytes.Entries())
+            if (_utf8.AsSpan(start, length).StartsWith(prefix)) count++;
+        var index = new TokenIndex(_utf8, count);
+        longest = 0;
+        foreach (var (start, length, id) in ByBytes.Entries())
+        {
+            if (!_utf8.AsSpan(start, length).StartsWith(prefix)) continue;
+            index.Set(start + prefix.Length, length - prefix.Length, id, out _);
+            longest = Math.Max(longest, length - prefix.Length);
+        }
+        return index;
+    }
+
     /// <summary>Receives one token of <see cref="ForEach"/>.</summary>
     public delegate void TokenVisitor(ReadOnlySpan<byte> token, uint id);
 

@@ -31,6 +31,13 @@ internal sealed class WordCache
     private readonly byte[] _keyLen = new byte[Slots];
     private readonly byte[] _count = new byte[Slots];
 
+    /// <summary>A recorder over this cache's own buffers, for a piece of at most <see cref="MaxKey"/> bytes (so at
+    /// most as many tokens): a miss then allocates nothing. Valid until the next call.</summary>
+    public Recorder Record() => new(_recIds, _recEnds);
+
+    private readonly uint[] _recIds = new uint[MaxKey];
+    private readonly int[] _recEnds = new int[MaxKey];
+
     [ThreadStatic] private static WordCache? t_cache;
     [ThreadStatic] private static object? t_owner;
 
@@ -86,7 +93,8 @@ internal sealed class WordCache
     public bool TryEmit<TSink>(ReadOnlySpan<byte> piece, ulong hash, int offset, ref TSink sink) where TSink : struct, ITokenSink
     {
         int slot = SlotOf(hash);
-        if (_hash[slot] != hash || _keyLen[slot] != piece.Length || !piece.SequenceEqual(_keys.AsSpan(slot * MaxKey, piece.Length)))
+        if (_hash[slot] != hash || _keyLen[slot] != piece.Length
+            || !ShortBytes.Equal(ref MemoryMarshal.GetReference(piece), ref _keys[slot * MaxKey], piece.Length))
             return false;
         int count = _count[slot], at = slot * MaxTokens, start = offset;
         for (int k = 0; k < count; k++)
