@@ -248,6 +248,7 @@ internal sealed class FastPipeline
     [ThreadStatic] private static Scratch? t_scratch;
 
     private const int MaxKept = 1 << 20;
+    private const int PrefetchAhead = 4;
 
     private struct ScratchSink(Scratch s) : ITokenSink
     {
@@ -323,6 +324,12 @@ internal sealed class FastPipeline
             var piece = _byteLevel ? MapByteLevel(s, norm, ps, pe) : norm[ps..pe];
             int first = s.Count;
             var sink = new ScratchSink(s);
+            if (wpCache != null && !_byteLevel && w + PrefetchAhead < nPieces)
+            {
+                // The cache slot of a word a few ahead, asked for now: the lookups then rarely wait on memory.
+                int qs = s.Pieces[2 * (w + PrefetchAhead)], qe = s.Pieces[2 * (w + PrefetchAhead) + 1];
+                if (qe - qs <= Models.Bpe.WordCache.MaxKey) wpCache.Prefetch(Models.Bpe.WordCache.Hash(norm[qs..qe]));
+            }
             if (wordPiece != null) wordPiece.TokenizeWith(wpCache, piece, 0, ref sink);
             else model.Tokenize(piece, 0, ref sink);
             // Offsets into the original text and token strings now, while the piece's mapped bytes are at hand.

@@ -124,6 +124,15 @@ internal sealed class WordCache
         return true;
     }
 
+    /// <summary>Asks the CPU to bring the slot of <paramref name="hash"/> into cache (a hint: a lookup a few words
+    /// later then rarely waits on memory).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(ulong hash)
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref _heads[SlotOf(hash)]));
+    }
+
     // The first 16 bytes of a piece as two words, zero-padded: equal for two pieces of one length exactly when
     // those bytes are equal. Reads stay within the piece (overlapping reads, shifted).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
