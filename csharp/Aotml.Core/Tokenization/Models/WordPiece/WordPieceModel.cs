@@ -16,6 +16,16 @@ public sealed class WordPieceModel : IModel
     private readonly TokenIndex _continuing;   // tokens that start with the prefix, by the rest
     private readonly int _maxFirst, _maxNext;  // longest UTF-8 a first / a continuing match can have
     private readonly uint? _unk;
+    // The longest token (first / continuing) that starts with each two bytes, 255 for "255 or more": a match at a
+    // position is at most that long, so the search does not try longer candidates that cannot be tokens.
+    private readonly byte[] _firstBy2, _nextBy2;
+
+    private static void Longest(byte[] table, ReadOnlySpan<byte> token)
+    {
+        if (token.Length < 2) return;
+        int k = token[0] << 8 | token[1];
+        table[k] = (byte)Math.Max(table[k], Math.Min(token.Length, 255));
+    }
 
     /// <summary>The unknown token.</summary>
     public string UnkToken { get; }
@@ -29,9 +39,18 @@ public sealed class WordPieceModel : IModel
         _vocab = vocab; UnkToken = unk; ContinuingSubwordPrefix = prefix; MaxInputCharsPerWord = maxChars;
         // Over the vocabulary's UTF-8: making its strings here would cost more than the rest of the load.
         int maxFirst = 0;
-        vocab.ForEach((token, _) => maxFirst = Math.Max(maxFirst, token.Length));
-        _continuing = vocab.ByRestAfter(System.Text.Encoding.UTF8.GetBytes(prefix), out _maxNext);
+        byte[] pre = System.Text.Encoding.UTF8.GetBytes(prefix);
+        var firstBy2 = new byte[1 << 16];
+        var nextBy2 = new byte[1 << 16];
+        vocab.ForEach((token, _) =>
+        {
+            maxFirst = Math.Max(maxFirst, token.Length);
+            Longest(firstBy2, token);
+            if (token.StartsWith(pre)) Longest(nextBy2, token[pre.Length..]);
+        });
+        _continuing = vocab.ByRestAfter(pre, out _maxNext);
         _maxFirst = maxFirst;
+        _firstBy2 = firstBy2; _nextBy2 = nextBy2;
         _unk = vocab.TokenToId(unk);
     }
 
@@ -79,7 +98,9 @@ public sealed class WordPieceModel : IModel
     /// <see cref="TokenIndex"/> over the vocabulary's own UTF-8 (open addressing, the prefix skipped) instead of a
     /// Dictionary of byte arrays (4% of the multilingual encode); a cache miss records into the cache's buffers
     /// instead of two new arrays; the cache compares keys inline; <see cref="TokenizeWith"/> lets the fast path
-    /// fetch the thread's cache once per text rather than once per word (two thread-static reads a word).
+    /// fetch the thread's cache once per text rather than once per word (two thread-static reads a word). A word not
+    /// in the cache tries only candidates as long as the longest token that starts with its next two bytes (a run of
+    /// kana had each character tried at every length up to the longest continuing token).
     /// </remarks>
     public void Tokenize<TSink>(ReadOnlySpan<byte> piece, int offset, ref TSink sink) where TSink : struct, ITokenSink
     {
@@ -129,8 +150,15 @@ public sealed class WordPieceModel : IModel
         int count = 0;
         for (int start = 0; start < n;)
         {
-            // No token is longer than the longest: shorter candidates only, cut back to a character boundary.
-            int end = Math.Min(n, start + (start == 0 ? _maxFirst : _maxNext));
+            // No token is longer than the longest that starts with these two bytes (or the longest of all): shorter
+            // candidates only, cut back to a character boundary. A one-byte token is always a candidate.
+            int limit = start == 0 ? _maxFirst : _maxNext;
+            if (start + 1 < n)
+            {
+                int by2 = (start == 0 ? _firstBy2 : _nextBy2)[piece[start] << 8 | piece[start + 1]];
+                if (by2 < 255) limit = Math.Min(limit, Math.Max(by2, 1));
+            }
+            int end = Math.Min(n, start + limit);
             while (end > start && end < n && Utf8.IsContinuation(piece[end])) end--;
             bool hit = false;
             while (start < end)
