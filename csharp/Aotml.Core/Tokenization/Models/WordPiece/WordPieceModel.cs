@@ -14,6 +14,7 @@ public sealed class WordPieceModel : IModel
 {
     private readonly Vocab _vocab;
     private readonly TokenIndex _continuing;   // tokens that start with the prefix, by the rest
+    private readonly TokenIndex _first;        // the vocabulary's index, with a filter
     private readonly int _maxFirst, _maxNext;  // longest UTF-8 a first / a continuing match can have
     private readonly uint? _unk;
     // The longest token (first / continuing) that starts with each two bytes, 255 for "255 or more": a match at a
@@ -49,6 +50,9 @@ public sealed class WordPieceModel : IModel
             if (token.StartsWith(pre)) Longest(nextBy2, token[pre.Length..]);
         });
         _continuing = vocab.ByRestAfter(pre, out _maxNext);
+        _continuing.BuildFilter();
+        _first = vocab.ByBytes;
+        _first.BuildFilter();   // the vocabulary is this model's own, not yet shared
         _maxFirst = maxFirst;
         _firstBy2 = firstBy2; _nextBy2 = nextBy2;
         _unk = vocab.TokenToId(unk);
@@ -164,7 +168,7 @@ public sealed class WordPieceModel : IModel
             while (start < end)
             {
                 var sub = piece[start..end];
-                if (start == 0 ? _vocab.ByBytes.TryGetValue(sub, out uint id) : _continuing.TryGetValue(sub, out id))
+                if (start == 0 ? _first.TryGetFiltered(sub, out uint id) : _continuing.TryGetFiltered(sub, out id))
                 {
                     found[count++] = (id, start, end);
                     hit = true;
