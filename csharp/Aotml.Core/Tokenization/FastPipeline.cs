@@ -29,6 +29,14 @@ namespace Aotml.Tokenization;
 /// Encoding column by column: within the noise. Left: the Encoding objects (seven lists each) and the block
 /// writer's copy of them, GC compaction of a batch's encodings, and page faults on fresh GC memory
 /// (DOTNET_GCgen0size, DOTNET_GCRetainVM: no gain measured).
+/// Round 3, BERT (all-MiniLM-L6-v2; perf samples of encode_batch, one thread, on a loaded machine where timings
+/// vary 1.5x run to run): the model side (split, WordPiece, token strings) was about a quarter of encode_batch, the
+/// rest the Encoding objects, the block writer and Python. WordPiece is called directly with its thread cache
+/// fetched once per text (an interface call, a generic virtual lookup and two thread-static reads per word were 3%),
+/// token strings are stored without the covariance check (StelemRef, 4%), the word-cache slot of the word four
+/// ahead is prefetched, the split classifies ASCII from one table, and MapBert caches its BMP characters in a flat
+/// table instead of a ConcurrentDictionary (2% of the multilingual encode). Left: the miss on the token-string
+/// table (values[id], about a fifth of this method's own time), and the output side.
 /// </remarks>
 internal sealed class FastPipeline
 {
