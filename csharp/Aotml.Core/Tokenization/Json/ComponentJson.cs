@@ -48,12 +48,12 @@ public static class ComponentJson
     /// The model of <c>$.model</c>. Without a "type" the model is recognised by its fields, as HF's untagged
     /// fallback does: merges → BPE, a vocab array → Unigram, a continuing-subword prefix → WordPiece, else WordLevel.
     /// </summary>
-    public static IModel Model(JsonElement e, string path) => Model(e, path, null);
+    public static IModel Model(JsonElement e, string path) => Model(e, path, default);
 
     /// <summary><see cref="Model(JsonElement, string)"/> of a BPE whose vocab and merges lie in <paramref name="large"/>.</summary>
-    internal static IModel Model(JsonElement e, string path, LargeParts? large)
+    internal static IModel Model(JsonElement e, string path, scoped in LargeParts large)
     {
-        if (large != null)
+        if (large.Found)
         {
             JsonRead.RequireObject(e, path);
             if (!(e.TryGetProperty("type", out var bpe) && bpe.ValueKind == JsonValueKind.String && bpe.ValueEquals("BPE"u8)))
@@ -70,7 +70,7 @@ public static class ComponentJson
         else type = "WordLevel";
         return type switch
         {
-            "BPE" => BpeModel.FromJson(e, path, null),
+            "BPE" => BpeModel.FromJson(e, path, default),
             "WordPiece" => WordPieceModel.FromJson(e, path),
             "WordLevel" => WordLevelModel.FromJson(e, path),
             "Unigram" => UnigramModel.FromJson(e, path),

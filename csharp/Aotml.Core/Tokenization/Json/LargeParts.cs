@@ -11,75 +11,79 @@ namespace Aotml.Tokenization.Json;
 /// </summary>
 /// <remarks>
 /// Performance notes (Llama-3: 9 MB, 128k tokens, 280k merges): JsonDocument's parse of the whole text, then walking
-/// its elements, was a third of the load; the scan here skips them at memchr speed and reads each string once.
+/// its elements, was a third of the load; the scan here skips them at memchr speed and reads each string once, on
+/// the caller's buffer (a copy of the 9 MB cost a memcpy and its page faults).
 /// </remarks>
-internal sealed class LargeParts
+internal readonly ref struct LargeParts
 {
     /// <summary>The whole tokenizer.json.</summary>
-    public readonly byte[] Text;
+    public readonly ReadOnlySpan<byte> Text;
     /// <summary>The value ranges [start, end) of model.vocab and model.merges in <see cref="Text"/>.</summary>
     public readonly int VocabStart, VocabEnd, MergesStart, MergesEnd;
 
-    private LargeParts(byte[] text, int vs, int ve, int ms, int me)
+    /// <summary>Whether this holds the two values (the default holds none: read the general way).</summary>
+    public bool Found => Text.Length > 0;
+
+    private LargeParts(ReadOnlySpan<byte> text, int vs, int ve, int ms, int me)
     {
         Text = text; VocabStart = vs; VocabEnd = ve; MergesStart = ms; MergesEnd = me;
     }
 
     /// <summary>The raw vocabulary object.</summary>
-    public ReadOnlySpan<byte> Vocab => Text.AsSpan(VocabStart, VocabEnd - VocabStart);
+    public ReadOnlySpan<byte> Vocab => Text[VocabStart..VocabEnd];
 
     /// <summary>The raw merges array.</summary>
-    public ReadOnlySpan<byte> Merges => Text.AsSpan(MergesStart, MergesEnd - MergesStart);
+    public ReadOnlySpan<byte> Merges => Text[MergesStart..MergesEnd];
 
     /// <summary>Thrown when the raw values hold something only the general reader handles.</summary>
     public sealed class Decline : Exception;
 
     /// <summary>
-    /// The large values of <paramref name="json"/> and the rest of it with them emptied, or null (read the whole
-    /// document the general way) when the text is not laid out as plainly as this scan requires. Small files take this
+    /// The large values of <paramref name="json"/> (a view of it, not a copy) and the rest of it with them emptied,
+    /// or false (read the whole document the general way) when the text is not laid out as plainly as this scan requires. Small files take this
     /// path too, so that every test of the format runs it.
     /// </summary>
-    public static LargeParts? Find(ReadOnlySpan<byte> json, out byte[] rest)
+    public static bool Find(ReadOnlySpan<byte> json, out LargeParts found, out byte[] rest)
     {
         rest = [];
+        found = default;
         int vs = -1, ve = -1, ms = -1, me = -1;
         int i = Ws(json, 0);
-        if (i >= json.Length || json[i] != '{') return null;
+        if (i >= json.Length || json[i] != '{') return false;
         bool sawModel = false;
         i = Ws(json, i + 1);
         while (i < json.Length && json[i] != '}')
         {
-            if (!Key(json, ref i, out var key)) return null;
+            if (!Key(json, ref i, out var key)) return false;
             if (key.SequenceEqual("model"u8))
             {
-                if (sawModel || json[i] != '{') return null;
+                if (sawModel || json[i] != '{') return false;
                 sawModel = true;
                 i = Ws(json, i + 1);
                 while (i < json.Length && json[i] != '}')
                 {
-                    if (!Key(json, ref i, out var k)) return null;
+                    if (!Key(json, ref i, out var k)) return false;
                     int start = i;
-                    if (!Skip(json, ref i)) return null;
-                    if (k.SequenceEqual("vocab"u8)) { if (vs >= 0) return null; vs = start; ve = i; }
-                    else if (k.SequenceEqual("merges"u8)) { if (ms >= 0) return null; ms = start; me = i; }
-                    if (!Comma(json, ref i)) return null;
+                    if (!Skip(json, ref i)) return false;
+                    if (k.SequenceEqual("vocab"u8)) { if (vs >= 0) return false; vs = start; ve = i; }
+                    else if (k.SequenceEqual("merges"u8)) { if (ms >= 0) return false; ms = start; me = i; }
+                    if (!Comma(json, ref i)) return false;
                 }
-                if (i >= json.Length) return null;
+                if (i >= json.Length) return false;
                 i++;
             }
-            else if (!Skip(json, ref i)) return null;
-            if (!Comma(json, ref i)) return null;
+            else if (!Skip(json, ref i)) return false;
+            if (!Comma(json, ref i)) return false;
         }
-        if (vs < 0 || ms < 0 || json[vs] != '{' || json[ms] != '[') return null;
-        var text = json.ToArray();
-        var r = new LargeParts(text, vs, ve, ms, me);
+        if (vs < 0 || ms < 0 || json[vs] != '{' || json[ms] != '[') return false;
+        found = new LargeParts(json, vs, ve, ms, me);
         // The document without the two values (in text order), each replaced by an empty one of its kind.
         var (a, b) = vs < ms ? ((vs, ve, "{}"u8.ToArray()), (ms, me, "[]"u8.ToArray())) : ((ms, me, "[]"u8.ToArray()), (vs, ve, "{}"u8.ToArray()));
         rest = new byte[json.Length - (a.Item2 - a.Item1) - (b.Item2 - b.Item1) + 4];
         int at = 0;
         void Put(ReadOnlySpan<byte> x, byte[] dst) { x.CopyTo(dst.AsSpan(at)); at += x.Length; }
         Put(json[..a.Item1], rest); Put(a.Item3, rest); Put(json[a.Item2..b.Item1], rest); Put(b.Item3, rest); Put(json[b.Item2..], rest);
-        return r;
+        return true;
     }
 
     // JSON white space.

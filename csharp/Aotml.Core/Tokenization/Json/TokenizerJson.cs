@@ -36,7 +36,7 @@ public static class TokenizerJson
     {
         // A BPE's vocab and merges read from the raw text, the document parsed without them (LargeParts); whatever
         // that declines or finds wrong is read again the general way, which gives the exact error.
-        if (LargeParts.Find(utf8Json, out byte[] rest) is { } large)
+        if (LargeParts.Find(utf8Json, out var large, out byte[] rest))
         {
             try
             {
@@ -46,10 +46,10 @@ public static class TokenizerJson
             {
             }
         }
-        return ReadDocument(utf8Json, null);
+        return ReadDocument(utf8Json, default);
     }
 
-    internal static Tokenizer ReadDocument(ReadOnlySpan<byte> utf8Json, LargeParts? large)
+    internal static Tokenizer ReadDocument(ReadOnlySpan<byte> utf8Json, scoped in LargeParts large)
     {
         JsonDocument doc;
         try

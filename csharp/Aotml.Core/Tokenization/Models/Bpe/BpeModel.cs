@@ -87,22 +87,22 @@ public sealed class BpeModel : IModel
     internal static ulong Key(uint left, uint right) => (((ulong)left << 32) | right) * 0x9E3779B97F4A7C15UL;
 
     /// <summary>Reads an HF BPE model object (merges as "a b" strings or as ["a", "b"] pairs).</summary>
-    public static BpeModel FromJson(JsonElement e, string path) => FromJson(e, path, null);
+    public static BpeModel FromJson(JsonElement e, string path) => FromJson(e, path, default);
 
-    /// <summary>Reads an HF BPE model object whose vocab and merges lie in <paramref name="large"/> when given (the
-    /// object then holds them empty).</summary>
-    internal static BpeModel FromJson(JsonElement e, string path, LargeParts? large)
+    /// <summary>Reads an HF BPE model object whose vocab and merges lie in <paramref name="large"/> when it holds
+    /// them (the object then holds them empty).</summary>
+    internal static BpeModel FromJson(JsonElement e, string path, scoped in LargeParts large)
     {
         JsonRead.RequireObject(e, path);
         var vocabJson = JsonRead.Required(e, "vocab", path);
-        var vocab = large is null ? Vocab.FromJsonObject(vocabJson, path + ".vocab") : Vocab.FromRawObject(large.Vocab, path + ".vocab");
+        var vocab = !large.Found ? Vocab.FromJsonObject(vocabJson, path + ".vocab") : Vocab.FromRawObject(large.Vocab, path + ".vocab");
         string? prefix = JsonRead.OptString(e, "continuing_subword_prefix", path);
         BpeMergeRule[] merges = [];
         // HF requires the field (a tokenizer.json BPE without it is refused) but takes null as none.
         if (JsonRead.Required(e, "merges", path) is { ValueKind: not JsonValueKind.Null } m)
         {
             if (m.ValueKind != JsonValueKind.Array) throw new ConfigurationException($"{path}.merges: expected an array, got {JsonRead.Kind(m)}");
-            merges = large is null ? BpeMergeList.Read(m, vocab, prefix, path) : BpeMergeList.ReadRaw(large.Merges, vocab, prefix, path);
+            merges = !large.Found ? BpeMergeList.Read(m, vocab, prefix, path) : BpeMergeList.ReadRaw(large.Merges, vocab, prefix, path);
         }
         double? dropout = JsonRead.OptDouble(e, "dropout", path);
         return new BpeModel(vocab, merges, path, dropout is double d ? (float)d : null,
