@@ -77,18 +77,19 @@ internal sealed class TokenIndex
         System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref _slots[i]));
     }
 
-    // A bit per hash (bits 24.. of it) of every token, 16 bits a token: a lookup that misses (most of WordPiece's,
+    // A bit per hash (bits 24.. of it) of every token, 16-32 bits a token: a lookup that misses (most of WordPiece's,
     // which tries the longest candidates first) is then mostly answered by a table 1/16 the size of the slots, in
-    // cache, rather than by a probe of the slots. Built on request (BPE lookups nearly all hit).
+    // cache, rather than by a probe of the slots. Built on request (BPE lookups nearly all hit); its size gives its
+    // mask, so a thread that sees the array sees a complete filter.
     private ulong[]? _filter;
-    private int _filterMask;
 
-    /// <summary>Builds the filter <see cref="TryGetFiltered"/> uses (call before sharing the index).</summary>
+    /// <summary>Builds the filter <see cref="TryGetFiltered"/> uses (any thread may; they build equal ones).</summary>
     public void BuildFilter()
     {
+        if (_filter != null) return;
         int count = 0;
         foreach (var s in _slots) if (s.Tag != 0) count++;
-        int bits = Math.Max(6, BitOperations.Log2((uint)Math.Max(1, count)) + 5);   // 16-32 bits a token
+        int bits = Math.Max(6, BitOperations.Log2((uint)Math.Max(1, count)) + 5);
         var filter = new ulong[1 << (bits - 6)];
         int mask = (1 << bits) - 1;
         foreach (var (start, length, _) in Entries())
@@ -96,7 +97,6 @@ internal sealed class TokenIndex
             int b = (int)(Hash(_utf8.AsSpan(start, length)) >> 24) & mask;
             filter[b >> 6] |= 1UL << b;
         }
-        _filterMask = mask;
         _filter = filter;
     }
 
@@ -107,7 +107,7 @@ internal sealed class TokenIndex
     {
         if (_filter is { } f)
         {
-            int b = (int)(Hash(key) >> 24) & _filterMask;
+            int b = (int)(Hash(key) >> 24) & (f.Length * 64 - 1);
             if ((f[b >> 6] & (1UL << b)) == 0) { id = 0; return false; }
         }
         return TryGetValue(key, out id);

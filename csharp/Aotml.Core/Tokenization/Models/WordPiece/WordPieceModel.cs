@@ -13,13 +13,38 @@ namespace Aotml.Tokenization.Models.WordPiece;
 public sealed class WordPieceModel : IModel
 {
     private readonly Vocab _vocab;
-    private readonly TokenIndex _continuing;   // tokens that start with the prefix, by the rest
-    private readonly TokenIndex _first;        // the vocabulary's index, with a filter
-    private readonly int _maxFirst, _maxNext;  // longest UTF-8 a first / a continuing match can have
     private readonly uint? _unk;
-    // The longest token (first / continuing) that starts with each two bytes, 255 for "255 or more": a match at a
-    // position is at most that long, so the search does not try longer candidates that cannot be tokens.
-    private readonly byte[] _firstBy2, _nextBy2;
+    private Search? _search;
+
+    // What the longest-match search uses, made on the first word that misses the cache (loading stays as cheap as a
+    // vocabulary; threads racing build equal tables and either wins).
+    private sealed class Search
+    {
+        public required TokenIndex First, Continuing;   // the vocabulary, and the tokens after the prefix by the rest
+        public required int MaxFirst, MaxNext;           // longest UTF-8 a first / a continuing match can have
+        // The longest token (first / continuing) that starts with each two bytes, 255 for "255 or more": a match at a
+        // position is at most that long, so the search does not try longer candidates that cannot be tokens.
+        public required byte[] FirstBy2, NextBy2;
+    }
+
+    private Search MakeSearch()
+    {
+        // Over the vocabulary's UTF-8: making its strings here would cost more than the rest of the load.
+        int maxFirst = 0;
+        byte[] pre = System.Text.Encoding.UTF8.GetBytes(ContinuingSubwordPrefix);
+        var firstBy2 = new byte[1 << 16];
+        var nextBy2 = new byte[1 << 16];
+        _vocab.ForEach((token, _) =>
+        {
+            maxFirst = Math.Max(maxFirst, token.Length);
+            Longest(firstBy2, token);
+            if (token.StartsWith(pre)) Longest(nextBy2, token[pre.Length..]);
+        });
+        var continuing = _vocab.ByRestAfter(pre, out int maxNext);
+        continuing.BuildFilter();
+        _vocab.ByBytes.BuildFilter();   // the vocabulary is this model's own
+        return new Search { First = _vocab.ByBytes, Continuing = continuing, MaxFirst = maxFirst, MaxNext = maxNext, FirstBy2 = firstBy2, NextBy2 = nextBy2 };
+    }
 
     private static void Longest(byte[] table, ReadOnlySpan<byte> token)
     {
@@ -38,23 +63,6 @@ public sealed class WordPieceModel : IModel
     internal WordPieceModel(Vocab vocab, string unk, string prefix, int maxChars)
     {
         _vocab = vocab; UnkToken = unk; ContinuingSubwordPrefix = prefix; MaxInputCharsPerWord = maxChars;
-        // Over the vocabulary's UTF-8: making its strings here would cost more than the rest of the load.
-        int maxFirst = 0;
-        byte[] pre = System.Text.Encoding.UTF8.GetBytes(prefix);
-        var firstBy2 = new byte[1 << 16];
-        var nextBy2 = new byte[1 << 16];
-        vocab.ForEach((token, _) =>
-        {
-            maxFirst = Math.Max(maxFirst, token.Length);
-            Longest(firstBy2, token);
-            if (token.StartsWith(pre)) Longest(nextBy2, token[pre.Length..]);
-        });
-        _continuing = vocab.ByRestAfter(pre, out _maxNext);
-        _continuing.BuildFilter();
-        _first = vocab.ByBytes;
-        _first.BuildFilter();   // the vocabulary is this model's own, not yet shared
-        _maxFirst = maxFirst;
-        _firstBy2 = firstBy2; _nextBy2 = nextBy2;
         _unk = vocab.TokenToId(unk);
     }
 
@@ -152,14 +160,15 @@ public sealed class WordPieceModel : IModel
         // Matches are kept aside until the whole piece matched: one miss makes the piece a single unknown token.
         Span<(uint Id, int Start, int End)> found = n <= 256 ? stackalloc (uint, int, int)[n] : new (uint, int, int)[n];
         int count = 0;
+        var t = _search ??= MakeSearch();
         for (int start = 0; start < n;)
         {
             // No token is longer than the longest that starts with these two bytes (or the longest of all): shorter
             // candidates only, cut back to a character boundary. A one-byte token is always a candidate.
-            int limit = start == 0 ? _maxFirst : _maxNext;
+            int limit = start == 0 ? t.MaxFirst : t.MaxNext;
             if (start + 1 < n)
             {
-                int by2 = (start == 0 ? _firstBy2 : _nextBy2)[piece[start] << 8 | piece[start + 1]];
+                int by2 = (start == 0 ? t.FirstBy2 : t.NextBy2)[piece[start] << 8 | piece[start + 1]];
                 if (by2 < 255) limit = Math.Min(limit, Math.Max(by2, 1));
             }
             int end = Math.Min(n, start + limit);
@@ -168,7 +177,7 @@ public sealed class WordPieceModel : IModel
             while (start < end)
             {
                 var sub = piece[start..end];
-                if (start == 0 ? _first.TryGetFiltered(sub, out uint id) : _continuing.TryGetFiltered(sub, out id))
+                if (start == 0 ? t.First.TryGetFiltered(sub, out uint id) : t.Continuing.TryGetFiltered(sub, out id))
                 {
                     found[count++] = (id, start, end);
                     hit = true;
