@@ -48,8 +48,18 @@ public static class ComponentJson
     /// The model of <c>$.model</c>. Without a "type" the model is recognised by its fields, as HF's untagged
     /// fallback does: merges → BPE, a vocab array → Unigram, a continuing-subword prefix → WordPiece, else WordLevel.
     /// </summary>
-    public static IModel Model(JsonElement e, string path)
+    public static IModel Model(JsonElement e, string path) => Model(e, path, default);
+
+    /// <summary><see cref="Model(JsonElement, string)"/> of a BPE whose vocab and merges lie in <paramref name="large"/>.</summary>
+    internal static IModel Model(JsonElement e, string path, scoped in LargeParts large)
     {
+        if (large.Found)
+        {
+            JsonRead.RequireObject(e, path);
+            if (!(e.TryGetProperty("type", out var bpe) && bpe.ValueKind == JsonValueKind.String && bpe.ValueEquals("BPE"u8)))
+                throw new LargeParts.Decline();
+            return BpeModel.FromJson(e, path, large);
+        }
         JsonRead.RequireObject(e, path);
         string type;
         if (e.TryGetProperty("type", out var t))
@@ -60,7 +70,7 @@ public static class ComponentJson
         else type = "WordLevel";
         return type switch
         {
-            "BPE" => BpeModel.FromJson(e, path),
+            "BPE" => BpeModel.FromJson(e, path, default),
             "WordPiece" => WordPieceModel.FromJson(e, path),
             "WordLevel" => WordLevelModel.FromJson(e, path),
             "Unigram" => UnigramModel.FromJson(e, path),

@@ -34,6 +34,23 @@ public static class TokenizerJson
 
     private static Tokenizer ReadValid(ReadOnlySpan<byte> utf8Json)
     {
+        // A BPE's vocab and merges read from the raw text, the document parsed without them (LargeParts); whatever
+        // that declines or finds wrong is read again the general way, which gives the exact error.
+        if (LargeParts.Find(utf8Json, out var large, out byte[] rest))
+        {
+            try
+            {
+                return ReadDocument(rest, large);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+            }
+        }
+        return ReadDocument(utf8Json, default);
+    }
+
+    internal static Tokenizer ReadDocument(ReadOnlySpan<byte> utf8Json, scoped in LargeParts large)
+    {
         JsonDocument doc;
         try
         {
@@ -50,7 +67,7 @@ public static class TokenizerJson
             JsonRead.RequireObject(root, "$");
             if (JsonRead.Field(root, "version") is { } v && (v.ValueKind != JsonValueKind.String || v.GetString() != "1.0"))
                 throw new ConfigurationException($"$.version: unknown tokenizer version {v.GetRawText()}");
-            var model = ComponentJson.Model(JsonRead.Required(root, "model", "$"), "$.model");
+            var model = ComponentJson.Model(JsonRead.Required(root, "model", "$"), "$.model", large);
             var nullElement = default(JsonElement);
             JsonElement Part(string name) => root.TryGetProperty(name, out var p) ? p : nullElement;
             static string? RawOf(JsonElement e) => e.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? null : e.GetRawText();

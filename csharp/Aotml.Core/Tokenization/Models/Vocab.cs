@@ -63,8 +63,12 @@ internal sealed class Vocab
         length.AsSpan().Fill(-1);
         var index = new TokenIndex(utf8, entries.Count);
         int count = entries.Count;
-        foreach (var (s, n, id) in entries)
+        var list = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entries);
+        for (int k = 0; k < list.Length; k++)
         {
+            var (s, n, id) = list[k];
+            // The slot of a token a few ahead, asked for now: the inserts then rarely wait on memory.
+            if (k + 8 < list.Length) index.Prefetch(utf8.AsSpan(list[k + 8].Start, list[k + 8].Length));
             if (!index.Set(s, n, id, out uint previous))
             {
                 // A token listed twice keeps its last id (HF reads the object into a map); its former id loses it.
@@ -106,6 +110,33 @@ internal sealed class Vocab
         return Build(utf8, entries, path);
     }
 
+    /// <summary>
+    /// Reads the raw UTF-8 of a JSON object of token → id as <see cref="FromJsonObject"/> does (see
+    /// <see cref="Json.LargeParts"/>); <see cref="Json.LargeParts.Decline"/> for anything but plain string keys and
+    /// unsigned integer values.
+    /// </summary>
+    public static Vocab FromRawObject(ReadOnlySpan<byte> raw, string path)
+    {
+        var utf8 = new byte[raw.Length];
+        int used = 0;
+        var entries = new List<(int, int, uint)>(raw.Length / 12);
+        int i = 0;
+        Json.LargeParts.Expect(raw, ref i, (byte)'{');
+        if (i < raw.Length && raw[i] == '}') i++;
+        else
+            do
+            {
+                var name = Json.LargeParts.StringAt(raw, ref i);
+                Json.LargeParts.Expect(raw, ref i, (byte)':');
+                uint id = Json.LargeParts.UInt(raw, ref i);
+                name.CopyTo(utf8.AsSpan(used));
+                entries.Add((used, name.Length, id));
+                used += name.Length;
+            } while (Json.LargeParts.Next(raw, ref i, (byte)'}'));
+        if (Json.LargeParts.SkipWs(raw, i) != raw.Length) throw new Json.LargeParts.Decline();
+        return Build(utf8, entries, path);
+    }
+
     /// <summary>The UTF-8 of the token with <paramref name="id"/>; false when no token has it.</summary>
     public bool TryGetBytes(uint id, out ReadOnlySpan<byte> token)
     {
@@ -140,6 +171,26 @@ internal sealed class Vocab
     public void ForEach(TokenVisitor visit)
     {
         foreach (var (start, length, id) in ByBytes.Entries()) visit(_utf8.AsSpan(start, length), id);
+    }
+
+    /// <summary>
+    /// The tokens that start with <paramref name="prefix"/>, indexed by the rest of their UTF-8 (WordPiece's
+    /// continuing matches, looked up without joining the prefix on), and the longest such rest.
+    /// </summary>
+    public TokenIndex ByRestAfter(ReadOnlySpan<byte> prefix, out int longest)
+    {
+        int count = 0;
+        foreach (var (start, length, _) in ByBytes.Entries())
+            if (_utf8.AsSpan(start, length).StartsWith(prefix)) count++;
+        var index = new TokenIndex(_utf8, count);
+        longest = 0;
+        foreach (var (start, length, id) in ByBytes.Entries())
+        {
+            if (!_utf8.AsSpan(start, length).StartsWith(prefix)) continue;
+            index.Set(start + prefix.Length, length - prefix.Length, id, out _);
+            longest = Math.Max(longest, length - prefix.Length);
+        }
+        return index;
     }
 
     /// <summary>Receives one token of <see cref="ForEach"/>.</summary>

@@ -21,7 +21,6 @@ namespace Aotml.Tokenization.Models.Bpe;
 public sealed class BpeModel : IModel
 {
     private readonly Vocab _vocab;
-    private readonly Dictionary<ulong, (uint Rank, uint Id)> _merges;
     private readonly BpeMergeRule[] _mergeList;
     private readonly Dictionary<int, uint> _plain = new(), _prefixed = new(), _suffixed = new(), _both = new();
     private readonly uint[] _byteIds = new uint[256];
@@ -52,12 +51,6 @@ public sealed class BpeModel : IModel
         Dropout = dropout; UnkToken = unk; ContinuingSubwordPrefix = prefix; EndOfWordSuffix = suffix;
         FuseUnk = fuseUnk; ByteFallback = byteFallback; IgnoreMerges = ignoreMerges;
         if (dropout is float d && (d < 0 || d > 1)) throw new ConfigurationException($"{path}.dropout: must be between 0 and 1, got {d}");
-        _merges = new Dictionary<ulong, (uint, uint)>(merges.Length);
-        for (int r = 0; r < merges.Length; r++)
-        {
-            var m = merges[r];
-            _merges[Key(m.Left, m.Right)] = ((uint)r, m.Joined);   // a pair listed twice keeps its last rank, as HF's map does
-        }
         _maxRank = (uint)Math.Max(0, merges.Length - 1);
         // The single-character tokens, read from the vocabulary's UTF-8 (making its strings would cost more).
         byte[] pre = System.Text.Encoding.UTF8.GetBytes(prefix ?? ""), suf = System.Text.Encoding.UTF8.GetBytes(suffix ?? "");
@@ -94,17 +87,22 @@ public sealed class BpeModel : IModel
     internal static ulong Key(uint left, uint right) => (((ulong)left << 32) | right) * 0x9E3779B97F4A7C15UL;
 
     /// <summary>Reads an HF BPE model object (merges as "a b" strings or as ["a", "b"] pairs).</summary>
-    public static BpeModel FromJson(JsonElement e, string path)
+    public static BpeModel FromJson(JsonElement e, string path) => FromJson(e, path, default);
+
+    /// <summary>Reads an HF BPE model object whose vocab and merges lie in <paramref name="large"/> when it holds
+    /// them (the object then holds them empty).</summary>
+    internal static BpeModel FromJson(JsonElement e, string path, scoped in LargeParts large)
     {
         JsonRead.RequireObject(e, path);
-        var vocab = Vocab.FromJsonObject(JsonRead.Required(e, "vocab", path), path + ".vocab");
+        var vocabJson = JsonRead.Required(e, "vocab", path);
+        var vocab = !large.Found ? Vocab.FromJsonObject(vocabJson, path + ".vocab") : Vocab.FromRawObject(large.Vocab, path + ".vocab");
         string? prefix = JsonRead.OptString(e, "continuing_subword_prefix", path);
         BpeMergeRule[] merges = [];
         // HF requires the field (a tokenizer.json BPE without it is refused) but takes null as none.
         if (JsonRead.Required(e, "merges", path) is { ValueKind: not JsonValueKind.Null } m)
         {
             if (m.ValueKind != JsonValueKind.Array) throw new ConfigurationException($"{path}.merges: expected an array, got {JsonRead.Kind(m)}");
-            merges = BpeMergeList.Read(m, vocab, prefix, path);
+            merges = !large.Found ? BpeMergeList.Read(m, vocab, prefix, path) : BpeMergeList.ReadRaw(large.Merges, vocab, prefix, path);
         }
         double? dropout = JsonRead.OptDouble(e, "dropout", path);
         return new BpeModel(vocab, merges, path, dropout is double d ? (float)d : null,
@@ -132,7 +130,7 @@ public sealed class BpeModel : IModel
         for (int r = 0; r < _mergeList.Length; r++)
         {
             var m = _mergeList[r];
-            if (_merges[Key(m.Left, m.Right)].Rank != (uint)r) continue;
+            if (Merges.Rank(m.Left, m.Right, out _) != (uint)r) continue;
             w.WriteStartArray();
             w.WriteStringValue(_vocab.IdToToken(m.Left));
             w.WriteStringValue(_vocab.IdToToken(m.Right));
@@ -157,12 +155,13 @@ public sealed class BpeModel : IModel
     [ThreadStatic] private static uint[]? t_symId;
     [ThreadStatic] private static int[]? t_symEnd;
 
-    // Tokenize-path tables derived from the ones the constructor builds, made on first use (loading stays as cheap
-    // as it was; two threads racing both build equal tables and either wins).
+    // Tokenize-path tables derived from the ones the constructor builds, made on first use (loading needs neither;
+    // two threads racing both build equal tables and either wins). The merge map holds a pair listed twice at its
+    // last rank, as HF's map does.
     private MergeMap? _mergeMap;
     private uint[]? _plainBmp;   // _plain for the BMP as a flat array (None where absent)
 
-    private MergeMap Merges => _mergeMap ??= new MergeMap(_merges);
+    private MergeMap Merges => _mergeMap ??= new MergeMap(_mergeList);
 
     private uint[] PlainBmp => _plainBmp ??= BuildPlainBmp();
 
@@ -288,7 +287,7 @@ public sealed class BpeModel : IModel
         }
         var list = new MergeList();
         BuildWord(piece, list);
-        list.MergeAll(_merges, Dropout is float d && d > 0 ? d : null);
+        list.MergeAll(Merges, Dropout is float d && d > 0 ? d : null);
         list.Emit(offset, ref sink);
     }
 
@@ -444,12 +443,12 @@ public sealed class BpeModel : IModel
             _s.Add((id, i - 1, -1, len));
         }
 
-        public void MergeAll(Dictionary<ulong, (uint Rank, uint Id)> merges, float? dropout)
+        public void MergeAll(MergeMap merges, float? dropout)
         {
             var queue = new PriorityQueue<(int Pos, uint Rank, uint Id), (uint, int)>();
             var skip = new List<(int Pos, uint Rank, uint Id)>();
             for (int i = 0; i + 1 < _s.Count; i++)
-                if (merges.TryGetValue(Key(_s[i].Id, _s[i + 1].Id), out var m)) queue.Enqueue((i, m.Rank, m.Id), (m.Rank, i));
+                if (merges.Rank(_s[i].Id, _s[i + 1].Id, out uint mj) is var mr && mr != IMergeTable.None) queue.Enqueue((i, mr, mj), (mr, i));
             while (queue.TryDequeue(out var top, out _))
             {
                 if (dropout is float d && Random.Shared.NextSingle() < d) { skip.Add(top); continue; }
@@ -459,13 +458,13 @@ public sealed class BpeModel : IModel
                 if (cur.Len == 0 || cur.Next == -1) continue;
                 int nextPos = cur.Next;
                 var right = _s[nextPos];
-                if (!merges.TryGetValue(Key(cur.Id, right.Id), out var target) || target.Id != top.Id) continue;
+                if (merges.Rank(cur.Id, right.Id, out uint target) == IMergeTable.None || target != top.Id) continue;
                 cur = (top.Id, cur.Prev, right.Next, cur.Len + right.Len);
                 _s[top.Pos] = cur;
                 _s[nextPos] = (right.Id, right.Prev, right.Next, 0);
                 if (right.Next > -1 && right.Next < _s.Count) { var r2 = _s[right.Next]; _s[right.Next] = (r2.Id, top.Pos, r2.Next, r2.Len); }
-                if (cur.Prev >= 0 && merges.TryGetValue(Key(_s[cur.Prev].Id, cur.Id), out var pm)) queue.Enqueue((cur.Prev, pm.Rank, pm.Id), (pm.Rank, cur.Prev));
-                if (cur.Next >= 0 && cur.Next < _s.Count && merges.TryGetValue(Key(cur.Id, _s[cur.Next].Id), out var nm)) queue.Enqueue((top.Pos, nm.Rank, nm.Id), (nm.Rank, top.Pos));
+                if (cur.Prev >= 0 && merges.Rank(_s[cur.Prev].Id, cur.Id, out uint pj) is var pr && pr != IMergeTable.None) queue.Enqueue((cur.Prev, pr, pj), (pr, cur.Prev));
+                if (cur.Next >= 0 && cur.Next < _s.Count && merges.Rank(cur.Id, _s[cur.Next].Id, out uint nj) is var nr && nr != IMergeTable.None) queue.Enqueue((top.Pos, nr, nj), (nr, top.Pos));
             }
         }
 
