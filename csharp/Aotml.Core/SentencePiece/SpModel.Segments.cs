@@ -1,0 +1,161 @@
+using System.Runtime.InteropServices;
+
+namespace Aotml.SentencePiece;
+
+// Encoding by whitespace segments through a per-thread cache (SpSegmentCache), for models whose pieces never cross a
+// whitespace boundary.
+//
+// Why it is exact. When no lattice piece (normal, user-defined, unused) holds U+2581 except as its first character
+// (its last, with treat_whitespace_as_suffix), no piece and no unknown character spans the start of a "▁word"
+// segment, so every path of the lattice passes through each boundary:
+// - BPE: no pair across a boundary is ever a vocabulary piece, so the merges of a segment are those of the segment
+//   alone, in the same order (highest score, then leftmost); a segment's tokens are a pure function of its bytes.
+// - Unigram: sentencepiece's Viterbi stores each position's best path score as a float summed from the start of the
+//   text, so a segment's decisions depend on the score T reaching it through rounding, and near-ties can flip. The
+//   whole-text Viterbi restricted to a segment is exactly the Viterbi of the segment started from T (positions in a
+//   segment only read scores of that segment and of its start). A segment is segmented once from 0 while measuring
+//   the smallest gap m between each position's winning candidate and the best other one, and the largest candidate
+//   magnitude M. From T instead, each candidate moves by T plus at most n roundings along its path (n = the
+//   segment's bytes), each under 2^-24 (|T| + 3M) (any gap is at most 2M), so every decision is the same while
+//   m > (2n + 4) 2^-23 (|T| + 2M + 1); the cache keeps the largest |T| this allows. A hit whose limit |T| exceeds
+//   segments again from the exact T (a near-tie is decided as the whole text would decide it). T itself is exact:
+//   the path's pieces are summed again with the Viterbi's own arithmetic (float stores of double sums).
+//
+// Performance notes (32k-piece models, one thread, CPU time on a loaded 2-core machine, before -> after):
+// - A 4096-slot cache hits 87% of English prose segments, 77% of source code's, 65% of multilingual's; the
+//   near-tie fallback takes about one segment in 2,000. Encoding (engine only): BPE 2-4x faster, unigram English
+//   and code 1.5-3x; multilingual barely (its CJK lines are one long segment each, not cached).
+public sealed partial class SpModel
+{
+    private static long s_serial;
+    private readonly long _serial = Interlocked.Increment(ref s_serial);
+    // Whether pieces never cross a whitespace boundary (so the segment cache is exact), and which side of U+2581
+    // a segment starts on.
+    private readonly bool _segmentCache;
+    private readonly bool _suffix;
+
+    private static ReadOnlySpan<byte> Space => "\u2581"u8;
+
+    // Whether no lattice piece holds U+2581 except as its first character (its last, suffix). Pieces that are not
+    // UTF-8 disable the cache too: characters are then not what the normalized text's are.
+    private static bool PiecesStayInSegments(SpPiece[] pieces, bool suffix)
+    {
+        foreach (var p in pieces)
+        {
+            if (p.Type is not (PieceType.Normal or PieceType.UserDefined or PieceType.Unused)) continue;
+            var b = p.Utf8.AsSpan();
+            if (!System.Text.Unicode.Utf8.IsValid(b)) return false;
+            if (b.Length <= Space.Length) continue;
+            if ((suffix ? b[..^Space.Length] : b[1..]).IndexOf(Space) >= 0) return false;
+        }
+        return true;
+    }
+
+    // The end of the segment starting at start: the next U+2581 (prefix), or just past it (suffix).
+    private int SegmentEnd(ReadOnlySpan<byte> norm, int start)
+    {
+        if (_suffix)
+        {
+            int i = norm[start..].IndexOf(Space);
+            return i < 0 ? norm.Length : start + i + Space.Length;
+        }
+        int j = norm[(start + 1)..].IndexOf(Space);
+        return j < 0 ? norm.Length : start + 1 + j;
+    }
+
+    private void CachedViterbi(ReadOnlySpan<byte> norm, List<(int, int, int)> segments)
+    {
+        var cache = SpSegmentCache.For(_serial);
+        float score = 0;  // the best path's score at the segment's start, as the whole-text Viterbi stores it
+        for (int start = 0; start < norm.Length;)
+        {
+            int end = SegmentEnd(norm, start);
+            var seg = norm[start..end];
+            if (seg.Length > SpSegmentCache.MaxKey)
+            {
+                score = Viterbi<NoMargins>(seg, score, start, segments, out _, out _);
+                start = end;
+                continue;
+            }
+            ulong hash = SpSegmentCache.Hash(seg);
+            int slot = cache.Find(seg, hash);
+            int from = segments.Count;
+            if (slot >= 0)
+            {
+                if (score == 0 || Math.Abs(score) < cache.Limit(slot))
+                {
+                    cache.Emit(slot, start, segments);
+                    score = Replay(segments, from, score);
+                }
+                else score = Viterbi<NoMargins>(seg, score, start, segments, out _, out _);
+            }
+            else
+            {
+                // From 0 (T = 0 is the whole-text computation itself), measuring how near its decisions are to ties.
+                float local = Viterbi<WithMargins>(seg, 0f, start, segments, out double margin, out double magnitude);
+                float limit = Limit(margin, magnitude, seg.Length);
+                cache.Put(seg, hash, segments, from, limit);
+                if (score == 0) score = local;
+                else if (Math.Abs(score) < limit) score = Replay(segments, from, score);
+                else
+                {
+                    segments.RemoveRange(from, segments.Count - from);
+                    score = Viterbi<NoMargins>(seg, score, start, segments, out _, out _);
+                }
+            }
+            start = end;
+        }
+    }
+
+    // The largest |T| for which decisions with gap margin among candidates of magnitude at most magnitude, on a
+    // segment of n bytes, are those of a start from T (see above); rounded down, negative when there is none.
+    private static float Limit(double margin, double magnitude, int n)
+    {
+        if (double.IsPositiveInfinity(margin)) return float.PositiveInfinity;
+        double perStep = (2.0 * n + 4) * Math.ScaleB(1.0, -23);
+        double limit = margin / perStep - (2 * magnitude + 1);
+        return limit <= 0 ? -1f : (float)(limit * (1 - 1e-6));
+    }
+
+    // The score of the path segments[from..] from score, with the Viterbi's arithmetic.
+    private float Replay(List<(int Start, int Length, int Id)> segments, int from, float score)
+    {
+        float unkScore = _minScore - UnkPenalty;
+        foreach (var (_, length, id) in CollectionsMarshal.AsSpan(segments)[from..])
+        {
+            if (id == UnkId) score = unkScore + score;
+            else
+            {
+                double w = _latticeKind[id] == KindUserDefined ? (double)(length * _maxScore) - 0.1 : _latticeScore[id];
+                score = (float)(w + score);
+            }
+        }
+        return score;
+    }
+
+    private void CachedBpe(ReadOnlySpan<byte> norm, List<(int, int, int)> segments)
+    {
+        var cache = SpSegmentCache.For(_serial);
+        for (int start = 0; start < norm.Length;)
+        {
+            int end = SegmentEnd(norm, start);
+            var seg = norm[start..end];
+            if (seg.Length > SpSegmentCache.MaxKey)
+            {
+                Bpe(seg, start, 0f, segments);
+                start = end;
+                continue;
+            }
+            ulong hash = SpSegmentCache.Hash(seg);
+            int slot = cache.Find(seg, hash);
+            if (slot >= 0) cache.Emit(slot, start, segments);
+            else
+            {
+                int from = segments.Count;
+                Bpe(seg, start, 0f, segments);
+                cache.Put(seg, hash, segments, from, float.PositiveInfinity);
+            }
+            start = end;
+        }
+    }
+}
