@@ -13,18 +13,16 @@ namespace Aotml.SentencePiece;
 internal sealed class SpSegmentCache
 {
     /// <summary>Longest segment (UTF-8 bytes) that is cached.</summary>
-    public const int MaxKey = 64;
+    public const int MaxKey = 48;
     /// <summary>Most tokens a cached segment may have.</summary>
-    public const int MaxTokens = 24;
-    private const int SlotBits = 12, Slots = 1 << SlotBits;
-
-    private readonly ulong[] _hash = new ulong[Slots];  // 0 = empty
-    private readonly byte[] _keys = new byte[Slots * MaxKey];
-    private readonly int[] _ids = new int[Slots * MaxTokens];
-    private readonly byte[] _lengths = new byte[Slots * MaxTokens];
-    private readonly byte[] _keyLen = new byte[Slots];
-    private readonly byte[] _count = new byte[Slots];
-    private readonly float[] _limit = new float[Slots];
+    public const int MaxTokens = 16;
+    /// <summary>Ids must be below this to be cached (24 bits beside an 8-bit length).</summary>
+    public const int MaxId = 1 << 24;
+    private const int SlotBits = 14, Slots = 1 << SlotBits;
+    // A slot is 16 ulongs (two cache lines, so a hit touches two adjacent lines): the hash (0 = empty); the limit's
+    // bits, key length and token count; the key (48 bytes); the tokens, id | length << 24 (16 x 4 bytes).
+    private const int SlotWords = 16, KeyWord = 2, TokenWord = 8;
+    private readonly ulong[] _slots = new ulong[Slots * SlotWords];
 
     [ThreadStatic] private static SpSegmentCache? t_cache;
     [ThreadStatic] private static long t_owner;
@@ -41,8 +39,9 @@ internal sealed class SpSegmentCache
 
     private static SpSegmentCache Reset(long owner)
     {
-        var c = t_cache ??= new SpSegmentCache();
-        Array.Clear(c._hash);
+        var c = t_cache;
+        if (c == null) t_cache = c = new SpSegmentCache();
+        else for (int i = 0; i < c._slots.Length; i += SlotWords) c._slots[i] = 0;
         t_owner = owner;
         return c;
     }
@@ -73,29 +72,30 @@ internal sealed class SpSegmentCache
         return h | 1;
     }
 
-    /// <summary>The slot holding <paramref name="segment"/>, or -1.</summary>
+    /// <summary>The first word of the slot holding <paramref name="segment"/>, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(ReadOnlySpan<byte> segment, ulong hash)
     {
-        int slot = (int)(hash >> (64 - SlotBits));
-        return _hash[slot] == hash && _keyLen[slot] == segment.Length
-            && segment.SequenceEqual(_keys.AsSpan(slot * MaxKey, segment.Length)) ? slot : -1;
+        int at = (int)(hash >> (64 - SlotBits)) * SlotWords;
+        var slot = _slots.AsSpan(at, SlotWords);
+        if (slot[0] != hash || (int)(slot[1] >> 32 & 0xFF) != segment.Length) return -1;
+        return segment.SequenceEqual(MemoryMarshal.AsBytes(slot[KeyWord..TokenWord])[..segment.Length]) ? at : -1;
     }
 
     /// <summary>The largest |score before the segment| for which the slot's tokens are exact.</summary>
-    public float Limit(int slot) => _limit[slot];
+    public float Limit(int at) => BitConverter.UInt32BitsToSingle((uint)_slots[at + 1]);
 
     /// <summary>Appends the slot's tokens to <paramref name="segments"/>, the first starting at <paramref name="start"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Emit(int slot, int start, List<(int Start, int Length, int Id)> segments)
+    public void Emit(int at, int start, List<(int Start, int Length, int Id)> segments)
     {
-        int count = _count[slot], at = slot * MaxTokens;
-        var ids = _ids.AsSpan(at, count);
-        var lengths = _lengths.AsSpan(at, count);
-        for (int k = 0; k < ids.Length; k++)
+        int count = (int)(_slots[at + 1] >> 40 & 0xFF);
+        var tokens = MemoryMarshal.Cast<ulong, uint>(_slots.AsSpan(at + TokenWord, SlotWords - TokenWord))[..count];
+        foreach (uint t in tokens)
         {
-            segments.Add((start, lengths[k], ids[k]));
-            start += lengths[k];
+            int length = (int)(t >> 24);
+            segments.Add((start, length, (int)(t & (MaxId - 1))));
+            start += length;
         }
     }
 
@@ -104,17 +104,17 @@ internal sealed class SpSegmentCache
     {
         int count = segments.Count - from;
         if (segment.Length > MaxKey || count > MaxTokens) return;
-        int slot = (int)(hash >> (64 - SlotBits)), at = slot * MaxTokens;
+        int at = (int)(hash >> (64 - SlotBits)) * SlotWords;
+        var slot = _slots.AsSpan(at, SlotWords);
+        var tokens = MemoryMarshal.Cast<ulong, uint>(slot[TokenWord..]);
         for (int k = 0; k < count; k++)
         {
             var (_, length, id) = segments[from + k];
-            _ids[at + k] = id;
-            _lengths[at + k] = (byte)length;  // at most MaxKey
+            if ((uint)id >= MaxId) return;
+            tokens[k] = (uint)id | (uint)length << 24;  // a length is at most MaxKey
         }
-        _hash[slot] = hash;
-        _keyLen[slot] = (byte)segment.Length;
-        segment.CopyTo(_keys.AsSpan(slot * MaxKey));
-        _count[slot] = (byte)count;
-        _limit[slot] = limit;
+        slot[0] = hash;
+        slot[1] = BitConverter.SingleToUInt32Bits(limit) | (ulong)segment.Length << 32 | (ulong)count << 40;
+        segment.CopyTo(MemoryMarshal.AsBytes(slot[KeyWord..TokenWord]));
     }
 }
