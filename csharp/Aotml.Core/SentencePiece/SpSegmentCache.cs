@@ -5,10 +5,10 @@ using System.Runtime.InteropServices;
 namespace Aotml.SentencePiece;
 
 /// <summary>
-/// A per-thread, direct-mapped cache of segmented whitespace-delimited segments for one model: segment bytes → the
-/// tokens (id, length) that tile it, and for unigram the largest |path score before the segment| for which they are
-/// exact (see <see cref="SpModel"/>'s cached Viterbi). Per thread, so no lock; direct-mapped, so a new entry evicts
-/// the slot's old one and a look-up is a hash, one compare and a copy.
+/// A per-thread, two-way set-associative cache of whitespace segments for one model: segment bytes → the tokens
+/// (id, length) that tile it, and for unigram the largest |path score before the segment| for which they are exact
+/// (see SpModel.Segments.cs). Per thread, so no lock; a new entry takes its set's first way and pushes the first
+/// way's entry to the second, so a look-up is a hash, at most two compares and a copy.
 /// </summary>
 internal sealed class SpSegmentCache
 {
@@ -18,7 +18,7 @@ internal sealed class SpSegmentCache
     public const int MaxTokens = 16;
     /// <summary>Ids must be below this to be cached (24 bits beside an 8-bit length).</summary>
     public const int MaxId = 1 << 24;
-    private const int SlotBits = 14, Slots = 1 << SlotBits;
+    private const int SetBits = 13, Slots = 2 << SetBits;
     // A slot is 16 ulongs (two cache lines, so a hit touches two adjacent lines): the hash (0 = empty); the limit's
     // bits, key length and token count; the key (48 bytes); the tokens, id | length << 24 (16 x 4 bytes).
     private const int SlotWords = 16, KeyWord = 2, TokenWord = 8;
@@ -76,10 +76,17 @@ internal sealed class SpSegmentCache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(ReadOnlySpan<byte> segment, ulong hash)
     {
-        int at = (int)(hash >> (64 - SlotBits)) * SlotWords;
+        int at = (int)(hash >> (64 - SetBits)) * (2 * SlotWords);
+        if (Holds(at, segment, hash)) return at;
+        return Holds(at + SlotWords, segment, hash) ? at + SlotWords : -1;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Holds(int at, ReadOnlySpan<byte> segment, ulong hash)
+    {
         var slot = _slots.AsSpan(at, SlotWords);
-        if (slot[0] != hash || (int)(slot[1] >> 32 & 0xFF) != segment.Length) return -1;
-        return segment.SequenceEqual(MemoryMarshal.AsBytes(slot[KeyWord..TokenWord])[..segment.Length]) ? at : -1;
+        return slot[0] == hash && (int)(slot[1] >> 32 & 0xFF) == segment.Length
+            && segment.SequenceEqual(MemoryMarshal.AsBytes(slot[KeyWord..TokenWord])[..segment.Length]);
     }
 
     /// <summary>The largest |score before the segment| for which the slot's tokens are exact.</summary>
@@ -104,14 +111,16 @@ internal sealed class SpSegmentCache
     {
         int count = segments.Count - from;
         if (segment.Length > MaxKey || count > MaxTokens) return;
-        int at = (int)(hash >> (64 - SlotBits)) * SlotWords;
+        foreach (var (_, _, id) in CollectionsMarshal.AsSpan(segments)[from..])
+            if ((uint)id >= MaxId) return;
+        int at = (int)(hash >> (64 - SetBits)) * (2 * SlotWords);
         var slot = _slots.AsSpan(at, SlotWords);
+        if (slot[0] != 0) slot.CopyTo(_slots.AsSpan(at + SlotWords, SlotWords));
         var tokens = MemoryMarshal.Cast<ulong, uint>(slot[TokenWord..]);
         for (int k = 0; k < count; k++)
         {
-            var (_, length, id) = segments[from + k];
-            if ((uint)id >= MaxId) return;
-            tokens[k] = (uint)id | (uint)length << 24;  // a length is at most MaxKey
+            var (_, length, _) = segments[from + k];
+            tokens[k] = (uint)segments[from + k].Id | (uint)length << 24;  // a length is at most MaxKey
         }
         slot[0] = hash;
         slot[1] = BitConverter.SingleToUInt32Bits(limit) | (ulong)segment.Length << 32 | (ulong)count << 40;
