@@ -334,3 +334,14 @@ def test_near_ties_as_oracle(backend, model_type, jitter):
     texts = [" ".join(rng.choice(vocab) for _ in range(rng.choice((1, 5, 30, 400, 3000)))) for _ in range(60)]
     assert a.encode(texts) == r.encode(texts)
     assert [a.encode(t) for t in texts] == [r.encode(t) for t in texts]
+
+
+def test_models_alternating_on_threads(backend):
+    # Segment caches are per thread and model: threads switch models and batch threads hand theirs on.
+    names = ["unigram", "bpe", "unigram_suffix", "bpe_symbols"]
+    pairs = [_pair(n) for n in names]
+    expected = [r.encode(TEXTS) for r, _ in pairs]
+    for _ in range(3):
+        for (r, a), ids in zip(pairs, expected):
+            assert a.encode(TEXTS, num_threads=4) == ids
+            assert [a.encode(t) for t in TEXTS[::7]] == ids[::7]

@@ -24,26 +24,57 @@ internal sealed class SpSegmentCache
     private const int SlotWords = 16, KeyWord = 2, TokenWord = 8;
     private readonly ulong[] _slots = new ulong[Slots * SlotWords];
 
-    [ThreadStatic] private static SpSegmentCache? t_cache;
-    [ThreadStatic] private static long t_owner;
+    private long _owner;
 
-    /// <summary>This thread's cache for the model numbered <paramref name="owner"/> (&gt; 0); a thread switching
-    /// models starts afresh. A number, not a reference, so a thread keeps no model alive.</summary>
+    [ThreadStatic] private static SpSegmentCache? t_cache;
+    [ThreadStatic] private static SpSegmentCache?[]? t_parking;  // where t_cache goes when the thread switches models
+
+    /// <summary>A model's parked caches: those of threads that finished a batch, for the next threads to take warm
+    /// (batch threads live for one call; a new thread's cold cache missed every segment).</summary>
+    public static SpSegmentCache?[] NewParking() => new SpSegmentCache?[2];
+
+    /// <summary>This thread's cache for the model numbered <paramref name="owner"/> (&gt; 0), whose parked caches
+    /// are <paramref name="parking"/>. A number, not a reference, so a cache keeps no model alive.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static SpSegmentCache For(long owner)
+    public static SpSegmentCache For(long owner, SpSegmentCache?[] parking)
     {
         var c = t_cache;
-        if (c != null && t_owner == owner) return c;
-        return Reset(owner);
+        if (c != null && c._owner == owner) return c;
+        return Take(owner, parking);
     }
 
-    private static SpSegmentCache Reset(long owner)
+    private static SpSegmentCache Take(long owner, SpSegmentCache?[] parking)
     {
         var c = t_cache;
-        if (c == null) t_cache = c = new SpSegmentCache();
-        else for (int i = 0; i < c._slots.Length; i += SlotWords) c._slots[i] = 0;
-        t_owner = owner;
+        if (c != null && t_parking != null && TryPark(c, t_parking)) c = null;  // kept warm for its model
+        for (int i = 0; c == null && i < parking.Length; i++) c = Interlocked.Exchange(ref parking[i], null);
+        if (c == null) c = new SpSegmentCache { _owner = owner };
+        else if (c._owner != owner)
+        {
+            for (int i = 0; i < c._slots.Length; i += SlotWords) c._slots[i] = 0;
+            c._owner = owner;
+        }
+        t_cache = c;
+        t_parking = parking;
         return c;
+    }
+
+    /// <summary>Hands this thread's cache for the model of <paramref name="parking"/> to the next thread that
+    /// needs one, if there is room.</summary>
+    public static void Park(SpSegmentCache?[] parking)
+    {
+        if (t_cache is { } c && ReferenceEquals(t_parking, parking) && TryPark(c, parking))
+        {
+            t_cache = null;
+            t_parking = null;
+        }
+    }
+
+    private static bool TryPark(SpSegmentCache c, SpSegmentCache?[] parking)
+    {
+        for (int i = 0; i < parking.Length; i++)
+            if (Interlocked.CompareExchange(ref parking[i], c, null) == null) return true;
+        return false;
     }
 
     /// <summary>A hash of a segment of at most <see cref="MaxKey"/> bytes; never 0.</summary>
