@@ -28,11 +28,14 @@ namespace Aotml.SentencePiece;
 //   tracks margins; English (4,451 distinct segments in 0.3 MB) gains most, code (9,280, most seen once) least.
 // - The cache went from 4,096 slots in separate arrays (a hit touched ~7 lines) to 16,384 packed slots of 128
 //   bytes (two adjacent lines): unigram English 1.37x -> 1.74x, code 1.0x -> 1.13x (engine alone).
-// - Two ways per set (8,192 sets): misses of conflicting segments fell, unigram English 1.74x -> 2.0x, code 1.13x
+// - Two ways per set (8,192 sets; before the 8 ways below): misses of conflicting segments fell, unigram English 1.74x -> 2.0x, code 1.13x
 //   -> 1.3x, multilingual 1.15x -> 1.24x (engine alone); 16,384 sets gave nothing more.
 // - Batch threads live for one call, so each started with a new, empty cache (2 MB to allocate, every segment a
 //   miss): 2 threads cost 1.2-1.7x the CPU time of one. Their caches are now parked with the model when they are
 //   done and taken by the next call's threads: 1.06-1.3x.
+// - Two ways still lost a third of the code corpus' 9,276 distinct segments every pass (as many keys share a set
+//   with two others at that load); 8 ways of 2,048 sets, their hashes in one line, cut the misses to a few
+//   percent: unigram code 1.3x -> 1.45x, multilingual 1.24x -> 1.47x, BPE code and multilingual 2x faster again.
 // - The near-tie fallback runs for about one segment in 2,000.
 // - The segment's end is found by a scalar scan for U+2581's lead byte: IndexOf of the 3-byte sequence cost more
 //   than the scan on segments of a few bytes.

@@ -5,10 +5,10 @@ using System.Runtime.InteropServices;
 namespace Aotml.SentencePiece;
 
 /// <summary>
-/// A per-thread, two-way set-associative cache of whitespace segments for one model: segment bytes → the tokens
+/// A per-thread, 8-way set-associative cache of whitespace segments for one model: segment bytes → the tokens
 /// (id, length) that tile it, and for unigram the largest |path score before the segment| for which they are exact
-/// (see SpModel.Segments.cs). Per thread, so no lock; a new entry takes its set's first way and pushes the first
-/// way's entry to the second, so a look-up is a hash, at most two compares and a copy.
+/// (see SpModel.Segments.cs). Per thread, so no lock. A set's 8 hashes share one cache line and a slot is two more,
+/// so a look-up is a hash, one line of compares and a copy; a new entry takes a free way or a rotating victim.
 /// </summary>
 internal sealed class SpSegmentCache
 {
@@ -18,11 +18,13 @@ internal sealed class SpSegmentCache
     public const int MaxTokens = 16;
     /// <summary>Ids must be below this to be cached (24 bits beside an 8-bit length).</summary>
     public const int MaxId = 1 << 24;
-    private const int SetBits = 13, Slots = 2 << SetBits;
-    // A slot is 16 ulongs (two cache lines, so a hit touches two adjacent lines): the hash (0 = empty); the limit's
-    // bits, key length and token count; the key (48 bytes); the tokens, id | length << 24 (16 x 4 bytes).
+    private const int SetBits = 11, Ways = 8, Slots = Ways << SetBits;
+    // A slot is 16 ulongs (two adjacent cache lines): the limit's bits, key length and token count; unused; the key
+    // (48 bytes); the tokens, id | length << 24 (16 x 4 bytes). Its hash is in _hashes (0 = empty).
     private const int SlotWords = 16, KeyWord = 2, TokenWord = 8;
+    private readonly ulong[] _hashes = new ulong[Slots];
     private readonly ulong[] _slots = new ulong[Slots * SlotWords];
+    private int _victim;
 
     private long _owner;
 
@@ -51,7 +53,7 @@ internal sealed class SpSegmentCache
         if (c == null) c = new SpSegmentCache { _owner = owner };
         else if (c._owner != owner)
         {
-            for (int i = 0; i < c._slots.Length; i += SlotWords) c._slots[i] = 0;
+            Array.Clear(c._hashes);
             c._owner = owner;
         }
         t_cache = c;
@@ -107,27 +109,27 @@ internal sealed class SpSegmentCache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(ReadOnlySpan<byte> segment, ulong hash)
     {
-        int at = (int)(hash >> (64 - SetBits)) * (2 * SlotWords);
-        if (Holds(at, segment, hash)) return at;
-        return Holds(at + SlotWords, segment, hash) ? at + SlotWords : -1;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool Holds(int at, ReadOnlySpan<byte> segment, ulong hash)
-    {
-        var slot = _slots.AsSpan(at, SlotWords);
-        return slot[0] == hash && (int)(slot[1] >> 32 & 0xFF) == segment.Length
-            && segment.SequenceEqual(MemoryMarshal.AsBytes(slot[KeyWord..TokenWord])[..segment.Length]);
+        int set = (int)(hash >> (64 - SetBits)) * Ways;
+        var hashes = _hashes.AsSpan(set, Ways);
+        for (int w = 0; w < hashes.Length; w++)
+        {
+            if (hashes[w] != hash) continue;
+            int at = (set + w) * SlotWords;
+            var slot = _slots.AsSpan(at, SlotWords);
+            if ((int)(slot[0] >> 32 & 0xFF) == segment.Length
+                && segment.SequenceEqual(MemoryMarshal.AsBytes(slot[KeyWord..TokenWord])[..segment.Length])) return at;
+        }
+        return -1;
     }
 
     /// <summary>The largest |score before the segment| for which the slot's tokens are exact.</summary>
-    public float Limit(int at) => BitConverter.UInt32BitsToSingle((uint)_slots[at + 1]);
+    public float Limit(int at) => BitConverter.UInt32BitsToSingle((uint)_slots[at]);
 
     /// <summary>Appends the slot's tokens to <paramref name="segments"/>, the first starting at <paramref name="start"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Emit(int at, int start, List<(int Start, int Length, int Id)> segments)
     {
-        int count = (int)(_slots[at + 1] >> 40 & 0xFF);
+        int count = (int)(_slots[at] >> 40 & 0xFF);
         var tokens = MemoryMarshal.Cast<ulong, uint>(_slots.AsSpan(at + TokenWord, SlotWords - TokenWord))[..count];
         foreach (uint t in tokens)
         {
@@ -144,17 +146,18 @@ internal sealed class SpSegmentCache
         if (segment.Length > MaxKey || count > MaxTokens) return;
         foreach (var (_, _, id) in CollectionsMarshal.AsSpan(segments)[from..])
             if ((uint)id >= MaxId) return;
-        int at = (int)(hash >> (64 - SetBits)) * (2 * SlotWords);
-        var slot = _slots.AsSpan(at, SlotWords);
-        if (slot[0] != 0) slot.CopyTo(_slots.AsSpan(at + SlotWords, SlotWords));
+        int set = (int)(hash >> (64 - SetBits)) * Ways;
+        int way = _hashes.AsSpan(set, Ways).IndexOf(0UL);
+        if (way < 0) way = _victim++ & (Ways - 1);
+        _hashes[set + way] = hash;
+        var slot = _slots.AsSpan((set + way) * SlotWords, SlotWords);
         var tokens = MemoryMarshal.Cast<ulong, uint>(slot[TokenWord..]);
         for (int k = 0; k < count; k++)
         {
             var (_, length, _) = segments[from + k];
             tokens[k] = (uint)segments[from + k].Id | (uint)length << 24;  // a length is at most MaxKey
         }
-        slot[0] = hash;
-        slot[1] = BitConverter.SingleToUInt32Bits(limit) | (ulong)segment.Length << 32 | (ulong)count << 40;
+        slot[0] = BitConverter.SingleToUInt32Bits(limit) | (ulong)segment.Length << 32 | (ulong)count << 40;
         segment.CopyTo(MemoryMarshal.AsBytes(slot[KeyWord..TokenWord]));
     }
 }
