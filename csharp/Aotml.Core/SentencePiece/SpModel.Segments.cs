@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Aotml.SentencePiece;
@@ -101,11 +102,7 @@ public sealed partial class SpModel
             int from = segments.Count;
             if (slot >= 0)
             {
-                if (score == 0 || Math.Abs(score) < cache.Limit(slot))
-                {
-                    cache.Emit(slot, start, segments);
-                    score = Replay(segments, from, score);
-                }
+                if (score == 0 || Math.Abs(score) < cache.Limit(slot)) score = EmitHit(cache.Tokens(slot), start, segments, score);
                 else score = Viterbi<NoMargins>(seg, score, start, segments, out _, out _);
             }
             else
@@ -134,6 +131,28 @@ public sealed partial class SpModel
         double perStep = (2.0 * n + 4) * Math.ScaleB(1.0, -23);
         double limit = margin / perStep - (2 * magnitude + 1);
         return limit <= 0 ? -1f : (float)(limit * (1 - 1e-6));
+    }
+
+    // Appends a cached segment's tokens from start and returns the path's score after them (Replay's arithmetic).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private float EmitHit(ReadOnlySpan<uint> tokens, int start, List<(int, int, int)> segments, float score)
+    {
+        float unkScore = _minScore - UnkPenalty;
+        var kinds = _latticeKind;
+        var scores = _latticeScore;
+        foreach (uint t in tokens)
+        {
+            int length = (int)(t >> 24), id = (int)(t & (SpSegmentCache.MaxId - 1));
+            segments.Add((start, length, id));
+            start += length;
+            if (id == UnkId) score = unkScore + score;
+            else
+            {
+                double w = kinds[id] == KindUserDefined ? (double)(length * _maxScore) - 0.1 : scores[id];
+                score = (float)(w + score);
+            }
+        }
+        return score;
     }
 
     // The score of the path segments[from..] from score, with the Viterbi's arithmetic.

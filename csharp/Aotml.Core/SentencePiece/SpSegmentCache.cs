@@ -116,22 +116,42 @@ internal sealed class SpSegmentCache
             if (hashes[w] != hash) continue;
             int at = (set + w) * SlotWords;
             var slot = _slots.AsSpan(at, SlotWords);
-            if ((int)(slot[0] >> 32 & 0xFF) == segment.Length
-                && segment.SequenceEqual(MemoryMarshal.AsBytes(slot[KeyWord..TokenWord])[..segment.Length])) return at;
+            if ((int)(slot[0] >> 32 & 0xFF) == segment.Length && Equal(segment, MemoryMarshal.AsBytes(slot[KeyWord..TokenWord]))) return at;
         }
         return -1;
+    }
+
+    // Whether key starts with segment: 8 bytes at a time (SequenceEqual's call and set-up cost more on a few bytes).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Equal(ReadOnlySpan<byte> segment, ReadOnlySpan<byte> key)
+    {
+        int n = segment.Length;
+        ref byte a = ref MemoryMarshal.GetReference(segment);
+        ref byte b = ref MemoryMarshal.GetReference(key);  // MaxKey bytes: reading up to n is in bounds
+        if (n < 8)
+        {
+            for (int i = 0; i < n; i++)
+                if (Unsafe.Add(ref a, i) != Unsafe.Add(ref b, i)) return false;
+            return true;
+        }
+        for (int i = 0; i + 8 <= n; i += 8)
+            if (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, i)) != Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, i))) return false;
+        return Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, n - 8)) == Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, n - 8));
     }
 
     /// <summary>The largest |score before the segment| for which the slot's tokens are exact.</summary>
     public float Limit(int at) => BitConverter.UInt32BitsToSingle((uint)_slots[at]);
 
+    /// <summary>The slot's tokens: id | length &lt;&lt; 24, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ReadOnlySpan<uint> Tokens(int at) =>
+        MemoryMarshal.Cast<ulong, uint>(_slots.AsSpan(at + TokenWord, SlotWords - TokenWord))[..(int)(_slots[at] >> 40 & 0xFF)];
+
     /// <summary>Appends the slot's tokens to <paramref name="segments"/>, the first starting at <paramref name="start"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Emit(int at, int start, List<(int Start, int Length, int Id)> segments)
     {
-        int count = (int)(_slots[at] >> 40 & 0xFF);
-        var tokens = MemoryMarshal.Cast<ulong, uint>(_slots.AsSpan(at + TokenWord, SlotWords - TokenWord))[..count];
-        foreach (uint t in tokens)
+        foreach (uint t in Tokens(at))
         {
             int length = (int)(t >> 24);
             segments.Add((start, length, (int)(t & (MaxId - 1))));
