@@ -7,8 +7,9 @@ namespace Aotml.SentencePiece;
 /// <summary>
 /// A per-thread, 8-way set-associative cache of whitespace segments for one model: segment bytes → the tokens
 /// (id, length) that tile it, and for unigram the largest |path score before the segment| for which they are exact
-/// (see SpModel.Segments.cs). Per thread, so no lock. A set's 8 hashes share one cache line and a slot is two more,
-/// so a look-up is a hash, one line of compares and a copy; a new entry takes a free way or a rotating victim.
+/// (see SpModel.Segments.cs). Per thread, so no lock. A set's 8 hashes share one cache line; a slot is one more line
+/// for segments of up to 32 bytes and 6 tokens (most of them), two in a smaller table for the others. A look-up is
+/// a hash, one line of compares and a copy; a new entry takes a free way or a rotating victim.
 /// </summary>
 internal sealed class SpSegmentCache
 {
@@ -18,12 +19,17 @@ internal sealed class SpSegmentCache
     public const int MaxTokens = 16;
     /// <summary>Ids must be below this to be cached (24 bits beside an 8-bit length).</summary>
     public const int MaxId = 1 << 24;
-    private const int SetBits = 11, Ways = 8, Slots = Ways << SetBits;
-    // A slot is 16 ulongs (two adjacent cache lines): the limit's bits, key length and token count; unused; the key
-    // (48 bytes); the tokens, id | length << 24 (16 x 4 bytes). Its hash is in _hashes (0 = empty).
-    private const int SlotWords = 16, KeyWord = 2, TokenWord = 8;
-    private readonly ulong[] _hashes = new ulong[Slots];
-    private readonly ulong[] _slots = new ulong[Slots * SlotWords];
+    private const int Ways = 8;
+    // Two tables in the same arrays. A slot holds the limit's bits, key length and token count (word 0); the
+    // key; the tokens, id | length << 24 (a length is at most MaxKey). Its hash is in _hashes (0 = empty).
+    // Small: 2,048 sets of 64-byte slots (key 32 bytes at word 1, 6 tokens at word 5), one cache line each.
+    // Large: 512 sets of 128-byte slots (key 48 bytes at word 2, 16 tokens at word 8).
+    private const int SmallSetBits = 11, SmallWords = 8, SmallKey = 32, SmallTokens = 6;
+    private const int LargeSetBits = 9, LargeWords = 16;
+    private const int SmallSlots = Ways << SmallSetBits, LargeSlots = Ways << LargeSetBits;
+    private const int LargeBase = SmallSlots * SmallWords;  // first word of the large table
+    private readonly ulong[] _hashes = new ulong[SmallSlots + LargeSlots];
+    private readonly ulong[] _slots = new ulong[LargeBase + LargeSlots * LargeWords];
     private int _victim;
 
     private long _owner;
@@ -109,14 +115,25 @@ internal sealed class SpSegmentCache
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(ReadOnlySpan<byte> segment, ulong hash)
     {
-        int set = (int)(hash >> (64 - SetBits)) * Ways;
+        if (segment.Length <= SmallKey)
+        {
+            int at = FindIn(segment, hash, (int)(hash >> (64 - SmallSetBits)) * Ways, 0, SmallWords, 1);
+            if (at >= 0) return at;
+        }
+        return FindIn(segment, hash, SmallSlots + (int)(hash >> (64 - LargeSetBits)) * Ways, LargeBase - SmallSlots * LargeWords, LargeWords, 2);
+    }
+
+    // The slot of set's ways (hash indices from set) holding segment: slot i's first word is slotBase + i * words.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int FindIn(ReadOnlySpan<byte> segment, ulong hash, int set, int slotBase, int words, int keyWord)
+    {
         var hashes = _hashes.AsSpan(set, Ways);
         for (int w = 0; w < hashes.Length; w++)
         {
             if (hashes[w] != hash) continue;
-            int at = (set + w) * SlotWords;
-            var slot = _slots.AsSpan(at, SlotWords);
-            if ((int)(slot[0] >> 32 & 0xFF) == segment.Length && Equal(segment, MemoryMarshal.AsBytes(slot[KeyWord..TokenWord]))) return at;
+            int at = slotBase + (set + w) * words;
+            var slot = _slots.AsSpan(at, words);
+            if ((int)(slot[0] >> 32 & 0xFF) == segment.Length && Equal(segment, MemoryMarshal.AsBytes(slot[keyWord..]))) return at;
         }
         return -1;
     }
@@ -145,7 +162,7 @@ internal sealed class SpSegmentCache
     /// <summary>The slot's tokens: id | length &lt;&lt; 24, in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<uint> Tokens(int at) =>
-        MemoryMarshal.Cast<ulong, uint>(_slots.AsSpan(at + TokenWord, SlotWords - TokenWord))[..(int)(_slots[at] >> 40 & 0xFF)];
+        MemoryMarshal.Cast<ulong, uint>(_slots.AsSpan(at < LargeBase ? at + 5 : at + 8))[..(int)(_slots[at] >> 40 & 0xFF)];
 
     /// <summary>Appends the slot's tokens to <paramref name="segments"/>, the first starting at <paramref name="start"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -166,18 +183,21 @@ internal sealed class SpSegmentCache
         if (segment.Length > MaxKey || count > MaxTokens) return;
         foreach (var (_, _, id) in CollectionsMarshal.AsSpan(segments)[from..])
             if ((uint)id >= MaxId) return;
-        int set = (int)(hash >> (64 - SetBits)) * Ways;
+        bool small = segment.Length <= SmallKey && count <= SmallTokens;
+        int set = small ? (int)(hash >> (64 - SmallSetBits)) * Ways : SmallSlots + (int)(hash >> (64 - LargeSetBits)) * Ways;
         int way = _hashes.AsSpan(set, Ways).IndexOf(0UL);
         if (way < 0) way = _victim++ & (Ways - 1);
         _hashes[set + way] = hash;
-        var slot = _slots.AsSpan((set + way) * SlotWords, SlotWords);
-        var tokens = MemoryMarshal.Cast<ulong, uint>(slot[TokenWord..]);
+        var slot = small ? _slots.AsSpan((set + way) * SmallWords, SmallWords)
+            : _slots.AsSpan(LargeBase + (set + way - SmallSlots) * LargeWords, LargeWords);
+        int keyWord = small ? 1 : 2, tokenWord = small ? 5 : 8;
+        var tokens = MemoryMarshal.Cast<ulong, uint>(slot[tokenWord..]);
         for (int k = 0; k < count; k++)
         {
             var (_, length, _) = segments[from + k];
             tokens[k] = (uint)segments[from + k].Id | (uint)length << 24;  // a length is at most MaxKey
         }
         slot[0] = BitConverter.SingleToUInt32Bits(limit) | (ulong)segment.Length << 32 | (ulong)count << 40;
-        segment.CopyTo(MemoryMarshal.AsBytes(slot[KeyWord..TokenWord]));
+        segment.CopyTo(MemoryMarshal.AsBytes(slot[keyWord..tokenWord]));
     }
 }
