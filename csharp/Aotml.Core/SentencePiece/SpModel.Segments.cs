@@ -18,31 +18,32 @@ namespace Aotml.SentencePiece;
 //   the smallest gap m between each position's winning candidate and the best other one, and the largest candidate
 //   magnitude M. From T instead, each candidate moves by T plus at most n roundings along its path (n = the
 //   segment's bytes), each under 2^-24 (|T| + 3M) (any gap is at most 2M), so every decision is the same while
-//   m > (2n + 4) 2^-23 (|T| + 2M + 1); the cache keeps the largest |T| this allows. A hit whose limit |T| exceeds
-//   segments again from the exact T (a near-tie is decided as the whole text would decide it). T itself is exact:
-//   the path's pieces are summed again with the Viterbi's own arithmetic (float stores of double sums).
+//   m > (2n + 4) 2^-23 (|T| + 2M + 1); the cache keeps the largest |T| this allows. When |T| exceeds a hit's limit,
+//   the segment is segmented again from the exact T (a near-tie is decided as the whole text would decide it). T
+//   itself is exact: the path's pieces are summed again with the Viterbi's own arithmetic (float stores of double
+//   sums). tests/test_sentencepiece.py's near-tie models (every segmentation scores the same) fail without this.
 //
-// Performance notes (32k-piece models trained by bench/sentencepiece.py, its corpora, one thread, CPU time on a loaded
-// 2-core machine; ratios are before / after in one run):
-// - BPE encodes 2-5x faster (English 5.7x, code 2.8x, multilingual 1.8x): a hit replaces the agenda of merges.
-// - Unigram 1.1-2.1x: a hit costs a hash, two cache lines and the replay of its scores, a miss a Viterbi that also
-//   tracks margins; English (4,451 distinct segments in 0.3 MB) gains most, code (9,280, most seen once) least.
-// - The cache went from 4,096 slots in separate arrays (a hit touched ~7 lines) to 16,384 packed slots of 128
-//   bytes (two adjacent lines): unigram English 1.37x -> 1.74x, code 1.0x -> 1.13x (engine alone).
-// - Two ways per set (8,192 sets; before the 8 ways below): misses of conflicting segments fell, unigram English 1.74x -> 2.0x, code 1.13x
-//   -> 1.3x, multilingual 1.15x -> 1.24x (engine alone); 16,384 sets gave nothing more.
+// Performance notes (32k-piece models and corpora of bench/sentencepiece.py, one thread, CPU time on a loaded 2-core
+// machine; x = before / after in one run):
+// - Final, Python batch of 0.3 MB (tools: /tmp harnesses, not kept): BPE 3.8-9.2x faster (a hit replaces the agenda
+//   of merges), unigram 1.3-2.3x (English most: 4,451 distinct segments; multilingual least: CJK lines are single
+//   segments over 48 bytes, not cached, and 14% of its bytes).
+// - Slots first: 4,096 direct-mapped slots in separate arrays (a hit touched ~7 lines) -> 16,384 packed 128-byte
+//   slots (two adjacent lines): unigram English 1.37x -> 1.74x over no cache (engine alone).
+// - Two ways per set (8,192 sets): English 2.0x; 16,384 sets gave nothing more. Two ways still lost a third of the
+//   code corpus' 9,276 distinct segments every pass (that many keys share a set with two others at that load).
+// - 8 ways of 2,048 sets, their hashes in one line: misses down to a few percent; unigram code 1.3x -> 1.45x,
+//   multilingual 1.24x -> 1.47x, BPE code and multilingual 2x faster again.
+// - Most segments fit 32 bytes and 6 tokens: 64-byte slots (one line, 1 MB table) for those, a 512 KB table of
+//   128-byte slots for the rest: 0-18% faster (mean ~7%). A hit now mostly waits on its slot's line (perf).
 // - Batch threads live for one call, so each started with a new, empty cache (2 MB to allocate, every segment a
-//   miss): 2 threads cost 1.2-1.7x the CPU time of one. Their caches are now parked with the model when they are
-//   done and taken by the next call's threads: 1.06-1.3x.
-// - Two ways still lost a third of the code corpus' 9,276 distinct segments every pass (as many keys share a set
-//   with two others at that load); 8 ways of 2,048 sets, their hashes in one line, cut the misses to a few
-//   percent: unigram code 1.3x -> 1.45x, multilingual 1.24x -> 1.47x, BPE code and multilingual 2x faster again.
-// - Slots of 128 bytes cost a hit two cache lines from a 2 MB table; most segments fit 32 bytes and 6 tokens, so
-//   they now take one line from 1 MB, the rest go to a 512 KB table of 128-byte slots: 0-18% faster (mean ~7%,
-//   NativeAOT, before/after in one run). Hits stall on those lines' loads (perf: the slot's first word).
-// - The near-tie fallback runs for about one segment in 2,000.
+//   miss): 2 threads cost 1.2-1.7x the CPU time of one. Their caches are parked with the model when they are done
+//   and taken by the next call's threads: 1.06-1.3x.
+// - The near-tie fallback runs for about one segment in 2,000 (none on these corpora once warm).
 // - The segment's end is found by a scalar scan for U+2581's lead byte: IndexOf of the 3-byte sequence cost more
 //   than the scan on segments of a few bytes.
+// - Not done: caching segments over 48 bytes (CJK lines; they would hit only when whole lines repeat), splitting
+//   them at characters no piece holds past its start (measured: CJK lines barely split).
 public sealed partial class SpModel
 {
     private static long s_serial;
@@ -52,6 +53,7 @@ public sealed partial class SpModel
     /// <summary>Hands this thread's segment cache to the next thread that encodes with this model (a batch
     /// thread that is done: it would take its warm cache with it).</summary>
     internal void ParkCache() => SpSegmentCache.Park(_parking);
+
     // Whether pieces never cross a whitespace boundary (so the segment cache is exact), and which side of U+2581
     // a segment starts on.
     private readonly bool _segmentCache;
