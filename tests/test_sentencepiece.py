@@ -290,3 +290,58 @@ def test_sample_encode_and_score_as_oracle(backend, name):
             r.sample_encode_and_score(text, **kwargs)
         with pytest.raises(RuntimeError):
             a.sample_encode_and_score(text, **kwargs)
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+        n >>= 7
+        if not n:
+            return bytes(out)
+
+
+def _field(number: int, payload: bytes) -> bytes:
+    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+
+
+def _tie_model(model_type: int, jitter: float, seed: int) -> bytes:
+    """A ModelProto whose pieces are every string of 1-3 letters over "abc", alone or after "▁", scored -0.3 per
+    character plus up to `jitter`: every segmentation of a word scores (nearly) the same, so the best one is
+    decided by float rounding of scores summed from the start of the text."""
+    import itertools
+    import random
+    import struct
+    rng = random.Random(seed)
+    pieces = [_field(1, b"<unk>") + _varint(3 << 3) + _varint(2)]
+    words = ["".join(w) for n in (1, 2, 3) for w in itertools.product("abc", repeat=n)]
+    for w in ["\u2581"] + words + ["\u2581" + w for w in words]:
+        score = -0.3 * len(w) + rng.uniform(-jitter, jitter)
+        pieces.append(_field(1, w.encode()) + b"\x15" + struct.pack("<f", score))
+    trainer = _varint(3 << 3) + _varint(model_type)
+    return b"".join(_field(1, p) for p in pieces) + _field(2, trainer)
+
+
+@pytest.mark.parametrize("model_type,jitter", [(1, 0.0), (1, 1e-6), (1, 1e-3), (2, 0.0)])
+def test_near_ties_as_oracle(backend, model_type, jitter):
+    # Whitespace segments are cached; a unigram segment's decisions depend on the score reaching it through float
+    # rounding, so texts repeat words at every distance from the start (long texts make that score large).
+    import random
+    data = _tie_model(model_type, jitter, seed=7)
+    r, a = ref.SentencePieceProcessor(model_proto=data), spm.SentencePieceProcessor(model_proto=data)
+    rng = random.Random(11)
+    vocab = ["".join(rng.choice("abcd") for _ in range(rng.randint(1, 7))) for _ in range(40)]
+    texts = [" ".join(rng.choice(vocab) for _ in range(rng.choice((1, 5, 30, 400, 3000)))) for _ in range(60)]
+    assert a.encode(texts) == r.encode(texts)
+    assert [a.encode(t) for t in texts] == [r.encode(t) for t in texts]
+
+
+def test_models_alternating_on_threads(backend):
+    # Segment caches are per thread and model: threads switch models and batch threads hand theirs on.
+    names = ["unigram", "bpe", "unigram_suffix", "bpe_symbols"]
+    pairs = [_pair(n) for n in names]
+    expected = [r.encode(TEXTS) for r, _ in pairs]
+    for _ in range(3):
+        for (r, a), ids in zip(pairs, expected):
+            assert a.encode(TEXTS, num_threads=4) == ids
+            assert [a.encode(t) for t in TEXTS[::7]] == ids[::7]

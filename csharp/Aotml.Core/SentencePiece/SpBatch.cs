@@ -51,7 +51,7 @@ public static class SpBatch
         }
         var counts = new int[n];
         var chunkIds = new List<uint>?[n];  // indexed by the chunk's first text
-        Run(n, text, threads, (lo, hi) =>
+        Run(model, n, text, threads, (lo, hi) =>
         {
             var (norm, tokens) = Scratch();
             var ids = new List<uint>((hi - lo) * 16);
@@ -75,7 +75,7 @@ public static class SpBatch
     public static byte[] EncodePiecesJson(SpModel model, TextAt text, int n, SpEncodeOptions options, bool emitUnkPiece, int threads)
     {
         var parts = new byte[n][];
-        Run(n, text, threads, (lo, hi) =>
+        Run(model, n, text, threads, (lo, hi) =>
         {
             var (norm, tokens) = Scratch();
             var buf = new ArrayBufferWriter<byte>(256);
@@ -113,11 +113,17 @@ public static class SpBatch
         w.WriteEndArray();
     }
 
-    private static void Run(int n, TextAt text, int threads, Action<int, int> work)
+    private static void Run(SpModel model, int n, TextAt text, int threads, Action<int, int> work)
     {
         var sizes = new long[n];
         for (int i = 0; i < n; i++) sizes[i] = text(i).Length + 16;
         var bounds = BatchRunner.Plan(sizes, ref threads);
-        BatchRunner.Run(bounds.Length - 1, threads, c => work(bounds[c], bounds[c + 1]));
+        int caller = Environment.CurrentManagedThreadId;
+        BatchRunner.Run(bounds.Length - 1, threads, c =>
+        {
+            work(bounds[c], bounds[c + 1]);
+            // Batch threads end with the call: their warm segment caches go to the next call's threads.
+            if (Environment.CurrentManagedThreadId != caller) model.ParkCache();
+        });
     }
 }

@@ -32,7 +32,8 @@ public sealed partial class SpModel
 
     // sentencepiece's BPE: characters (user-defined symbols whole and frozen) merged by the score of the merged piece;
     // alpha > 0 skips each merge with that probability (BPE-dropout); unused pieces are split back into their parts.
-    private void Bpe(ReadOnlySpan<byte> norm, float alpha, List<(int, int, int)> segments)
+    // Segments norm (a whole normalized text, or one whitespace segment of it); tokens are shifted by offset.
+    private void Bpe(ReadOnlySpan<byte> norm, int offset, float alpha, List<(int, int, int)> segments)
     {
         var symbols = t_symbols ??= [];
         symbols.Clear();
@@ -64,7 +65,7 @@ public sealed partial class SpModel
             MaybeAdd(sym, l.Prev, top.Left, norm, agenda, ref revMerge);
             MaybeAdd(sym, top.Left, l.Next, norm, agenda, ref revMerge);
         }
-        for (int i = 0; i != -1; i = sym[i].Next) Resegment(norm, sym[i].Start, sym[i].Length, revMerge, segments);
+        for (int i = 0; i != -1; i = sym[i].Next) Resegment(norm, offset, sym[i].Start, sym[i].Length, revMerge, segments);
     }
 
     private void MaybeAdd(Span<BpeSymbol> s, int left, int right, ReadOnlySpan<byte> text,
@@ -80,16 +81,16 @@ public sealed partial class SpModel
             (revMerge ??= [])[(s[left].Start, size)] = (s[left].Start, s[left].Length, s[right].Start, s[right].Length);
     }
 
-    private void Resegment(ReadOnlySpan<byte> norm, int start, int length, Dictionary<(int, int), (int, int, int, int)>? revMerge,
-        List<(int, int, int)> segments)
+    private void Resegment(ReadOnlySpan<byte> norm, int offset, int start, int length,
+        Dictionary<(int, int), (int, int, int, int)>? revMerge, List<(int, int, int)> segments)
     {
         int id = PieceToId(norm.Slice(start, length));
         if (!Is(id, PieceType.Unused) || revMerge == null || !revMerge.TryGetValue((start, length), out var parts))
         {
-            segments.Add((start, length, id));
+            segments.Add((start + offset, length, id));
             return;
         }
-        Resegment(norm, parts.Item1, parts.Item2, revMerge, segments);
-        Resegment(norm, parts.Item3, parts.Item4, revMerge, segments);
+        Resegment(norm, offset, parts.Item1, parts.Item2, revMerge, segments);
+        Resegment(norm, offset, parts.Item3, parts.Item4, revMerge, segments);
     }
 }

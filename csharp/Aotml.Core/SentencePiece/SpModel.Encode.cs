@@ -26,9 +26,13 @@ public sealed partial class SpModel
             case ModelType.Unigram:
                 if (options.Sample && options.NBestSize < 0) SampleUnigram(norm, options.Alpha, segments);
                 else if (options.Sample && options.NBestSize > 1) SampleNBest(norm, options.NBestSize, options.Alpha, segments);
-                else Viterbi(norm, segments);
+                else if (_segmentCache) CachedViterbi(norm, segments);
+                else Viterbi<NoMargins>(norm, 0f, 0, segments, out _, out _);
                 break;
-            case ModelType.Bpe: Bpe(norm, options.Sample ? options.Alpha : 0f, segments); break;
+            case ModelType.Bpe:
+                if (_segmentCache && !(options.Sample && options.Alpha > 0)) CachedBpe(norm, segments);
+                else Bpe(norm, 0, options.Sample ? options.Alpha : 0f, segments);
+                break;
             case ModelType.Char: Chars(norm, segments); break;
             default: Words(norm, segments); break;
         }
@@ -79,10 +83,19 @@ public sealed partial class SpModel
     // Per-thread scratch of the unigram Viterbi, grown to the longest text seen: encoding allocates nothing per text.
     [ThreadStatic] private static float[]? t_bestScore;
     [ThreadStatic] private static int[]? t_startsAt, t_ids;
+    [ThreadStatic] private static double[]? t_bestCandidate, t_second;
     [ThreadStatic] private static List<(int Start, int Length, int Id)>? t_segments;
 
+    // Whether the Viterbi also measures how near its decisions are to ties (SpModel.Segments.cs).
+    private interface IMarginMode { static abstract bool On { get; } }
+    private struct WithMargins : IMarginMode { public static bool On => true; }
+    private struct NoMargins : IMarginMode { public static bool On => false; }
+
     // The optimized Viterbi of sentencepiece's unigram model, with its arithmetic: user-defined and normal scores are
-    // summed in double and stored as float; the unknown node is added in float.
+    // summed in double and stored as float; the unknown node is added in float. Segments text (a whole normalized
+    // text, or one whitespace segment of it) from the path score startScore; appends its tokens shifted by offset
+    // and returns the best path's score at the end. With margins: the smallest gap, over all positions, between the
+    // winning candidate and the best other one (+inf if no position had two), and the largest |candidate|.
     //
     // Performance notes (32k-piece model, English prose, CPU time on one core of a loaded 2-core machine):
     // - The walk waits on the trie: ~40% of the cycles sit on the load of the child's unit (a cache miss per byte).
@@ -91,7 +104,9 @@ public sealed partial class SpModel
     // - The step written inline (no PieceTrie.Step call) keeps the arrays in registers.
     // - Nothing is allocated per text: scratch arrays are per thread and grow to the longest text.
     // - Not done: a denser trie (8-byte units with ids elsewhere measured slower than one line per probe).
-    private void Viterbi(ReadOnlySpan<byte> norm, List<(int, int, int)> segments)
+    // - Most segments never reach this walk: see the segment cache (SpModel.Segments.cs).
+    private float Viterbi<TMargins>(ReadOnlySpan<byte> norm, float startScore, int offset, List<(int, int, int)> segments,
+        out double margin, out double magnitude) where TMargins : struct, IMarginMode
     {
         int size = norm.Length;
         if (t_bestScore == null || t_bestScore.Length <= size)
@@ -104,7 +119,21 @@ public sealed partial class SpModel
         var bestScore = t_bestScore.AsSpan(0, size + 1);
         var startsAt = t_startsAt.AsSpan(0, size + 1);
         var ids = t_ids.AsSpan(0, size + 1);
-        bestScore[0] = 0;
+        Span<double> bestCandidate = default, second = default;
+        margin = double.PositiveInfinity;
+        magnitude = 0;
+        if (TMargins.On)
+        {
+            if (t_second == null || t_second.Length <= size)
+            {
+                t_bestCandidate = new double[Math.Max(256, (size + 1) * 2)];
+                t_second = new double[t_bestCandidate.Length];
+            }
+            bestCandidate = t_bestCandidate.AsSpan(0, size + 1);
+            second = t_second.AsSpan(0, size + 1);
+            second.Fill(double.NegativeInfinity);
+        }
+        bestScore[0] = startScore;
         startsAt.Fill(-1);
         float unkScore = _minScore - UnkPenalty;
         var kinds = _latticeKind;
@@ -139,10 +168,14 @@ public sealed partial class SpModel
                 double candidate = score + till;
                 if (startsAt[pos] == -1 || candidate > bestScore[pos])
                 {
+                    if (TMargins.On && startsAt[pos] != -1) second[pos] = Math.Max(second[pos], bestCandidate[pos]);
                     bestScore[pos] = (float)candidate;
                     startsAt[pos] = start;
                     ids[pos] = id;
+                    if (TMargins.On) bestCandidate[pos] = candidate;
                 }
+                else if (TMargins.On) second[pos] = Math.Max(second[pos], candidate);
+                if (TMargins.On) magnitude = Math.Max(magnitude, Math.Abs(candidate));
                 if (length == mblen) hasSingle = true;
             }
             if (!hasSingle)
@@ -151,16 +184,26 @@ public sealed partial class SpModel
                 float candidate = unkScore + till;
                 if (startsAt[end] == -1 || candidate > bestScore[end])
                 {
+                    if (TMargins.On && startsAt[end] != -1) second[end] = Math.Max(second[end], bestCandidate[end]);
                     bestScore[end] = candidate;
                     startsAt[end] = start;
                     ids[end] = UnkId;
+                    if (TMargins.On) bestCandidate[end] = candidate;
                 }
+                else if (TMargins.On) second[end] = Math.Max(second[end], candidate);
+                if (TMargins.On) magnitude = Math.Max(magnitude, Math.Abs((double)candidate));
             }
             start += mblen;
         }
+        if (TMargins.On)
+        {
+            for (int pos = 1; pos <= size; pos++)
+                if (startsAt[pos] != -1) margin = Math.Min(margin, bestCandidate[pos] - second[pos]);
+        }
         int first = segments.Count;
-        for (int end = size; end > 0; end = startsAt[end]) segments.Add((startsAt[end], end - startsAt[end], ids[end]));
+        for (int end = size; end > 0; end = startsAt[end]) segments.Add((startsAt[end] + offset, end - startsAt[end], ids[end]));
         segments.Reverse(first, segments.Count - first);
+        return bestScore[size];
     }
 
     private int PrefixMatch(ReadOnlySpan<byte> s, out bool userDefined)

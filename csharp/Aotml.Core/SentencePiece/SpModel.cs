@@ -87,6 +87,8 @@ public sealed partial class SpModel
         if (byteFallback && Array.IndexOf(bytesFound, false) >= 0)
             throw new ConfigurationException("sentencepiece model: byte_fallback is true but the 256 byte pieces are not all there");
         Normalizer = new SpNormalizer(Proto.Normalizer, Proto.Trainer.TreatWhitespaceAsSuffix, _userDefined);
+        _suffix = Proto.Trainer.TreatWhitespaceAsSuffix;
+        _segmentCache = _type is ModelType.Unigram or ModelType.Bpe && PiecesStayInSegments(_pieces, _suffix);
         _denormalizer = Proto.Denormalizer is { PrecompiledCharsmap.Length: > 0 } d ? new SpNormalizer(d, false, null) : null;
     }
 
