@@ -34,6 +34,17 @@ internal sealed class PieceCache
         return Reset(owner);
     }
 
+    /// <summary>This thread's cache and its encoding (weakly), for <see cref="Tokenization.WorkerState"/>.</summary>
+    internal static object? TakeFromThread() => t_cache is { } c ? (c, new WeakReference<TiktokenEncoding?>(t_owner)) : null;
+
+    /// <summary>Installs a cache taken by <see cref="TakeFromThread"/> on this thread.</summary>
+    internal static void GiveToThread(object? taken)
+    {
+        if (taken is not (PieceCache c, WeakReference<TiktokenEncoding?> owner)) return;
+        t_cache = c;
+        t_owner = owner.TryGetTarget(out var e) ? e : null;   // null: For() starts the cache afresh
+    }
+
     private static PieceCache Reset(TiktokenEncoding owner)
     {
         var c = t_cache ??= new PieceCache();

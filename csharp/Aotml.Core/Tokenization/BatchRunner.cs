@@ -85,7 +85,12 @@ public static class BatchRunner
             var pool = new Thread[threads - 1];
             for (int w = 0; w < pool.Length; w++)
             {
-                pool[w] = new Thread(Work) { IsBackground = true, Name = "aotml-batch" };
+                pool[w] = new Thread(() =>
+                {
+                    WorkerState.Adopt();
+                    try { Work(); }
+                    finally { WorkerState.Park(); }
+                }) { IsBackground = true, Name = "aotml-batch" };
                 pool[w].Start();
             }
             Work();

@@ -280,6 +280,12 @@ internal sealed class FastPipeline
 
     [ThreadStatic] private static Scratch? t_scratch;
 
+    /// <summary>This thread's scratch, for <see cref="WorkerState"/>.</summary>
+    internal static object? TakeScratchFromThread() => t_scratch;
+
+    /// <summary>Installs a scratch taken by <see cref="TakeScratchFromThread"/> on this thread.</summary>
+    internal static void GiveScratchToThread(object? taken) => t_scratch ??= taken as Scratch;
+
     private const int MaxKept = 1 << 20;
     private const int PrefetchAhead = 4;
 

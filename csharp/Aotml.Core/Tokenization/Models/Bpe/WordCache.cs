@@ -61,6 +61,17 @@ internal sealed class WordCache
         return Reset(owner);
     }
 
+    /// <summary>This thread's cache and its owner (weakly), for <see cref="Tokenization.WorkerState"/>.</summary>
+    internal static object? TakeFromThread() => t_cache is { } c ? (c, new WeakReference(t_owner)) : null;
+
+    /// <summary>Installs a cache taken by <see cref="TakeFromThread"/> on this thread.</summary>
+    internal static void GiveToThread(object? taken)
+    {
+        if (taken is not (WordCache c, WeakReference owner)) return;
+        t_cache = c;
+        t_owner = owner.Target;   // null once the model is gone: For() then starts the cache afresh
+    }
+
     private static WordCache Reset(object owner)
     {
         var c = t_cache ??= new WordCache();
