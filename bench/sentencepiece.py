@@ -1,7 +1,7 @@
 """aotml.sentencepiece against python3-sentencepiece (the C++ library): model load time and encode/decode throughput
 on 32k-piece unigram and BPE models trained here (cached under build/spm_models), per corpus (English prose, source
 code, multilingual). Run with /usr/bin/python3 (the oracle is a Debian package); writes its section of
-bench/RESULTS.md. Each peer is one function returning the same set of operations, so a peer is one more function
+bench/RESULTS.md (wall time; `--cpu`: one-thread rows in process CPU time). Each peer is one function returning the same set of operations, so a peer is one more function
 in PEERS."""
 from __future__ import annotations
 
@@ -109,9 +109,13 @@ def dotnet_column(kind: str, texts: list[str], nbytes: int) -> dict[str, str]:
             "encode pieces, batch, 1 thread": f"{nbytes / t['tokens_1'] / 1e6:.1f} MB/s{mark}"}
 
 
-def best(f: Callable[[], Any], repeat: int = 3, clock: Callable[[], float] = time.process_time) -> float:
-    """The shortest of repeat runs. CPU time of the process by default: on a shared, loaded machine wall time
-    mostly measures the other processes; operations on threads are timed by the wall clock."""
+# Wall time by default (run it on a quiet machine); `--cpu` times one-thread rows by process CPU time instead, which
+# a loaded machine disturbs less, but then the 2-thread rows (always wall time) do not compare with them.
+CPU = "--cpu" in sys.argv
+
+
+def best(f: Callable[[], Any], repeat: int = 3, clock: Callable[[], float] = time.perf_counter) -> float:
+    """The shortest of repeat runs."""
     times = []
     for _ in range(repeat):
         t = clock()
@@ -126,13 +130,14 @@ def main() -> None:
     head = ("| model | corpus | operation | " + " | ".join(PEERS) + " | "
             + " | ".join(f"× {p}" for p in others) + " | Microsoft.ML.Tokenizers |\n|"
             + "---|" * (4 + len(PEERS) + len(others)) + "\n")
-    rows = []
+    rows, scaling = [], []
     for kind in ("unigram", "bpe"):
         data = model(kind)
         peers = {name: make(data) for name, make in PEERS.items()}
         first = next(iter(texts_by_corpus.values()))
         dotnet_load = dotnet_column(kind, first, 1).get("load", "-")
-        load = {name: statistics.median(best(ops["load"], 1) for _ in range(15)) for name, ops in peers.items()}
+        load = {name: statistics.median(best(ops["load"], 1, time.process_time) for _ in range(15))
+                for name, ops in peers.items()}
         rows.append(f"| {kind} | | load | " + " | ".join(f"{load[p] * 1e3:.1f} ms" for p in PEERS) + " | "
                     + " | ".join(f"{load[REFERENCE] / load[p]:.2f}" for p in others) + f" | {dotnet_load} |")
         print(rows[-1], flush=True)
@@ -143,26 +148,34 @@ def main() -> None:
                 assert peers[p]["encode ids, batch, 1 thread"](texts) == ids, f"{p} not identical: fix before timing"
             nids = sum(len(s) for s in ids)
             dotnet = dotnet_column(kind, texts, nbytes)
+            walls = {}
             for op in peers[REFERENCE]:
                 if op == "load":
                     continue
                 arg = ids if op.startswith("decode") else texts
-                clock = time.perf_counter if "threads" in op else time.process_time
+                clock = time.process_time if CPU and "threads" not in op else time.perf_counter
                 t = {name: best(lambda: ops[op](arg), 7, clock) for name, ops in peers.items()}
+                walls[op] = t
                 rows.append(f"| {kind} | {corpus} | {op} | "
                             + " | ".join(f"{nbytes / t[p] / 1e6:.1f} MB/s, {nids / t[p] / 1e6:.2f} M ids/s" for p in PEERS)
                             + " | " + " | ".join(f"{t[REFERENCE] / t[p]:.2f}" for p in others) + f" | {dotnet.get(op, '-')} |")
                 print(rows[-1], flush=True)
+            if not CPU:
+                one, two = walls["encode ids, batch, 1 thread"], walls["encode ids, batch, 2 threads"]
+                scaling.append(f"| {kind} | {corpus} | " + " | ".join(f"{one[p] / two[p]:.2f}" for p in PEERS) + " |")
     sizes = ", ".join(f"{name} {sum(len(t.encode()) for t in texts) / 1e6:.2f} MB in {len(texts):,} lines"
                       for name, texts in texts_by_corpus.items())
     body = (f"Corpora: {sizes}. 32,000-piece models trained by sentencepiece {ref.__version__} on prose, code and "
-            f"man pages; {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs shared with other work: "
-            "process CPU time, best of 7 (load: median of 15), except the 2-thread rows (wall time). Ids are "
+            f"man pages; {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs: "
+            + ("process CPU time, best of 7, except the 2-thread rows (wall time)" if CPU else "wall time, best of 7")
+            + " (load: process CPU time, median of 15). Ids are "
             "checked identical before timing. Rates are UTF-8 input MB/s and million ids/s (of the ids the texts "
             f"encode to, decode included); × = {REFERENCE} time / peer time (> 1: the peer is faster). "
             "Microsoft.ML.Tokenizers: SentencePieceTokenizer (EncodeToIds; pieces: EncodeToTokens, with offsets; wall "
             "time in its own process), bench/dotnet_peers.py.\n\n"
-            + head + "\n".join(rows) + "\n")
+            + head + "\n".join(rows) + "\n"
+            + ("" if CPU else "\nencode ids, batch: 2 threads / 1 thread (wall time):\n\n| model | corpus | "
+               + " | ".join(PEERS) + " |\n|" + "---|" * (2 + len(PEERS)) + "\n" + "\n".join(scaling) + "\n"))
     results.write_section("sentencepiece", "SentencePiece (`bench/sentencepiece.py`)", body)
 
 
