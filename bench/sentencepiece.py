@@ -1,8 +1,8 @@
 """aotml.sentencepiece against python3-sentencepiece (the C++ library): model load time and encode/decode throughput
 on 32k-piece unigram and BPE models trained here (cached under build/spm_models), per corpus (English prose, source
-code, multilingual). Run with /usr/bin/python3 (the oracle is a Debian package); writes its section of
-bench/RESULTS.md (wall time; `--cpu`: one-thread rows in process CPU time). Each peer is one function returning the same set of operations, so a peer is one more function
-in PEERS."""
+code, multilingual). Run with /usr/bin/python3 (the oracle is a Debian package) on a quiet machine (wall time;
+`--cpu`: one-thread rows in process CPU time); writes its section of bench/RESULTS.md. Each peer is one function
+returning the same set of operations, so a peer is one more function in PEERS."""
 from __future__ import annotations
 
 import io
