@@ -164,7 +164,7 @@ AOTML_API int32_t aotml_tokenizer_info(void* tok, char** json, int64_t* json_len
  * left), padding on, padding direction, length (-1: the batch's longest), pad_to_multiple_of (0: none), pad_id,
  * pad_type_id, want token strings, layout (0 columns, 1 int64 matrices, 2 ragged ids), 0. word_counts: empty (plain
  * texts) or, for pre-tokenized input, two counts per input (its words, its pair's words or -1) and texts holding
- * every word. Columns: header [1, n_inputs, n_encodings, n_tokens, flags (2: token strings), token bytes, n_exc, 0],
+ * every word. Columns: header [1, n_inputs, n_encodings, n_tokens, flags (2: token strings, 4: compact), token bytes, n_exc, template words],
  * enc_start[n_enc + 1], enc_parent[n_enc] (-1 for inputs; inputs first, then overflowing encodings breadth first),
  * then per token ids, type_ids, offsets (start, end), word_ids (-1: none), sequence_ids (-1: none),
  * special_tokens_mask, attention_mask, then with token strings the n_exc tokens whose string is not
