@@ -281,7 +281,7 @@ internal static unsafe class StreamedColumns
         return p;
     }
 
-    // Part c's columns at its place in the block (see EncodingBlock for the layout; compact: ids, offsets, word ids).
+    // Part c's columns at its place in the block (see EncodingBlock for the layout; compact: ids, offset starts, offset ends, word ids).
     private static void CopyPart(Part part, uint* p, long nEnc, long nTok, long nExc, long k, long at, long x, long b, in Shape shape)
     {
         uint* start = p + EncodingBlock.Header, par = start + nEnc + 1, ids = par + nEnc;
@@ -293,8 +293,9 @@ internal static unsafe class StreamedColumns
         part.Ids.CopyTo(ids + at);
         if (shape.Compact)
         {
-            uint* offs = ids + nTok, wordIds = offs + 2 * nTok;
-            part.Offsets.CopyTo(offs + 2 * at);
+            uint* starts = ids + nTok, ends = starts + nTok, wordIds = ends + nTok;
+            part.Starts.CopyTo(starts + at);
+            part.Ends.CopyTo(ends + at);
             part.Words.CopyTo(wordIds + at);
             excIndex = wordIds + nTok + shape.Words;
         }
@@ -304,7 +305,8 @@ internal static unsafe class StreamedColumns
             uint* types = ids + nTok, offs = types + nTok, wordIds = offs + 2 * nTok, seqIds = wordIds + nTok;
             uint* special = seqIds + nTok, attention = special + nTok;
             part.Types.CopyTo(types + at);
-            part.Offsets.CopyTo(offs + 2 * at);
+            int* o = (int*)offs + 2 * at;
+            for (int i = 0; i < part.Starts.Count; i++) { o[2 * i] = part.Starts[i]; o[2 * i + 1] = part.Ends[i]; }
             part.Words.CopyTo(wordIds + at);
             part.Sequences.CopyTo(seqIds + at);
             part.Special.CopyTo(special + at);
@@ -414,7 +416,7 @@ internal static unsafe class StreamedColumns
     {
         public NativeList<int> Lengths;
         public NativeList<uint> Ids, Types, Special, Attention;
-        public NativeList<int> Offsets, Words, Sequences;
+        public NativeList<int> Starts, Ends, Words, Sequences;
         public NativeList<uint> ExcIndex, ExcStart;   // token index within the part, byte start within ExcBytes
         public NativeList<byte> ExcBytes;
 
@@ -460,13 +462,13 @@ internal static unsafe class StreamedColumns
             part.Dispose();
         }
 
-        private long Bytes => Lengths.Bytes + Ids.Bytes + Types.Bytes + Special.Bytes + Attention.Bytes + Offsets.Bytes
+        private long Bytes => Lengths.Bytes + Ids.Bytes + Types.Bytes + Special.Bytes + Attention.Bytes + Starts.Bytes + Ends.Bytes
             + Words.Bytes + Sequences.Bytes + ExcIndex.Bytes + ExcStart.Bytes + ExcBytes.Bytes;
 
         private void Clear()
         {
             Template = null; AddSpecial = General = false; _filled = 0;
-            Lengths.Clear(); Ids.Clear(); Types.Clear(); Special.Clear(); Attention.Clear(); Offsets.Clear();
+            Lengths.Clear(); Ids.Clear(); Types.Clear(); Special.Clear(); Attention.Clear(); Starts.Clear(); Ends.Clear();
             Words.Clear(); Sequences.Clear(); ExcIndex.Clear(); ExcStart.Clear(); ExcBytes.Clear();
         }
 
@@ -515,18 +517,17 @@ internal static unsafe class StreamedColumns
             int m = f.Ids.Length, n = f.Length, first = Ids.Count;
             Lengths.Add(n);
             var ids = Ids.Append(n);
-            var offs = Offsets.Append(2 * n);
+            var starts = Starts.Append(n);
+            var ends = Ends.Append(n);
             var words = Words.Append(n);
             int at = 0;
-            foreach (var sp in pre) WriteSpecial(sp, at++, ids, offs, words);
+            foreach (var sp in pre) WriteSpecial(sp, at++, ids, starts, ends, words);
             f.Ids.CopyTo(ids[at..]);
-            var starts = f.Starts;
-            var ends = f.Ends;
-            var o = offs.Slice(2 * at, 2 * m);
-            for (int i = 0; i < m; i++) { o[2 * i] = starts[i]; o[2 * i + 1] = ends[i]; }
+            f.Starts.CopyTo(starts[at..]);
+            f.Ends.CopyTo(ends[at..]);
             f.Words.CopyTo(words[at..]);
             at += m;
-            foreach (var sp in suf) WriteSpecial(sp, at++, ids, offs, words);
+            foreach (var sp in suf) WriteSpecial(sp, at++, ids, starts, ends, words);
             if (vocab is null) return;
             for (int i = 0; i < pre.Length; i++) RecordString(vocab, tokenizer, first + i, pre[i].Id, pre[i].Token);
             var excAt = f.ExceptionAt;
@@ -558,9 +559,10 @@ internal static unsafe class StreamedColumns
             }
         }
 
-        private static void WriteSpecial(in SingleTemplate.Special sp, int at, Span<uint> ids, Span<int> offs, Span<int> words)
+        private static void WriteSpecial(in SingleTemplate.Special sp, int at, Span<uint> ids, Span<int> starts, Span<int> ends,
+            Span<int> words)
         {
-            ids[at] = sp.Id; offs[2 * at] = 0; offs[2 * at + 1] = 0; words[at] = -1;
+            ids[at] = sp.Id; starts[at] = 0; ends[at] = 0; words[at] = -1;
         }
 
         // Records token `index`'s string when it is not the vocabulary entry of its id.
@@ -585,7 +587,10 @@ internal static unsafe class StreamedColumns
             Lengths.Add(n);
             CollectionsMarshal.AsSpan(e.Ids).CopyTo(Ids.Append(n));
             CollectionsMarshal.AsSpan(e.TypeIds).CopyTo(Types.Append(n));
-            MemoryMarshal.Cast<(int, int), int>(CollectionsMarshal.AsSpan(e.Offsets)).CopyTo(Offsets.Append(2 * n));
+            var offsets = CollectionsMarshal.AsSpan(e.Offsets);
+            var dStart = Starts.Append(n);
+            var dEnd = Ends.Append(n);
+            for (int i = 0; i < n; i++) (dStart[i], dEnd[i]) = offsets[i];
             CollectionsMarshal.AsSpan(e.WordIds).CopyTo(Words.Append(n));
             e.WriteSequenceIds(Sequences.Append(n));
             var sp = CollectionsMarshal.AsSpan(e.SpecialTokensMask);
@@ -610,7 +615,7 @@ internal static unsafe class StreamedColumns
         public void Dispose()
         {
             Lengths.Dispose(); Ids.Dispose(); Types.Dispose(); Special.Dispose(); Attention.Dispose();
-            Offsets.Dispose(); Words.Dispose(); Sequences.Dispose(); ExcIndex.Dispose(); ExcStart.Dispose(); ExcBytes.Dispose();
+            Starts.Dispose(); Ends.Dispose(); Words.Dispose(); Sequences.Dispose(); ExcIndex.Dispose(); ExcStart.Dispose(); ExcBytes.Dispose();
         }
     }
 }

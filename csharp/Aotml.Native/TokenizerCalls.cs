@@ -71,7 +71,7 @@ internal readonly unsafe struct WordBlock(uint* pointer, long length)
 /// not the vocabulary entry of their id, then come their token indices (ascending), exc_start[n_exc + 1] and their
 /// UTF-8 bytes padded to a word (the caller maps every other id through aotml_tokenizer_id_to_token). Compact columns
 /// (flags 4, written by <see cref="StreamedColumns"/> when every encoding follows the post-processor's single-sequence
-/// template): per token only ids, offsets and word_ids, then header word 7 words of template [n_prefix, n_suffix,
+/// template): per token only ids, offset starts, offset ends and word_ids, then header word 7 words of template [n_prefix, n_suffix,
 /// sequence type id, prefix type ids, suffix type ids]; each encoding is n_prefix special tokens, its sequence's
 /// tokens, n_suffix special tokens, attention 1 throughout. Matrices layout (word 0 = 2): header [2, n, width, 0, 0, 0, 0, 0], then three int64 n × width matrices:
 /// ids, attention_mask, type_ids (shorter rows padded on the padding side with the pad id). Ragged ids layout (word 0 = 3):

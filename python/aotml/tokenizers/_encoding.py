@@ -36,9 +36,10 @@ class TokenTable:
 # Column name -> (word offset from the start of the per-token columns in units of n_tok, words per token, signed).
 _COLUMNS = {"ids": (0, 1, False), "type_ids": (1, 1, False), "offsets": (2, 2, True), "word_ids": (4, 1, True),
             "sequence_ids": (5, 1, True), "special": (6, 1, False), "attention": (7, 1, False)}
-# The compact layout (flags & 4): ids, offsets and word ids per token, then the template every encoding follows
-# (header word 7 = its length): [n_prefix, n_suffix, sequence type id, prefix type ids, suffix type ids].
-_COMPACT = {"ids": (0, 1, False), "offsets": (1, 2, True), "word_ids": (3, 1, True)}
+# The compact layout (flags & 4): ids, offset starts, offset ends and word ids per token, then the template every
+# encoding follows (header word 7 = its length): [n_prefix, n_suffix, sequence type id, prefix type ids, suffix type
+# ids].
+_COMPACT = {"ids": (0, 1, False), "starts": (1, 1, True), "ends": (2, 1, True), "word_ids": (3, 1, True)}
 _DERIVED = ("type_ids", "sequence_ids", "special", "attention")
 
 
@@ -236,7 +237,7 @@ class Encoding:
         """This encoding's part of a per-token column, as a memoryview (not one of _DERIVED in a compact block)."""
         b = self._block
         if type(b) is Block:
-            width = _COLUMNS[name][1]
+            width = 2 if name == "offsets" else 1
             return b.col(name)[width * self._a:width * self._b]
         if b is None:
             raise ValueError("this unpickled Encoding holds no such column")
@@ -311,8 +312,11 @@ class Encoding:
         """(start, end) of each token in its input, in characters (str indices)."""
         c = self._c().get("offsets")
         if c is None:
-            flat = self._view("offsets").tolist()
-            c = self._c()["offsets"] = list(zip(flat[0::2], flat[1::2]))
+            if self._blk().template is not None:
+                c = self._c()["offsets"] = list(zip(self._view("starts").tolist(), self._view("ends").tolist()))
+            else:
+                flat = self._view("offsets").tolist()
+                c = self._c()["offsets"] = list(zip(flat[0::2], flat[1::2]))
         return list(c)
 
     @property
