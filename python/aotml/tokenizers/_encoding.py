@@ -42,6 +42,9 @@ _COLUMNS = {"ids": (0, 1, False), "type_ids": (1, 1, False), "offsets": (2, 2, T
 # ids].
 _COMPACT = {"ids": (0, 1, False), "starts": (1, 1, True), "ends": (2, 1, True), "word_ids": (3, 1, True)}
 _DERIVED = ("type_ids", "sequence_ids", "special", "attention")
+# Performance notes: the engine writes and copies half the words per token in the compact layout, and an encode_batch
+# that never reads these columns never builds them (with the GC pause in Block.encodings, what offsets cost over
+# encode_batch_ids went from +55 % to +27 % on llama3 and +70 % to +50 % on all-MiniLM-L6-v2, English prose).
 
 
 def _derived(name: str, template: list[int], n: int) -> list[int]:
