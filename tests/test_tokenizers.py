@@ -156,6 +156,34 @@ def test_encode_batch_ids_is_every_encodings_ids_end_to_end(bert):
     assert ids[:3].tolist() == [101, 7592, 1010]  # the array keeps the engine memory alive
 
 
+def test_encode_batch_compact_and_general_encodings_agree(bert):
+    # A batch the fast path takes alone comes back in the compact block (near-constant columns derived in Python); an
+    # added token in one text sends that text to the general path and the whole batch to the full block. Either way
+    # every field is that of encode() of the text, and the collector's state is left as it was.
+    plain = ["Hello, world!", "", "déjà vu 東京"] * 400
+    mixed = plain + ["a [SEP] b"]
+    fields = ("ids", "type_ids", "tokens", "offsets", "attention_mask", "special_tokens_mask", "word_ids",
+              "sequence_ids")
+    for add in (True, False):
+        for batch in (plain, mixed):
+            was = gc.isenabled()
+            gc.disable()
+            try:
+                out = bert.encode_batch(batch, add_special_tokens=add)
+                assert not gc.isenabled()
+            finally:
+                if was:
+                    gc.enable()
+            out += bert.encode_batch(batch, add_special_tokens=add)[:3]
+            for text, e in zip(batch + batch[:3], out):
+                one = bert.encode(text, add_special_tokens=add)
+                for f in fields:
+                    assert getattr(e, f) == getattr(one, f), (text, f)
+                assert pickle.loads(pickle.dumps(e)).type_ids == one.type_ids
+    assert bert.encode("Hi there").special_tokens_mask == [1, 0, 0, 1]
+    assert bert.encode("Hi there").sequence_ids == [None, 0, 0, None]
+
+
 def test_encode_batch_to_numpy_is_the_padded_batch(bert):
     np = pytest.importorskip("numpy")
     texts = ["Hello, world!", "a", ("The cat.", "A dog!")]

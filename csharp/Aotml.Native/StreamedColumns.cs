@@ -28,8 +28,20 @@ namespace Aotml.Native;
 /// 1.6 us, all-MiniLM-L6-v2 2.6 -> 1.5 us thread CPU per 44-character call). The matrices layout now comes from
 /// rows of ids and type ids (the fast path's ids-only mode) padded once to the width: x2-2.7. The streamed
 /// layouts read the caller's texts in place (<see cref="TextList"/>): no byte[] per text. Parts are copied into the
-/// block in parallel on a multi-thread call. Left: the four near-constant columns (type, sequence, special,
-/// attention) are still written per token and copied again; one Python Encoding object per input (~0.15 us).
+/// block in parallel on a multi-thread call.
+/// Round 3 (what offsets cost over encode_batch_ids, 1 MB of lines, one thread, process CPU time, best of 7, the
+/// previous build and this one run alternately on a loaded machine): when every encoding of the call came from the
+/// fast path the block is compact (flags 4): per token only ids, offset starts, offset ends (two columns copied as
+/// the scratch holds them: no interleaving pass) and word ids; type ids, sequence ids, the special-tokens mask and
+/// the attention mask follow from the template, written once in the block and expanded by the Python Encoding on
+/// first use. A general-path encoding in the call (added tokens in a text, a pair) makes the parts fill those
+/// columns for their fast encodings (Part.FillConstants) and the block takes the full layout. Half the words per
+/// token written, copied and page-faulted. With the Python side's GC pause while Encodings are made: English prose
+/// all-MiniLM-L6-v2 +70 % -> +50 %, llama3 +55 % -> +27 %, deepseek_v3 +47 % -> +32 %, llama2 +35 % -> +32 %.
+/// Left (perf, all-MiniLM-L6-v2 prose): FastPipeline.Tokenize's per-token work with offsets (the sink's two extra
+/// stores, the offset mapping, word ids, the vocabulary bit per id: about a third more samples than ids only);
+/// ConvertToChars on non-ASCII text (a byte -> character map per text, ~5 % of a multilingual batch); one Python
+/// Encoding object per input, made and freed (~0.25 us together).
 /// </remarks>
 internal static unsafe class StreamedColumns
 {
@@ -242,21 +254,13 @@ internal static unsafe class StreamedColumns
         long nTok = tokAt[np], nExc = excAt[np], tokBytes = byteAt[np];
         if (nExc > uint.MaxValue || tokBytes > uint.MaxValue || nTok > uint.MaxValue)
             throw new OutOfMemoryException("the encode result is too large; encode in smaller batches");
-        long words = EncodingBlock.Header + 2L * nEnc + 1 + 8 * nTok + (tokens ? 2 * nExc + 1 + (tokBytes + 3) / 4 : 0);
-        var block = EncodingBlock.Alloc(words, clear: false);   // every word is written below
-        uint* p = block.Pointer;
-        p[words - 1] = 0;   // the token strings' padding, if any
-        p[7] = 0;
-        p[0] = 1; p[1] = (uint)nEnc; p[2] = (uint)nEnc; p[3] = (uint)nTok; p[4] = tokens ? 2u : 0u;
-        p[5] = (uint)tokBytes; p[6] = (uint)nExc;
-        uint* start = p + EncodingBlock.Header;
-        start[nEnc] = (uint)nTok;
-        if (tokens) start[nEnc + 1 + nEnc + 8 * nTok + 2 * nExc] = (uint)tokBytes;   // exc_start[n_exc]
+        var shape = Shape.Of(parts);
+        uint* p = Begin(out var block, nEnc, nTok, nExc, tokBytes, tokens, shape);
         nint basePtr = (nint)p;
         if (threads <= 1 || np == 1)
-            for (int c = 0; c < np; c++) CopyPart(parts[c], (uint*)basePtr, nEnc, nTok, nExc, encAt[c], tokAt[c], excAt[c], byteAt[c]);
+            for (int c = 0; c < np; c++) CopyPart(parts[c], (uint*)basePtr, nEnc, nTok, nExc, encAt[c], tokAt[c], excAt[c], byteAt[c], shape);
         else
-            BatchRunner.Run(np, threads, c => CopyPart(parts[c], (uint*)basePtr, nEnc, nTok, nExc, encAt[c], tokAt[c], excAt[c], byteAt[c]));
+            BatchRunner.Run(np, threads, c => CopyPart(parts[c], (uint*)basePtr, nEnc, nTok, nExc, encAt[c], tokAt[c], excAt[c], byteAt[c], shape));
         return block;
     }
 
@@ -264,45 +268,110 @@ internal static unsafe class StreamedColumns
     private static WordBlock AssembleOne(Part part, int nEnc, bool tokens)
     {
         long nTok = part.Ids.Count, nExc = part.ExcIndex.Count, tokBytes = part.ExcBytes.Count;
-        long words = EncodingBlock.Header + 2L * nEnc + 1 + 8 * nTok + (tokens ? 2 * nExc + 1 + (tokBytes + 3) / 4 : 0);
-        var block = EncodingBlock.Alloc(words, clear: false);   // every word is written below
-        uint* p = block.Pointer;
-        p[words - 1] = 0;   // the token strings' padding, if any
-        p[7] = 0;
-        p[0] = 1; p[1] = (uint)nEnc; p[2] = (uint)nEnc; p[3] = (uint)nTok; p[4] = tokens ? 2u : 0u;
-        p[5] = (uint)tokBytes; p[6] = (uint)nExc;
-        uint* start = p + EncodingBlock.Header;
-        start[nEnc] = (uint)nTok;
-        if (tokens) start[nEnc + 1 + nEnc + 8 * nTok + 2 * nExc] = (uint)tokBytes;
-        CopyPart(part, p, nEnc, nTok, nExc, 0, 0, 0, 0);
+        var shape = Shape.Of([part]);
+        uint* p = Begin(out var block, nEnc, nTok, nExc, tokBytes, tokens, shape);
+        CopyPart(part, p, nEnc, nTok, nExc, 0, 0, 0, 0, shape);
         return block;
     }
 
-    // Part c's columns at its place in the block (see EncodingBlock for the layout).
-    private static void CopyPart(Part part, uint* p, long nEnc, long nTok, long nExc, long k, long at, long x, long b)
+    // The block with its header, enc_start[n_enc], the compact layout's template and exc_start[n_exc] written; the
+    // rest is the parts' to write.
+    private static uint* Begin(out WordBlock block, long nEnc, long nTok, long nExc, long tokBytes, bool tokens, in Shape shape)
     {
-        uint* start = p + EncodingBlock.Header, par = start + nEnc + 1, ids = par + nEnc, types = ids + nTok;
-        uint* offs = types + nTok, wordIds = offs + 2 * nTok, seqIds = wordIds + nTok;
-        uint* special = seqIds + nTok, attention = special + nTok, excIndex = attention + nTok;
-        uint* excStart = excIndex + nExc;
-        byte* tokUtf8 = (byte*)(excStart + nExc + 1);
+        long perToken = shape.Compact ? 4 : 8, desc = shape.Compact ? shape.Words : 0;
+        long words = EncodingBlock.Header + 2L * nEnc + 1 + perToken * nTok + desc + (tokens ? 2 * nExc + 1 + (tokBytes + 3) / 4 : 0);
+        block = EncodingBlock.Alloc(words, clear: false);   // every word is written below
+        uint* p = block.Pointer;
+        p[words - 1] = 0;   // the token strings' padding, if any
+        p[0] = 1; p[1] = (uint)nEnc; p[2] = (uint)nEnc; p[3] = (uint)nTok; p[4] = (tokens ? 2u : 0u) | (shape.Compact ? 4u : 0u);
+        p[5] = (uint)tokBytes; p[6] = (uint)nExc; p[7] = (uint)desc;
+        uint* start = p + EncodingBlock.Header;
+        start[nEnc] = (uint)nTok;
+        uint* tail = start + nEnc + 1 + nEnc + perToken * nTok;
+        if (shape.Compact) shape.Write(tail);
+        if (tokens) tail[desc + 2 * nExc] = (uint)tokBytes;   // exc_start[n_exc]
+        return p;
+    }
+
+    // Part c's columns at its place in the block (see EncodingBlock for the layout; compact: ids, offset starts, offset ends, word ids).
+    private static void CopyPart(Part part, uint* p, long nEnc, long nTok, long nExc, long k, long at, long x, long b, in Shape shape)
+    {
+        uint* start = p + EncodingBlock.Header, par = start + nEnc + 1, ids = par + nEnc;
+        uint* excIndex;
         int n = part.Lengths.Count;
         new Span<uint>(par + k, n).Fill(uint.MaxValue);   // every encoding is an input: no parent
         long t = at;
         for (int i = 0; i < n; i++) { start[k + i] = (uint)t; t += part.Lengths[i]; }
         part.Ids.CopyTo(ids + at);
-        part.Types.CopyTo(types + at);
-        part.Offsets.CopyTo(offs + 2 * at);
-        part.Words.CopyTo(wordIds + at);
-        part.Sequences.CopyTo(seqIds + at);
-        part.Special.CopyTo(special + at);
-        part.Attention.CopyTo(attention + at);
+        if (shape.Compact)
+        {
+            uint* starts = ids + nTok, ends = starts + nTok, wordIds = ends + nTok;
+            part.Starts.CopyTo(starts + at);
+            part.Ends.CopyTo(ends + at);
+            part.Words.CopyTo(wordIds + at);
+            excIndex = wordIds + nTok + shape.Words;
+        }
+        else
+        {
+            part.FillConstants();
+            uint* types = ids + nTok, offs = types + nTok, wordIds = offs + 2 * nTok, seqIds = wordIds + nTok;
+            uint* special = seqIds + nTok, attention = special + nTok;
+            part.Types.CopyTo(types + at);
+            int* o = (int*)offs + 2 * at;
+            for (int i = 0; i < part.Starts.Count; i++) { o[2 * i] = part.Starts[i]; o[2 * i + 1] = part.Ends[i]; }
+            part.Words.CopyTo(wordIds + at);
+            part.Sequences.CopyTo(seqIds + at);
+            part.Special.CopyTo(special + at);
+            part.Attention.CopyTo(attention + at);
+            excIndex = attention + nTok;
+        }
+        uint* excStart = excIndex + nExc;
+        byte* tokUtf8 = (byte*)(excStart + nExc + 1);
         for (int i = 0; i < part.ExcIndex.Count; i++)
         {
             excIndex[x + i] = (uint)(at + part.ExcIndex[i]);
             excStart[x + i] = (uint)(b + part.ExcStart[i]);
         }
         part.ExcBytes.CopyTo(tokUtf8 + b);
+    }
+
+    // How a block's near-constant columns are written: compact when every encoding came from the fast path, so all
+    // follow one template (its special tokens around the sequence); the block then carries the template instead of
+    // the type id, sequence id, special-tokens mask and attention mask of each token.
+    private readonly struct Shape
+    {
+        public readonly bool Compact;
+        private readonly uint[] _pre, _suf;
+        private readonly uint _typeId;
+
+        private Shape(bool compact, uint[] pre, uint[] suf, uint typeId) { Compact = compact; _pre = pre; _suf = suf; _typeId = typeId; }
+
+        /// <summary>The template's words: [n_prefix, n_suffix, sequence type id, prefix type ids, suffix type ids].</summary>
+        public int Words => 3 + _pre.Length + _suf.Length;
+
+        public static Shape Of(Part[] parts)
+        {
+            SingleTemplate? template = null;
+            bool add = false;
+            foreach (var part in parts)
+            {
+                if (part.General) return new Shape(false, [], [], 0);
+                if (part.Template != null) { template = part.Template; add = part.AddSpecial; }
+            }
+            if (template == null || !add) return new Shape(true, [], [], template?.TypeId ?? 0);
+            var pre = new uint[template.Prefix.Length];
+            for (int i = 0; i < pre.Length; i++) pre[i] = template.Prefix[i].TypeId;
+            var suf = new uint[template.Suffix.Length];
+            for (int i = 0; i < suf.Length; i++) suf[i] = template.Suffix[i].TypeId;
+            return new Shape(true, pre, suf, template.TypeId);
+        }
+
+        public void Write(uint* at)
+        {
+            at[0] = (uint)_pre.Length; at[1] = (uint)_suf.Length; at[2] = _typeId;
+            _pre.CopyTo(new Span<uint>(at + 3, _pre.Length));
+            _suf.CopyTo(new Span<uint>(at + 3 + _pre.Length, _suf.Length));
+        }
     }
 
     /// <summary>A growable array in native memory (freed by <see cref="Dispose"/>).</summary>
@@ -359,9 +428,16 @@ internal static unsafe class StreamedColumns
     {
         public NativeList<int> Lengths;
         public NativeList<uint> Ids, Types, Special, Attention;
-        public NativeList<int> Offsets, Words, Sequences;
+        public NativeList<int> Starts, Ends, Words, Sequences;
         public NativeList<uint> ExcIndex, ExcStart;   // token index within the part, byte start within ExcBytes
         public NativeList<byte> ExcBytes;
+
+        // The fast path's encodings write ids, offsets and word ids only: their type ids, sequence ids and masks follow
+        // from Template (one per tokenizer) and AddSpecial (one per call). They are written here only when the block
+        // needs them (a general-path encoding in the call); Filled counts the encodings whose columns are complete.
+        public SingleTemplate? Template;
+        public bool AddSpecial, General;
+        private int _filled;
 
         // Parts kept for the next call: memory that is already mapped costs no page faults (fresh pages cost the
         // kernel a clear and a fault each, 15-20 % of a batch when every call took new memory).
@@ -398,12 +474,13 @@ internal static unsafe class StreamedColumns
             part.Dispose();
         }
 
-        private long Bytes => Lengths.Bytes + Ids.Bytes + Types.Bytes + Special.Bytes + Attention.Bytes + Offsets.Bytes
+        private long Bytes => Lengths.Bytes + Ids.Bytes + Types.Bytes + Special.Bytes + Attention.Bytes + Starts.Bytes + Ends.Bytes
             + Words.Bytes + Sequences.Bytes + ExcIndex.Bytes + ExcStart.Bytes + ExcBytes.Bytes;
 
         private void Clear()
         {
-            Lengths.Clear(); Ids.Clear(); Types.Clear(); Special.Clear(); Attention.Clear(); Offsets.Clear();
+            Template = null; AddSpecial = General = false; _filled = 0;
+            Lengths.Clear(); Ids.Clear(); Types.Clear(); Special.Clear(); Attention.Clear(); Starts.Clear(); Ends.Clear();
             Words.Clear(); Sequences.Clear(); ExcIndex.Clear(); ExcStart.Clear(); ExcBytes.Clear();
         }
 
@@ -442,33 +519,27 @@ internal static unsafe class StreamedColumns
             if (types) CollectionsMarshal.AsSpan(e.TypeIds).CopyTo(Types.Append(e.Length));
         }
 
-        // The fast path's columns, with the template's special tokens around them, as Add(Encoding) writes them.
+        // The fast path's ids, offsets and word ids, with the template's special tokens around them, as Add(Encoding)
+        // writes them; the other columns are left to FillConstants.
         private void Add(in FastEncoding f, Tokenizer tokenizer, string?[]? vocab)
         {
             var pre = f.Prefix;
             var suf = f.Suffix;
+            Template = f.Template; AddSpecial = f.AddSpecialTokens;
             int m = f.Ids.Length, n = f.Length, first = Ids.Count;
             Lengths.Add(n);
             var ids = Ids.Append(n);
-            var types = Types.Append(n);
-            var offs = Offsets.Append(2 * n);
+            var starts = Starts.Append(n);
+            var ends = Ends.Append(n);
             var words = Words.Append(n);
-            var seqs = Sequences.Append(n);
-            var special = Special.Append(n);
-            Attention.Append(n).Fill(1);
             int at = 0;
-            foreach (var sp in pre) WriteSpecial(sp, at++, ids, types, offs, words, seqs, special);
+            foreach (var sp in pre) WriteSpecial(sp, at++, ids, starts, ends, words);
             f.Ids.CopyTo(ids[at..]);
-            types.Slice(at, m).Fill(f.Template.TypeId);
-            var starts = f.Starts;
-            var ends = f.Ends;
-            var o = offs.Slice(2 * at, 2 * m);
-            for (int i = 0; i < m; i++) { o[2 * i] = starts[i]; o[2 * i + 1] = ends[i]; }
+            f.Starts.CopyTo(starts[at..]);
+            f.Ends.CopyTo(ends[at..]);
             f.Words.CopyTo(words[at..]);
-            seqs.Slice(at, m).Clear();
-            special.Slice(at, m).Clear();
             at += m;
-            foreach (var sp in suf) WriteSpecial(sp, at++, ids, types, offs, words, seqs, special);
+            foreach (var sp in suf) WriteSpecial(sp, at++, ids, starts, ends, words);
             if (vocab is null) return;
             for (int i = 0; i < pre.Length; i++) RecordString(vocab, tokenizer, first + i, pre[i].Id, pre[i].Token);
             var excAt = f.ExceptionAt;
@@ -478,11 +549,32 @@ internal static unsafe class StreamedColumns
             for (int i = 0; i < suf.Length; i++) RecordString(vocab, tokenizer, first + pre.Length + m + i, suf[i].Id, suf[i].Token);
         }
 
-        private static void WriteSpecial(in SingleTemplate.Special sp, int at, Span<uint> ids, Span<uint> types, Span<int> offs,
-            Span<int> words, Span<int> seqs, Span<uint> special)
+        /// <summary>Writes the type ids, sequence ids and masks of the fast path's encodings not written yet.</summary>
+        public void FillConstants()
         {
-            ids[at] = sp.Id; types[at] = sp.TypeId; offs[2 * at] = 0; offs[2 * at + 1] = 0;
-            words[at] = -1; seqs[at] = -1; special[at] = 1;
+            var template = Template;
+            for (; _filled < Lengths.Count; _filled++)
+            {
+                int n = Lengths[_filled];
+                var types = Types.Append(n);
+                var seqs = Sequences.Append(n);
+                var special = Special.Append(n);
+                Attention.Append(n).Fill(1);
+                ReadOnlySpan<SingleTemplate.Special> pre = AddSpecial ? template!.Prefix : default;
+                ReadOnlySpan<SingleTemplate.Special> suf = AddSpecial ? template!.Suffix : default;
+                int m = n - pre.Length - suf.Length;
+                for (int i = 0; i < pre.Length; i++) { types[i] = pre[i].TypeId; seqs[i] = -1; special[i] = 1; }
+                types.Slice(pre.Length, m).Fill(template?.TypeId ?? 0);
+                seqs.Slice(pre.Length, m).Clear();
+                special.Slice(pre.Length, m).Clear();
+                for (int i = 0; i < suf.Length; i++) { int k = pre.Length + m + i; types[k] = suf[i].TypeId; seqs[k] = -1; special[k] = 1; }
+            }
+        }
+
+        private static void WriteSpecial(in SingleTemplate.Special sp, int at, Span<uint> ids, Span<int> starts, Span<int> ends,
+            Span<int> words)
+        {
+            ids[at] = sp.Id; starts[at] = 0; ends[at] = 0; words[at] = -1;
         }
 
         // Records token `index`'s string when it is not the vocabulary entry of its id.
@@ -500,11 +592,17 @@ internal static unsafe class StreamedColumns
         public void Add(TokEncoding e, Tokenizer tokenizer, string?[]? vocab)
         {
             if (e.HasOverflowing) throw new InvalidOperationException("an encoding overflowed without truncation");
+            FillConstants();
+            General = true;
+            _filled++;
             int n = e.Length, first = Ids.Count;
             Lengths.Add(n);
             CollectionsMarshal.AsSpan(e.Ids).CopyTo(Ids.Append(n));
             CollectionsMarshal.AsSpan(e.TypeIds).CopyTo(Types.Append(n));
-            MemoryMarshal.Cast<(int, int), int>(CollectionsMarshal.AsSpan(e.Offsets)).CopyTo(Offsets.Append(2 * n));
+            var offsets = CollectionsMarshal.AsSpan(e.Offsets);
+            var dStart = Starts.Append(n);
+            var dEnd = Ends.Append(n);
+            for (int i = 0; i < n; i++) (dStart[i], dEnd[i]) = offsets[i];
             CollectionsMarshal.AsSpan(e.WordIds).CopyTo(Words.Append(n));
             e.WriteSequenceIds(Sequences.Append(n));
             var sp = CollectionsMarshal.AsSpan(e.SpecialTokensMask);
@@ -529,7 +627,7 @@ internal static unsafe class StreamedColumns
         public void Dispose()
         {
             Lengths.Dispose(); Ids.Dispose(); Types.Dispose(); Special.Dispose(); Attention.Dispose();
-            Offsets.Dispose(); Words.Dispose(); Sequences.Dispose(); ExcIndex.Dispose(); ExcStart.Dispose(); ExcBytes.Dispose();
+            Starts.Dispose(); Ends.Dispose(); Words.Dispose(); Sequences.Dispose(); ExcIndex.Dispose(); ExcStart.Dispose(); ExcBytes.Dispose();
         }
     }
 }

@@ -63,13 +63,17 @@ internal readonly unsafe struct WordBlock(uint* pointer, long length)
 /// Writes encode results as one block of uint32 words that the Python layer reads in place.
 /// </summary>
 /// <remarks>
-/// Columns layout (word 0 = 1): header [1, n_inputs, n_encodings, n_tokens, flags (2 = token strings), token bytes,
-/// n_exc, 0], then enc_start[n_encodings + 1], enc_parent[n_encodings] (-1 for inputs; encodings are the inputs in order,
+/// Columns layout (word 0 = 1): header [1, n_inputs, n_encodings, n_tokens, flags (2 = token strings, 4 = compact), token bytes,
+/// n_exc, template words (compact; else 0)], then enc_start[n_encodings + 1], enc_parent[n_encodings] (-1 for inputs; encodings are the inputs in order,
 /// then the overflowing ones breadth first), then per token: ids, type_ids, offsets (start, end pairs, in code points
 /// of the token's own sequence, as HF's Python binding reports them), word_ids (-1 none), sequence_ids (-1 none),
 /// special_tokens_mask, attention_mask; with token strings (flags 2) header word 6 counts the tokens whose string is
 /// not the vocabulary entry of their id, then come their token indices (ascending), exc_start[n_exc + 1] and their
-/// UTF-8 bytes padded to a word (the caller maps every other id through aotml_tokenizer_id_to_token). Matrices layout (word 0 = 2): header [2, n, width, 0, 0, 0, 0, 0], then three int64 n × width matrices:
+/// UTF-8 bytes padded to a word (the caller maps every other id through aotml_tokenizer_id_to_token). Compact columns
+/// (flags 4, written by <see cref="StreamedColumns"/> when every encoding follows the post-processor's single-sequence
+/// template): per token only ids, offset starts, offset ends and word_ids, then header word 7 words of template [n_prefix, n_suffix,
+/// sequence type id, prefix type ids, suffix type ids]; each encoding is n_prefix special tokens, its sequence's
+/// tokens, n_suffix special tokens, attention 1 throughout. Matrices layout (word 0 = 2): header [2, n, width, 0, 0, 0, 0, 0], then three int64 n × width matrices:
 /// ids, attention_mask, type_ids (shorter rows padded on the padding side with the pad id). Ragged ids layout (word 0 = 3):
 /// see <see cref="StreamedColumns.EncodeIds"/>.
 /// </remarks>

@@ -164,14 +164,18 @@ AOTML_API int32_t aotml_tokenizer_info(void* tok, char** json, int64_t* json_len
  * left), padding on, padding direction, length (-1: the batch's longest), pad_to_multiple_of (0: none), pad_id,
  * pad_type_id, want token strings, layout (0 columns, 1 int64 matrices, 2 ragged ids), 0. word_counts: empty (plain
  * texts) or, for pre-tokenized input, two counts per input (its words, its pair's words or -1) and texts holding
- * every word. Columns: header [1, n_inputs, n_encodings, n_tokens, flags (2: token strings), token bytes, n_exc, 0],
- * enc_start[n_enc + 1], enc_parent[n_enc] (-1 for inputs; inputs first, then overflowing encodings breadth first),
- * then per token ids, type_ids, offsets (start, end), word_ids (-1: none), sequence_ids (-1: none),
- * special_tokens_mask, attention_mask, then with token strings the n_exc tokens whose string is not
- * aotml_tokenizer_id_to_token of their id: their indices (ascending), exc_start[n_exc + 1], their UTF-8. Matrices:
- * header [2, n, width, 0, 0, 0, 0, 0] then int64 n x width ids, attention_mask, type_ids. Ragged ids (no padding,
- * overflows left out, no offsets computed): header [3, n, n_tokens, 0, 0, 0, 0, 0], starts[n + 1], ids[n_tokens].
- * cancel: an optional token (aotml_cancel_new) checked between chunks. */
+ * every word. Columns: header [1, n_inputs, n_encodings, n_tokens, flags (2: token strings, 4: compact), token
+ * bytes, n_exc, template words (0 unless compact)], enc_start[n_enc + 1], enc_parent[n_enc] (-1 for inputs; inputs
+ * first, then overflowing encodings breadth first), then per token ids, type_ids, offsets (start, end), word_ids
+ * (-1: none), sequence_ids (-1: none), special_tokens_mask, attention_mask, then with token strings the n_exc tokens
+ * whose string is not aotml_tokenizer_id_to_token of their id: their indices (ascending), exc_start[n_exc + 1],
+ * their UTF-8. Compact (flags & 4: every encoding is the single-sequence template around its sequence's tokens): per
+ * token only ids, offset starts, offset ends, word_ids, then the template's header word 7 words [n_prefix, n_suffix,
+ * sequence type id, prefix type ids, suffix type ids] (prefix and suffix tokens: special 1, sequence -1; the others
+ * special 0, sequence 0; attention 1 throughout). Matrices: header [2, n, width, 0, 0, 0, 0, 0] then int64 n x width
+ * ids, attention_mask, type_ids. Ragged ids (no padding, overflows left out, no offsets computed): header [3, n,
+ * n_tokens, 0, 0, 0, 0, 0], starts[n + 1], ids[n_tokens]. cancel: an optional token (aotml_cancel_new) checked
+ * between chunks. */
 AOTML_API int32_t aotml_tokenizer_encode_batch(void* tok, const uint8_t** texts, const int64_t* texts_lens, int64_t n_texts, const uint8_t** pairs, const int64_t* pairs_lens, int64_t n_pairs, const uint8_t* has_pair, int64_t has_pair_len, const int64_t* options, int64_t n_options, const char* pad_token, int64_t pad_token_len, const int64_t* word_counts, int64_t n_word_counts, int32_t num_threads, void* cancel, uint32_t** block, int64_t* n_block);
 /* Sequence i is ids[offsets[i]:offsets[i + 1]]; ids not in the vocabulary are skipped (as HF does). The texts are
  * utf8[text_offsets[i]:text_offsets[i + 1]], both aotml_free. */
