@@ -82,29 +82,7 @@ internal sealed class WordCache
 
     /// <summary>A hash of a piece of at most <see cref="MaxKey"/> bytes; never 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Hash(ReadOnlySpan<byte> s)
-    {
-        const ulong K = 0x9E3779B97F4A7C15UL;
-        ref byte r = ref MemoryMarshal.GetReference(s);
-        int n = s.Length, i = 0;
-        ulong h = (ulong)n * K;
-        for (; i + 8 <= n; i += 8)
-            h = BitOperations.RotateLeft((h ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref r, i))) * K, 31);
-        if (i < n)
-        {
-            ulong t;
-            if (n >= 8) t = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref r, n - 8));   // overlaps; still a function of s
-            else
-            {
-                t = 0;
-                for (int k = 0; k < n; k++) t |= (ulong)Unsafe.Add(ref r, k) << (8 * k);
-            }
-            h = BitOperations.RotateLeft((h ^ t) * K, 31);
-        }
-        h ^= h >> 29;
-        h *= K;
-        return h | 1;
-    }
+    public static ulong Hash(ReadOnlySpan<byte> s) => Text.ShortKeyHash.Of(s);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SlotOf(ulong hash) => (int)(hash >> (64 - SlotBits));
