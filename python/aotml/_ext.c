@@ -766,6 +766,28 @@ PyObject* aotml_result_mergeable(const uint8_t* blob, const int32_t* offsets, co
                          (Py_ssize_t)(4 * (count + 1)), (const char*)ranks, (Py_ssize_t)(4 * count));
 }
 
+#define ID_TABLE 4096
+typedef struct { uint32_t id; PyObject* v; } id_slot;
+
+/* aotml_res_id_list with the int objects of a direct-mapped table of ids (one slot per id & (ID_TABLE - 1)). */
+static PyObject* id_list_cached(const uint32_t* ids, int64_t n, id_slot* cache) {
+    PyObject* list = PyList_New((Py_ssize_t)n);
+    if (!list) return NULL;
+    for (int64_t i = 0; i < n; i++) {
+        id_slot* slot = &cache[ids[i] & (ID_TABLE - 1)];
+        if (!slot->v || slot->id != ids[i]) {
+            PyObject* v = PyLong_FromUnsignedLong(ids[i]);
+            if (!v) { Py_DECREF(list); return NULL; }
+            Py_XDECREF(slot->v);
+            slot->v = v;
+            slot->id = ids[i];
+        }
+        Py_INCREF(slot->v);
+        PyList_SetItem(list, (Py_ssize_t)i, slot->v);
+    }
+    return list;
+}
+
 /* Flat: (ids buffer, offsets buffer) over the engine's memory; else one list of ids per text. */
 PyObject* aotml_result_ragged(uint32_t* ids, int64_t* offsets, aotml_arg_texts* texts, int32_t flat) {
     int64_t n = texts->n;
@@ -776,10 +798,20 @@ PyObject* aotml_result_ragged(uint32_t* ids, int64_t* offsets, aotml_arg_texts* 
         return aotml_pack(2, idbuf, offbuf);
     }
     PyObject* result = PyList_New((Py_ssize_t)n);
+    /* Big results take their int objects from a table of the ids seen in this call (ids repeat: a few thousand
+     * cover most of a corpus), so most of the list cells are filled by reference instead of by an allocation. This
+     * runs on the calling thread under the GIL after the engine returns: it is what caps 2 threads (perf: a quarter
+     * of a 2-thread SentencePiece batch was PyLong_FromUnsignedLong and its allocator). */
+    id_slot* cache = offsets[n] >= ID_TABLE ? PyMem_Calloc(ID_TABLE, sizeof(id_slot)) : NULL;
     for (int64_t i = 0; result && i < n; i++) {
-        PyObject* l = aotml_res_id_list(ids + offsets[i], offsets[i + 1] - offsets[i]);
+        PyObject* l = cache ? id_list_cached(ids + offsets[i], offsets[i + 1] - offsets[i], cache)
+                            : aotml_res_id_list(ids + offsets[i], offsets[i + 1] - offsets[i]);
         if (!l) { Py_CLEAR(result); break; }
         PyList_SetItem(result, (Py_ssize_t)i, l);
+    }
+    if (cache) {
+        for (int k = 0; k < ID_TABLE; k++) Py_XDECREF(cache[k].v);
+        PyMem_Free(cache);
     }
     aotml_free(ids);
     aotml_free(offsets);
