@@ -99,7 +99,8 @@ def test_generated_files_are_fresh():
 def test_both_backends_expose_the_same_functions():
     from aotml import _ext
     abi, _ = _tools()
-    names = {p.name for e in abi.EXPORTS for p in e.py} | {"handle_free", "onnx_session_run", "onnx_binding_outputs"}
+    names = {p.name for e in abi.EXPORTS for p in e.py} | {"handle_free", "onnx_session_run", "onnx_binding_outputs",
+                                                             "texts_are_utf8"}
     for name in names:
         assert callable(getattr(_ext, name)) and callable(getattr(_ctypes, name)), name
 

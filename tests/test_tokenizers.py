@@ -316,6 +316,13 @@ def test_errors(bert, backend):
         bert.encode("ok", 5)
     with pytest.raises(TypeError):
         bert.encode("lone \ud800 surrogate")
+    # In a batch (the binding's UTF-8 check), plain or among non-ASCII texts, and in encode_batch_to_numpy.
+    for batch in (["ok", "lone \ud800 surrogate"], ["héllo", "中文", "\udfff"]):
+        with pytest.raises(TypeError, match="lone surrogate"):
+            bert.encode_batch(batch)
+        with pytest.raises(TypeError, match="lone surrogate"):
+            bert.encode_batch_to_numpy(batch)
+    assert bert.encode_batch(["héllo", "中文"])[1].ids == bert.encode("中文").ids
     with pytest.raises(TypeError):
         bert.encode_batch("not a list")
     with pytest.raises(aotml.TokenizerConfigError):

@@ -360,4 +360,5 @@ HAND_WRITTEN_PYI = [
     "def onnx_session_run(session: Handle, run_options: Handle | None, name_index: dict[str, int], feed: Any,\n"
     "                     handles: dict[str, Handle] | None, output_index: Any, raw: bool, /) -> Any: ...",
     "def onnx_binding_outputs(binding: Handle, raw: bool, /) -> list[Any]: ...",
+    "def texts_are_utf8(texts: list[str], /) -> bool: ...",
 ]

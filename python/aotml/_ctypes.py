@@ -614,4 +614,15 @@ from ._ctypes_generated import *  # noqa: E402,F401,F403  (every export's wrappe
 from ._ctypes_generated import SIGNATURES  # noqa: E402
 from ._ctypes_onnx import onnx_binding_outputs, onnx_session_run  # noqa: E402,F401  (hand-written)
 
+
+def texts_are_utf8(texts: list[str], /) -> bool:
+    """Whether no str of the list holds a lone surrogate (one UTF-8 encode of them all)."""
+    joined = "".join(texts)
+    try:
+        if not joined.isascii():
+            joined.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
 ALL_SIGNATURES = SIGNATURES

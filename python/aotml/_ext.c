@@ -859,8 +859,27 @@ static PyObject* ext_handle_free(PyObject* m, PyObject* arg) {
     return handle_close(arg, NULL);   /* idempotent, as close() */
 }
 
+/* Whether every str of a list has a UTF-8 form (no lone surrogate). The UTF-8 CPython makes here stays cached in the
+ * str, and the encode call that follows reads that same cache: the check costs no second conversion, where a Python
+ * "".join + encode of the batch was ~2.5 ms per MB on the calling thread. */
+static PyObject* ext_texts_are_utf8(PyObject* m, PyObject* arg) {
+    if (!PyList_Check(arg)) { PyErr_SetString(PyExc_TypeError, "texts_are_utf8 takes a list of str"); return NULL; }
+    Py_ssize_t n = PyList_Size(arg);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject* s = PyList_GetItem(arg, i);
+        if (!PyUnicode_Check(s)) { PyErr_SetString(PyExc_TypeError, "texts_are_utf8 takes a list of str"); return NULL; }
+        Py_ssize_t len;
+        if (PyUnicode_AsUTF8AndSize(s, &len)) continue;
+        if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) return NULL;
+        PyErr_Clear();
+        Py_RETURN_FALSE;
+    }
+    Py_RETURN_TRUE;
+}
+
 static PyMethodDef common_methods[] = {
     {"handle_free", ext_handle_free, METH_O, "handle_free(handle): closes a handle (frees its engine object once; idempotent)."},
+    {"texts_are_utf8", ext_texts_are_utf8, METH_O, "texts_are_utf8(texts): whether no str of the list holds a lone surrogate."},
     {"_fork_before", fork_before, METH_NOARGS, NULL},
     {"_fork_after_parent", fork_after_parent, METH_NOARGS, NULL},
     {"_fork_after_child", fork_after_child, METH_NOARGS, NULL},

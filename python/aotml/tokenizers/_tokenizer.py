@@ -379,15 +379,12 @@ class Tokenizer:
         if isinstance(inputs, str) or not isinstance(inputs, (list, tuple)):
             raise TypeError(f"encode_batch takes a list of inputs, not {type(inputs).__name__}")
         if inputs and set(map(type, inputs)) == _JUST_STR:
-            # A batch of plain strs, checked in C-speed passes (one UTF-8 encode of them all finds a lone surrogate)
-            # instead of a Python call per text; the loop below reports any culprit.
-            joined = "".join(inputs)
-            try:
-                if not joined.isascii():
-                    joined.encode("utf-8")
-                return list(inputs), [], []
-            except UnicodeEncodeError:
-                pass
+            # A batch of plain strs, checked for lone surrogates by the binding (the C extension's check leaves each
+            # str's UTF-8 cached for the encode call) instead of a Python call per text; the loop below reports any
+            # culprit.
+            plain = list(inputs)
+            if _impl().texts_are_utf8(plain):
+                return plain, [], []
         texts: list[str] = []
         pairs: list[str] = []
         has: list[bool] = []
